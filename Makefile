@@ -1,0 +1,62 @@
+# make run   — set up and start the kiosk on its embedded defaults, in a window
+# make test  — set up everything the tests need (system packages included) and run them
+#
+# System packages come from apt-get when run as root; otherwise the exact
+# apt-get line is printed and make stops, so nothing is half set up.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# What the app needs on Debian 12 / Raspberry Pi OS: venv support, tzdata (its
+# zone.tab gives the phone region of a timezone), the GL and
+# input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
+RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
+# What the tests need on top: nothing more yet for the headless suite.
+TEST_PACKAGES := $(RUN_PACKAGES)
+
+.PHONY: run test system-run system-test venv clean
+
+run: system-run $(STAMP)
+	$(VENV)/bin/kiosk run
+
+test: system-test $(STAMP)
+	$(VENV_PYTHON) -m pytest
+
+system-run:
+	@$(call ensure_packages,$(RUN_PACKAGES))
+
+system-test:
+	@$(call ensure_packages,$(TEST_PACKAGES))
+
+venv: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# ensure_packages(list): install what dpkg does not have, or say how to.
+define ensure_packages
+	missing=""; \
+	for package in $(1); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -q && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+		else \
+			echo "These system packages are missing. Install them, then run make again:"; \
+			echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+endef
