@@ -1,0 +1,899 @@
+"""The outbox: where a visitor's message is made durable, and where delivery state lives.
+
+Two processes share it: the touchscreen app (``kiosk run``) adds messages and
+forgets them; the delivery service (``kiosk sync``) claims what is due for each
+target, tries to deliver it, and records the outcome. They meet only here, in
+an SQLite database and a directory of media files under ``data_dir``::
+
+    data_dir/outbox.sqlite3      messages, delivery state, registered targets
+    data_dir/outbox.lock         coordinates writers of media files with recovery
+    data_dir/media/<id>.photo.jpg, <id>.voice.ogg
+
+Durability: ``add`` writes each media file to a temporary file in ``media/``,
+fsyncs it, renames it into place and fsyncs the directory; only then does one
+SQLite transaction (WAL, ``synchronous=FULL``) record the message and one
+pending delivery per registered target. A crash before that commit leaves at
+most unreferenced files, which ``recover`` removes; after it, a whole message.
+
+Delivery state is per (message, target): ``pending`` (with ``attempts``,
+``next_attempt_at`` and ``last_error``), ``delivered`` or ``rejected``.
+A claim puts a lease on a pending delivery so that two delivery processes
+never work on the same one; a lease that runs out (its holder died) makes the
+delivery due again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from sync.errors import (
+    InvalidMessageError,
+    OutboxError,
+    OutboxFullError,
+    SchemaTooNewError,
+    UnknownDeliveryError,
+    UnknownMessageError,
+)
+
+__all__ = [
+    "DEFAULT_RESERVE_BYTES",
+    "LEASE_S",
+    "Delivery",
+    "Outbox",
+    "OutboxError",
+    "OutboxFullError",
+    "RecoveryReport",
+    "SchemaTooNewError",
+    "InvalidMessageError",
+    "UnknownDeliveryError",
+    "UnknownMessageError",
+]
+
+# Free disk that adding a message must leave untouched, so that the system,
+# its journal and SQLite's own WAL growth never hit a full disk because of us.
+DEFAULT_RESERVE_BYTES = 50 * 1024 * 1024
+
+# How long a claim keeps a delivery from other claimers. Long enough for one
+# slow SMTP or HTTP upload of a batch; short enough that a crashed service's
+# deliveries are retried soon after it restarts.
+LEASE_S = 300.0
+
+# How many due deliveries one claim returns when the caller does not say.
+DEFAULT_CLAIM_LIMIT = 10
+
+# How long a writer waits for another process's write transaction before
+# giving up. Transactions here last milliseconds; seconds means something is stuck.
+BUSY_TIMEOUT_S = 5.0
+
+# How long recovery waits for adds in progress (in any process) to finish
+# before it gives up for this time and leaves the files for the next recovery.
+RECOVERY_WAIT_S = 2.0
+_RECOVERY_POLL_S = 0.01
+_WAL_RETRY_S = 0.01
+
+# Error texts from servers can be long; the status needs the gist only.
+MAX_ERROR_CHARS = 2000
+
+# How many recent errors per target ``counts`` reports.
+LAST_ERRORS_SHOWN = 5
+
+DB_NAME = "outbox.sqlite3"
+LOCK_NAME = "outbox.lock"
+MEDIA_DIR_NAME = "media"
+
+# Visitors' photos and voices are personal data: readable by the owner and the
+# group (the app and the delivery service may run as two users of one group),
+# never by everyone. The umask can only narrow this.
+MEDIA_FILE_MODE = 0o640
+
+MediaKind = Literal["photo", "voice"]
+_MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "voice")
+_DEFAULT_CONTENT_TYPE = {"photo": "image/jpeg", "voice": "audio/ogg"}
+_EXTENSION_BY_CONTENT_TYPE = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "audio/ogg": "ogg",
+    "audio/opus": "opus",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/mpeg": "mp3",
+}
+_FALLBACK_EXTENSION = "bin"
+
+# Only names the outbox itself makes are ever considered by recovery, so a
+# file someone else put in media/ is never deleted.
+_UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_FINAL_NAME_RE = re.compile(rf"^{_UUID_RE}\.(?:photo|voice)\.[a-z0-9]+$")
+_TEMP_NAME_RE = re.compile(rf"^\.{_UUID_RE}\.(?:photo|voice)\.tmp$")
+
+
+# Schema migrations, applied in order at open. Step N (1-based) brings the
+# database from user_version N-1 to N. Never edit a released step: append one.
+_MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        # seq keeps insertion order, which breaks ties between messages with the
+        # same created_at; created_ts is created_at as UTC epoch seconds, because
+        # RFC 3339 strings with different offsets do not sort as text.
+        """
+        CREATE TABLE messages (
+            seq         INTEGER PRIMARY KEY,
+            id          TEXT NOT NULL UNIQUE,
+            created_at  TEXT NOT NULL,
+            created_ts  REAL NOT NULL,
+            alert       INTEGER NOT NULL CHECK (alert IN (0, 1)),
+            added_at    REAL NOT NULL,
+            body        TEXT NOT NULL,
+            photo_file  TEXT,
+            voice_file  TEXT
+        )
+        """,
+        "CREATE INDEX messages_created ON messages (created_ts)",
+        """
+        CREATE TABLE targets (
+            name           TEXT PRIMARY KEY,
+            registered_at  REAL NOT NULL
+        ) WITHOUT ROWID
+        """,
+        # One row per (message, target). failed_at is the time of the last
+        # retry error or of the rejection; claimed_until is the lease.
+        """
+        CREATE TABLE deliveries (
+            message_id       TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+            target           TEXT NOT NULL REFERENCES targets (name),
+            state            TEXT NOT NULL DEFAULT 'pending'
+                             CHECK (state IN ('pending', 'delivered', 'rejected')),
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at  REAL NOT NULL,
+            claimed_until    REAL,
+            last_error       TEXT,
+            failed_at        REAL,
+            delivered_at     REAL,
+            reason           TEXT,
+            PRIMARY KEY (message_id, target)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE INDEX deliveries_pending ON deliveries (target, next_attempt_at)
+            WHERE state = 'pending'
+        """,
+        "CREATE INDEX deliveries_failed ON deliveries (target, failed_at) WHERE failed_at IS NOT NULL",
+    ),
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Delivery:
+    """One claimed delivery of one message to one target.
+
+    ``attempts`` counts the failed attempts so far (for the caller's backoff).
+    ``message`` is the message exactly as it is to be sent. The media paths are
+    None when the message has no such attachment.
+    """
+
+    message_id: str
+    target: str
+    attempts: int
+    message: dict[str, Any]
+    photo_path: Path | None
+    voice_path: Path | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecoveryReport:
+    """What ``Outbox.recover`` did.
+
+    ``skipped`` is True when adds in progress kept recovery from running; the
+    files are then left for the next recovery, which is harmless.
+    ``missing_media`` lists messages whose recorded media file is absent,
+    which should never happen and is worth a look (disk damage, manual deletion).
+    """
+
+    removed: tuple[Path, ...] = ()
+    missing_media: tuple[str, ...] = ()
+    skipped: bool = False
+
+
+DiskUsage = Callable[[str | os.PathLike[str]], Any]
+
+
+class Outbox:
+    """The message outbox in ``data_dir``: created if missing, migrated and recovered at open.
+
+    One instance holds one SQLite connection; it may be shared by threads (calls
+    are serialised) and any number of processes may open the same ``data_dir``.
+    Close it (or use it as a context manager) when done.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        reserve_bytes: int = DEFAULT_RESERVE_BYTES,
+        disk_usage: DiskUsage = shutil.disk_usage,
+        clock: Callable[[], float] = time.time,
+        recover: bool = True,
+    ) -> None:
+        """Open (creating if needed) the outbox in ``data_dir``.
+
+        ``disk_usage`` and ``clock`` are injectable so that tests can simulate a
+        full disk and the passing of time; ``recover=False`` skips the orphan
+        clean-up at open (tools that only read).
+        """
+        if reserve_bytes < 0:
+            raise ValueError(f"reserve_bytes must be 0 or more, not {reserve_bytes}")
+        self.data_dir = Path(data_dir)
+        self.media_dir = self.data_dir / MEDIA_DIR_NAME
+        self.db_path = self.data_dir / DB_NAME
+        self.lock_path = self.data_dir / LOCK_NAME
+        self.reserve_bytes = reserve_bytes
+        self._disk_usage = disk_usage
+        self._clock = clock
+        # Serialises threads sharing this instance; sqlite3 connections are not
+        # safe for concurrent use, and a transaction must not interleave.
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+        try:
+            self.media_dir.mkdir(parents=True, exist_ok=True)
+            # The lock file must exist before any add or recovery opens it.
+            # Read-only is enough for flock, and works when another user
+            # (the app or the service) created it.
+            os.close(_open_lock_file(self.lock_path))
+        except OSError as exc:
+            raise OutboxError(
+                f"cannot create the outbox in {self.data_dir}: {exc.strerror}; "
+                f"check data_dir in the settings and that this user may write there"
+            ) from exc
+
+        self._conn = self._connect()
+        try:
+            self._migrate()
+            if recover:
+                self.recover()
+        except BaseException:
+            self.close()
+            raise
+
+    # ----------------------------------------------------------------- life cycle
+
+    def close(self) -> None:
+        """Close the database connection. Safe to call more than once."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Outbox({str(self.data_dir)!r})"
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
+            # write transaction takes the write lock up front and cannot fail
+            # half-way with a lock upgrade error.
+            conn = sqlite3.connect(
+                self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise OutboxError(f"cannot open {self.db_path}: {exc}; check the file's permissions") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = _switch_to_wal(conn)
+            if mode.lower() != "wal":
+                raise OutboxError(
+                    f"{self.db_path} cannot use SQLite's WAL mode (got {mode!r}); "
+                    f"put data_dir on a local file system (not NFS or a FAT stick)"
+                )
+            # FULL: a commit has reached the disk when it returns; the power can
+            # be cut at any moment on a kiosk.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise OutboxError(f"cannot set up {self.db_path}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self) -> None:
+        """Bring the schema to the newest version, all steps in one transaction."""
+        known = len(_MIGRATIONS)
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > known:
+                raise SchemaTooNewError(self.db_path, version, known)
+            for step in _MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            if version != known:
+                # PRAGMA does not take parameters; known is an int we computed.
+                conn.execute(f"PRAGMA user_version = {known:d}")
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._ensure_open()
+
+    def _ensure_open(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise OutboxError(f"{self!r} is closed; open a new Outbox")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, holding SQLite's write lock from its first statement."""
+        with self._lock:
+            conn = self._db
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._db_error(exc) from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise self._db_error(exc) from exc
+                raise
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot across several queries."""
+        with self._lock:
+            conn = self._db
+            conn.execute("BEGIN DEFERRED")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    def _db_error(self, exc: sqlite3.OperationalError) -> OutboxError:
+        return OutboxError(
+            f"{self.db_path}: {exc}; if another process holds the database for long, "
+            f"look for a stuck kiosk process; otherwise check that the disk is writable and not full"
+        )
+
+    # ----------------------------------------------------------------- adding
+
+    def add(
+        self,
+        message: Mapping[str, Any],
+        *,
+        photo: bytes | None = None,
+        voice: bytes | None = None,
+    ) -> str:
+        """Store a message durably with its media; return its new id (a uuid4 string).
+
+        ``message`` is the manager API's ``Message`` less what the outbox fills
+        in: ``id`` and the attachments' ``bytes`` and ``sha256``. It is not
+        modified. When ``photo`` (``voice``) bytes are given, ``message["photo"]``
+        (``["voice"]``) may be None or a dict of extra fields (``width``,
+        ``duration_s``, ...); ``content_type`` defaults to image/jpeg (audio/ogg).
+        Without bytes the attachment is null.
+
+        Returns once the message and its files are on disk. A pending delivery
+        is recorded, in the same transaction, for every registered target.
+        """
+        self._ensure_open()  # a closed outbox refuses before writing any file
+        message_id = str(uuid.uuid4())
+        body, media = _complete_message(message, message_id, photo=photo, voice=voice)
+        created_at = body["created_at"]
+        created_ts = _parse_created_at(created_at)
+        try:
+            body_json = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError as exc:
+            raise InvalidMessageError(f"message cannot be stored as JSON: {exc}") from exc
+
+        # Checked before anything is written, so that a refusal leaves nothing behind.
+        self._check_reserve(len(body_json.encode()) + sum(len(data) for _, _, data in media))
+
+        files = {kind: name for kind, name, _ in media}
+        with self._writer_lock():
+            written: list[Path] = []
+            try:
+                for kind, name, data in media:
+                    temp = self.media_dir / f".{message_id}.{kind}.tmp"
+                    written.append(temp)
+                    final = self.media_dir / name
+                    _write_durably(temp, final, data)
+                    written[-1] = final
+                if media:
+                    # The renames are durable only once the directory is synced.
+                    _fsync_dir(self.media_dir)
+                with self._write() as conn:
+                    conn.execute(
+                        "INSERT INTO messages (id, created_at, created_ts, alert, added_at, body,"
+                        " photo_file, voice_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            message_id,
+                            created_at,
+                            created_ts,
+                            int(body["alert"]),
+                            self._clock(),
+                            body_json,
+                            files.get("photo"),
+                            files.get("voice"),
+                        ),
+                    )
+                    # Due at once for every target the delivery service runs with.
+                    conn.execute(
+                        "INSERT INTO deliveries (message_id, target, next_attempt_at)"
+                        " SELECT ?, name, 0 FROM targets",
+                        (message_id,),
+                    )
+            except BaseException:
+                # Normally not committed, so the files are unreferenced: remove
+                # them now rather than at the next recovery. If the database
+                # cannot say (or a failed COMMIT did reach the disk), keep them:
+                # recovery decides safely, a missing photo cannot be undone.
+                if not self._is_stored(message_id, default=True):
+                    for path in written:
+                        with contextlib.suppress(OSError):
+                            path.unlink()
+                raise
+        return message_id
+
+    def _is_stored(self, message_id: str, *, default: bool) -> bool:
+        """Whether the message is in the database; ``default`` when that cannot be read."""
+        try:
+            with self._lock:
+                row = self._db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
+        except (sqlite3.Error, OutboxError):
+            return default
+        return row is not None
+
+    def _check_reserve(self, required_bytes: int) -> None:
+        free_bytes = int(self._disk_usage(self.data_dir).free)
+        if free_bytes - required_bytes < self.reserve_bytes:
+            raise OutboxFullError(self.data_dir, free_bytes, required_bytes, self.reserve_bytes)
+
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """Held (shared) by every add from its first file write until its commit.
+
+        Recovery takes the same lock exclusively, so it only runs when no add is
+        in progress in any process: then every unreferenced media file and every
+        temporary file is truly an orphan. flock locks die with their process,
+        so a killed writer never leaves the lock behind.
+        """
+        fd = _open_lock_file(self.lock_path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # also releases the lock
+
+    # ----------------------------------------------------------------- targets
+
+    def register_targets(self, names: Iterable[str]) -> None:
+        """Declare the delivery targets the service runs with; persistent.
+
+        Every message already in the outbox gets a pending delivery for each
+        named target it lacks one for, so that a target configured later still
+        receives what is stored. Registering again is harmless.
+        """
+        names = list(dict.fromkeys(names))
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise ValueError(f"a target name must be a non-empty string, not {name!r}")
+        now = self._clock()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO targets (name, registered_at) VALUES (?, ?)",
+                [(name, now) for name in names],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO deliveries (message_id, target, next_attempt_at)"
+                " SELECT id, ?, 0 FROM messages",
+                [(name,) for name in names],
+            )
+
+    def targets(self) -> list[str]:
+        """The registered target names, sorted."""
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT name FROM targets ORDER BY name")]
+
+    # ----------------------------------------------------------------- delivering
+
+    def claim(
+        self,
+        target: str,
+        *,
+        limit: int = DEFAULT_CLAIM_LIMIT,
+        lease_s: float = LEASE_S,
+        now: float | None = None,
+    ) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries for ``target``: alerts first, then oldest first.
+
+        Each comes with a lease of ``lease_s`` seconds during which no other
+        claim returns it; the caller must mark each one (delivered, retry or
+        rejected) before the lease runs out. A lease that runs out unmarked
+        (the claimer died) makes the delivery due again.
+        """
+        if limit < 1:
+            raise ValueError(f"limit must be 1 or more, not {limit}")
+        if lease_s <= 0:
+            raise ValueError(f"lease_s must be positive, not {lease_s}")
+        now = self._clock() if now is None else now
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT d.message_id, d.attempts, m.body, m.photo_file, m.voice_file"
+                " FROM deliveries d JOIN messages m ON m.id = d.message_id"
+                " WHERE d.target = ? AND d.state = 'pending' AND d.next_attempt_at <= ?"
+                "   AND (d.claimed_until IS NULL OR d.claimed_until <= ?)"
+                " ORDER BY m.alert DESC, m.created_ts, m.seq"
+                " LIMIT ?",
+                (target, now, now, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE deliveries SET claimed_until = ? WHERE message_id = ? AND target = ?",
+                [(now + lease_s, row[0], target) for row in rows],
+            )
+        return [
+            Delivery(
+                message_id=message_id,
+                target=target,
+                attempts=attempts,
+                message=json.loads(body),
+                photo_path=self.media_dir / photo_file if photo_file else None,
+                voice_path=self.media_dir / voice_file if voice_file else None,
+            )
+            for message_id, attempts, body, photo_file, voice_file in rows
+        ]
+
+    def mark_delivered(self, message_id: str, target: str) -> bool:
+        """Record that ``target`` has the message; it is never claimed for it again.
+
+        Returns False (and changes nothing) when the delivery was already final,
+        e.g. a second claimer after an expired lease.
+        """
+        return self._finish(
+            message_id,
+            target,
+            "state = 'delivered', delivered_at = ?, claimed_until = NULL",
+            (self._clock(),),
+        )
+
+    def mark_retry(self, message_id: str, target: str, error: str, next_attempt_at: float) -> bool:
+        """Record a failed attempt; the delivery is due again at ``next_attempt_at`` (epoch s).
+
+        The backoff lives in the database, so a restarted service does not
+        hammer a sick server. Returns False when the delivery was already final.
+        """
+        return self._finish(
+            message_id,
+            target,
+            "attempts = attempts + 1, last_error = ?, failed_at = ?, next_attempt_at = ?,"
+            " claimed_until = NULL",
+            (_clip(error), self._clock(), float(next_attempt_at)),
+        )
+
+    def mark_rejected(self, message_id: str, target: str, reason: str) -> bool:
+        """Record that ``target`` refuses the message for good; it is not tried again.
+
+        Returns False when the delivery was already final.
+        """
+        return self._finish(
+            message_id,
+            target,
+            "state = 'rejected', reason = ?, failed_at = ?, claimed_until = NULL",
+            (_clip(reason), self._clock()),
+        )
+
+    def _finish(self, message_id: str, target: str, assignments: str, values: tuple[Any, ...]) -> bool:
+        with self._write() as conn:
+            # Only a pending delivery changes: a final state is never undone.
+            changed = conn.execute(
+                f"UPDATE deliveries SET {assignments}"
+                " WHERE message_id = ? AND target = ? AND state = 'pending'",
+                (*values, message_id, target),
+            ).rowcount
+            if changed:
+                return True
+            exists = conn.execute(
+                "SELECT 1 FROM deliveries WHERE message_id = ? AND target = ?", (message_id, target)
+            ).fetchone()
+        if exists is None:
+            raise UnknownDeliveryError(
+                f"no delivery of message {message_id} to target {target!r} in {self.db_path}; "
+                f"check the message id and that the target was registered"
+            )
+        return False
+
+    def next_due_at(self, target: str) -> float | None:
+        """When the next pending delivery for ``target`` is due (epoch s), or None if none is pending.
+
+        A leased delivery counts as due when its lease runs out. The service
+        sleeps until then (or until it is told a new message arrived).
+        """
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, 0)))"
+                " FROM deliveries WHERE target = ? AND state = 'pending'",
+                (target,),
+            ).fetchone()
+        return row[0]
+
+    # ----------------------------------------------------------------- reading
+
+    def get_message(self, message_id: str) -> dict[str, Any]:
+        """The stored message, exactly as it is sent."""
+        with self._lock:
+            row = self._db.execute("SELECT body FROM messages WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise UnknownMessageError(f"no message {message_id} in {self.db_path}")
+        return json.loads(row[0])
+
+    def media_path(self, message_id: str, kind: MediaKind) -> Path | None:
+        """The path of the message's photo or voice file, or None if it has none."""
+        column = _media_column(kind)
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {column} FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+        if row is None:
+            raise UnknownMessageError(f"no message {message_id} in {self.db_path}")
+        return self.media_dir / row[0] if row[0] else None
+
+    def read_media(self, message_id: str, kind: MediaKind) -> bytes | None:
+        """The bytes of the message's photo or voice, or None if it has none."""
+        path = self.media_path(message_id, kind)
+        return None if path is None else path.read_bytes()
+
+    def counts(self) -> dict[str, dict[str, Any]]:
+        """Per registered target: the queue at a glance, for ``kiosk status``.
+
+        ``{target: {"pending": n, "delivered": n, "rejected": n,
+        "oldest_pending_at": created_at or None,
+        "last_errors": [{"message_id", "at", "error", "state", "attempts"}, ...]}}``,
+        the most recent errors first (retry errors and rejections).
+        """
+        with self._read() as conn:
+            result: dict[str, dict[str, Any]] = {
+                name: {"pending": 0, "delivered": 0, "rejected": 0, "oldest_pending_at": None, "last_errors": []}
+                for (name,) in conn.execute("SELECT name FROM targets ORDER BY name")
+            }
+            for target, state, count in conn.execute(
+                "SELECT target, state, COUNT(*) FROM deliveries GROUP BY target, state"
+            ):
+                result[target][state] = count
+            for name, entry in result.items():
+                oldest = conn.execute(
+                    "SELECT m.created_at FROM deliveries d JOIN messages m ON m.id = d.message_id"
+                    " WHERE d.target = ? AND d.state = 'pending' ORDER BY m.created_ts, m.seq LIMIT 1",
+                    (name,),
+                ).fetchone()
+                entry["oldest_pending_at"] = oldest[0] if oldest else None
+                entry["last_errors"] = [
+                    {
+                        "message_id": message_id,
+                        "at": failed_at,
+                        "error": reason if state == "rejected" else last_error,
+                        "state": state,
+                        "attempts": attempts,
+                    }
+                    for message_id, failed_at, state, last_error, reason, attempts in conn.execute(
+                        "SELECT message_id, failed_at, state, last_error, reason, attempts"
+                        " FROM deliveries WHERE target = ? AND failed_at IS NOT NULL"
+                        " ORDER BY failed_at DESC LIMIT ?",
+                        (name, LAST_ERRORS_SHOWN),
+                    )
+                ]
+        return result
+
+    # ----------------------------------------------------------------- recovery
+
+    def recover(self) -> RecoveryReport:
+        """Remove media files no message refers to and leftover temporary files.
+
+        They are what a crash between writing the files and committing leaves.
+        Runs only while no add is in progress in any process (see
+        ``_writer_lock``); if adds keep it waiting longer than RECOVERY_WAIT_S,
+        it does nothing this time and says so.
+        """
+        fd = _open_lock_file(self.lock_path)
+        try:
+            if not _lock_exclusive(fd, RECOVERY_WAIT_S):
+                return RecoveryReport(skipped=True)
+            # With the lock held no add can be between its file writes and its
+            # commit, so the database and the directory are consistent here.
+            with self._read() as conn:
+                referenced: dict[str, str] = {}
+                for message_id, photo_file, voice_file in conn.execute(
+                    "SELECT id, photo_file, voice_file FROM messages"
+                    " WHERE photo_file IS NOT NULL OR voice_file IS NOT NULL"
+                ):
+                    for name in (photo_file, voice_file):
+                        if name:
+                            referenced[name] = message_id
+            present = set(os.listdir(self.media_dir))
+            removed = []
+            for name in sorted(present):
+                orphan = _TEMP_NAME_RE.match(name) or (_FINAL_NAME_RE.match(name) and name not in referenced)
+                if orphan:
+                    path = self.media_dir / name
+                    try:
+                        path.unlink()
+                    except FileNotFoundError:
+                        continue
+                    removed.append(path)
+            if removed:
+                _fsync_dir(self.media_dir)
+            missing = sorted({message_id for name, message_id in referenced.items() if name not in present})
+            return RecoveryReport(removed=tuple(removed), missing_media=tuple(missing))
+        finally:
+            os.close(fd)
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _complete_message(
+    message: Mapping[str, Any], message_id: str, *, photo: bytes | None, voice: bytes | None
+) -> tuple[dict[str, Any], list[tuple[MediaKind, str, bytes]]]:
+    """The message as it will be sent, and the media files to write as (kind, file name, bytes)."""
+    if not isinstance(message, Mapping):
+        raise InvalidMessageError(f"a message must be a dict, not {type(message).__name__}")
+    if message.get("id") is not None:
+        raise InvalidMessageError(
+            f"the message already has an id ({message['id']!r}); leave it out, the outbox assigns ids"
+        )
+    try:
+        # A JSON round trip is a deep copy (the caller's dict stays untouched)
+        # and proves early that everything in it can be sent.
+        body: dict[str, Any] = {"id": message_id, **json.loads(json.dumps(dict(message), allow_nan=False))}
+    except (TypeError, ValueError) as exc:
+        raise InvalidMessageError(f"message cannot be stored as JSON: {exc}") from exc
+    body["id"] = message_id
+    if not isinstance(body.get("alert"), bool):
+        raise InvalidMessageError(f"message['alert'] must be true or false, not {body.get('alert')!r}")
+
+    media: list[tuple[MediaKind, str, bytes]] = []
+    for kind, data in (("photo", photo), ("voice", voice)):
+        if data is None:
+            body[kind] = None
+            continue
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidMessageError(f"{kind} must be bytes or None, not {type(data).__name__}")
+        data = bytes(data)
+        if not data:
+            raise InvalidMessageError(f"{kind} is empty; pass None when there is no {kind}")
+        extra = body.get(kind)
+        if extra is None:
+            extra = {}
+        elif not isinstance(extra, dict):
+            raise InvalidMessageError(f"message[{kind!r}] must be a dict or None, not {extra!r}")
+        content_type = extra.get("content_type") or _DEFAULT_CONTENT_TYPE[kind]
+        body[kind] = {
+            **extra,
+            "content_type": content_type,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        extension = _EXTENSION_BY_CONTENT_TYPE.get(content_type, _FALLBACK_EXTENSION)
+        media.append((kind, f"{message_id}.{kind}.{extension}", data))
+    return body, media
+
+
+def _parse_created_at(created_at: Any) -> float:
+    """created_at as UTC epoch seconds; it must be RFC 3339 with an offset."""
+    example = "e.g. 2026-11-22T15:04:05.123+01:00"
+    if not isinstance(created_at, str):
+        raise InvalidMessageError(f"message['created_at'] must be an RFC 3339 string ({example}), not {created_at!r}")
+    try:
+        moment = datetime.datetime.fromisoformat(created_at)
+    except ValueError as exc:
+        raise InvalidMessageError(f"message['created_at'] {created_at!r} is not RFC 3339 ({example})") from exc
+    if moment.tzinfo is None:
+        raise InvalidMessageError(f"message['created_at'] {created_at!r} lacks its UTC offset ({example})")
+    return moment.timestamp()
+
+
+def _write_durably(temp: Path, final: Path, data: bytes) -> None:
+    """Write ``data`` to ``temp``, fsync it and rename it to ``final``.
+
+    The rename is atomic: ``final`` is either absent or whole. The caller
+    fsyncs the directory to make the rename itself durable.
+    """
+    # O_EXCL: a leftover temp file with this name is impossible (the id is
+    # new), so finding one means something is badly wrong; fail loudly.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, MEDIA_FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, final)
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Put the database in WAL mode; return the journal mode it is in.
+
+    WAL lets the delivery service read while the app writes. It is persistent
+    in the file, so only the first opener switches. The switch needs an
+    exclusive lock and SQLite reports "locked" at once instead of waiting when
+    another process is opening the same new file, so this retries for a while.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode: str = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            return mode
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(_WAL_RETRY_S)
+
+
+def _open_lock_file(path: Path) -> int:
+    return os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock_exclusive(fd: int, wait_s: float) -> bool:
+    """Take an exclusive flock on ``fd``, waiting at most ``wait_s``; False if not taken.
+
+    Polling rather than a blocking flock, so that a stuck writer cannot hang
+    the caller (recovery runs at open, in the app's start-up path).
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_RECOVERY_POLL_S)
+
+
+def _media_column(kind: str) -> str:
+    if kind not in _MEDIA_KINDS:
+        raise ValueError(f"kind must be 'photo' or 'voice', not {kind!r}")
+    return f"{kind}_file"
+
+
+def _clip(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"

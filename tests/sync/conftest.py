@@ -1,0 +1,71 @@
+"""Shared fixtures for the outbox tests: a real outbox in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.outbox import Outbox
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+HELPERS = Path(__file__).resolve().parent
+
+
+def sample_message(**overrides: Any) -> dict[str, Any]:
+    """A valid Message body, less what the outbox fills in."""
+    message: dict[str, Any] = {
+        "terminal_id": "rome-01",
+        "site": "Trattoria Roma, Via Nazionale",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "locale": "it",
+        "dialog": {"version": 3, "sha256": "a" * 64},
+        "rating": {"kind": "smileys", "value": 2, "scale": 5},
+        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
+        "tone": "complaint",
+        "alert": False,
+        "text": "Troppo sale",
+        "callback": None,
+        "voice": None,
+        "photo": None,
+    }
+    message.update(overrides)
+    return message
+
+
+@pytest.fixture
+def make_message() -> Callable[..., dict[str, Any]]:
+    return sample_message
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "kiosk"
+
+
+@pytest.fixture
+def box(data_dir: Path) -> Iterator[Outbox]:
+    with Outbox(data_dir, reserve_bytes=0) as outbox:
+        yield outbox
+
+
+@pytest.fixture
+def helper_command() -> Callable[..., list[str]]:
+    """The command line running a helper script of this directory in a fresh interpreter."""
+
+    def command(script: str, *args: str) -> list[str]:
+        return [sys.executable, str(HELPERS / script), *args]
+
+    return command
+
+
+@pytest.fixture
+def helper_env() -> dict[str, str]:
+    """The environment for helper processes: the project importable, nothing else changed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
