@@ -93,6 +93,9 @@ MAX_ERROR_CHARS = 2000
 # How many recent errors per target ``counts`` reports.
 LAST_ERRORS_SHOWN = 5
 
+# Messages read per query when iterating over a period for a report.
+_MESSAGES_PAGE = 500
+
 DB_NAME = "outbox.sqlite3"
 LOCK_NAME = "outbox.lock"
 MEDIA_DIR_NAME = "media"
@@ -174,6 +177,11 @@ _MIGRATIONS: list[tuple[str, ...]] = [
             WHERE state = 'pending'
         """,
         "CREATE INDEX deliveries_failed ON deliveries (target, failed_at) WHERE failed_at IS NOT NULL",
+    ),
+    (
+        # Visits the app's spam filter did not store: a count for the status,
+        # by time so that a report can show when a button was being hammered.
+        "CREATE TABLE suppressed_taps (at REAL NOT NULL)",
     ),
 ]
 
@@ -706,6 +714,41 @@ class Outbox:
                     )
                 ]
         return result
+
+    def messages(self, start_ts: float | None = None,
+                 end_ts: float | None = None) -> Iterator[dict[str, Any]]:
+        """Stored messages created in [start_ts, end_ts) (UTC epoch s), oldest first.
+
+        For reports: yields each message as sent, fetched in pages so that
+        years of messages never sit in memory at once.
+        """
+        low = float("-inf") if start_ts is None else start_ts
+        high = float("inf") if end_ts is None else end_ts
+        after = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT seq, body FROM messages WHERE created_ts >= ? AND created_ts < ?"
+                    " AND seq > ? ORDER BY seq LIMIT ?",
+                    (low, high, after, _MESSAGES_PAGE),
+                ).fetchall()
+            if not rows:
+                return
+            for _, body in rows:
+                yield json.loads(body)
+            after = rows[-1][0]
+
+    def record_suppressed(self) -> None:
+        """Count one visit that the spam filter did not store."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO suppressed_taps (at) VALUES (?)", (self._clock(),))
+
+    def suppressed_count(self, since: float | None = None) -> int:
+        """How many visits the spam filter dropped (since ``since``, epoch s)."""
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM suppressed_taps WHERE at >= ?",
+                                   (float("-inf") if since is None else since,)).fetchone()
+        return row[0]
 
     # ----------------------------------------------------------------- recovery
 

@@ -101,3 +101,17 @@ def test_a_failing_step_leaves_the_database_as_it_was(data_dir, monkeypatch):
     db_path = data_dir / "outbox.sqlite3"
     assert user_version(db_path) == released
     assert "half_done" not in table_names(db_path)
+
+
+def test_a_version_1_outbox_upgrades_keeping_its_messages(data_dir, make_message, monkeypatch):
+    monkeypatch.setattr(outbox_module, "_MIGRATIONS", outbox_module._MIGRATIONS[:1])
+    with Outbox(data_dir) as box:
+        box.register_targets(["manager"])
+        message_id = box.add(make_message())
+    monkeypatch.undo()
+
+    with Outbox(data_dir) as box:
+        assert [d.message_id for d in box.claim("manager")] == [message_id]
+        box.record_suppressed()
+        assert box.suppressed_count() == 1
+    assert user_version(data_dir / "outbox.sqlite3") == len(outbox_module._MIGRATIONS)
