@@ -112,7 +112,7 @@ class _DialogChecker(Checker):
     # -- top level -----------------------------------------------------------
 
     def version(self, value: Any) -> int | None:
-        if isinstance(value, bool) or value != FORMAT_VERSION:
+        if not isinstance(value, int) or isinstance(value, bool) or value != FORMAT_VERSION:
             self.error(("version",), f"must be {FORMAT_VERSION} (found {describe(value)}); "
                        f"this terminal reads dialog format version {FORMAT_VERSION}")
             return None
@@ -183,7 +183,11 @@ class _DialogChecker(Checker):
         mapping = self.mapping(("photo",), value, optional=("mode",))
         if mapping is None or "mode" not in mapping:
             return "notice"
-        return self.choice(("photo", "mode"), mapping["mode"], PHOTO_MODES) or "notice"
+        mode = mapping["mode"]
+        # YAML 1.1 reads a bare `off` as false; the operator meant the mode.
+        if mode is False and (self.doc.raw(("photo", "mode")) or "").lower() in ("off", "false", "no"):
+            return "off"
+        return self.choice(("photo", "mode"), mode, PHOTO_MODES) or "notice"
 
     def promoter(self, value: Any) -> PromoterLink | None:
         path: TreePath = ("promoter_link",)

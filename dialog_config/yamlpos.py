@@ -26,6 +26,7 @@ Path = tuple[PathPart, ...]
 #: Nesting deeper than this is no dialog or settings file; it only appears in
 #: damaged or hostile input, and would otherwise exhaust the interpreter stack.
 MAX_DEPTH = 64
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True, order=True)
@@ -161,6 +162,13 @@ def parse(data: bytes | str, file: str) -> Document:
             reason = f"the control character #x{exc.character:04X} is not allowed; remove it"
         doc.problems.append(Problem(file, line, column, "", f"not valid YAML: {reason}"))
         doc.data = None
+    except (ValueError, OverflowError) as exc:
+        # PyYAML's scanner lets a few bad escapes through as plain errors
+        # ("\U10010000" names no character).
+        line, column = _mark_position(loader.get_mark() if loader is not None else None)
+        doc.problems.append(Problem(
+            file, line, column, "", f"not valid YAML: a value before here cannot be read ({exc})"))
+        doc.data = None
     except (_DepthError, RecursionError) as exc:
         mark = getattr(exc, "mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -204,10 +212,15 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: Path,
         raise _SizeError(node.start_mark)
     doc.value_marks[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
+        own_pairs = sum(1 for key_node, _ in node.value if key_node.tag != MERGE_TAG)
         loader.flatten_mapping(node)
+        # flatten_mapping puts the pairs merged in with `<<` first: the
+        # mapping's own keys override them, as YAML defines, without complaint.
+        merged = set(range(len(node.value) - own_pairs))
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
+        from_merge: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _mark(key_node)
                 doc.problems.append(Problem(
@@ -216,13 +229,19 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: Path,
                 continue
             key = key_node.value
             key_path = path + (key,)
-            if key in first_seen:
+            if key in from_merge and index not in merged:
+                from_merge.discard(key)
+            elif key in first_seen and index in merged:
+                continue
+            elif key in first_seen:
                 line, column = _mark(key_node)
                 doc.problems.append(Problem(
                     doc.file, line, column, render_path(key_path),
                     f"duplicate key; `{key}` is already set on line {first_seen[key]}"))
                 continue
             first_seen[key] = key_node.start_mark.line + 1
+            if index in merged:
+                from_merge.add(key)
             doc.key_marks[key_path] = _mark(key_node)
             result[key] = _build(loader, doc, value_node, key_path, depth + 1, budget)
         return result
@@ -232,7 +251,7 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: Path,
     doc.raw_scalars[path] = node.value
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.MarkedYAMLError:
+    except (yaml.MarkedYAMLError, RecursionError):
         raise
     except Exception as exc:
         # PyYAML's safe constructors fail with plain exceptions on values that
