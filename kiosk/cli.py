@@ -1,17 +1,18 @@
 """The ``kiosk`` command: parses arguments, loads settings, runs one subcommand.
 
 Exit codes are the contract's: 0 success, 1 a failure explained on stderr,
-2 bad usage. Every subcommand imports what it needs only when it runs, so
+2 bad usage. Each subcommand lives in its own module under
+``kiosk.commands`` and imports what it needs only when it runs, so
 ``kiosk validate`` on an operator's laptop never loads Kivy or OpenCV.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -20,32 +21,43 @@ EXIT_USAGE = 2
 #: journald adds the time and the unit; a line carries the level and the event.
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
+#: The subcommands, in the order ``kiosk --help`` lists them. Each module
+#: has ``add_parser(subparsers)`` and keeps its imports inside its handler.
+COMMAND_MODULES = (
+    "kiosk.commands.run",
+    "kiosk.commands.validate",
+)
+
 
 class Failure(Exception):
     """A failure the user can act on; its text goes to stderr, exit code 1."""
 
 
+def _common_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--settings", metavar="PATH", default=default,
+                        help="settings file (default: $KIOSK_SETTINGS, else "
+                             "/etc/kiosk/settings.yaml, else the embedded defaults)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="log debug messages")
+
+
+def add_command(commands, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A subcommand's parser; it also takes the common options after its name,
+    as in ``kiosk sync --once --settings FILE``."""
+    parser = commands.add_parser(name, **kwargs)
+    # SUPPRESS: given after the subcommand it wins; not given, the value from
+    # before the subcommand stands.
+    _common_options(parser, argparse.SUPPRESS)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Feedback terminal: the touchscreen app and its tools.")
-    parser.add_argument("--settings", metavar="PATH",
-                        help="settings file (default: $KIOSK_SETTINGS, else "
-                             "/etc/kiosk/settings.yaml, else the embedded defaults)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    _common_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    run = commands.add_parser("run", help="the touchscreen app",
-                              description="Start the touchscreen app.")
-    run.set_defaults(handler=command_run)
-
-    validate = commands.add_parser(
-        "validate", help="check a dialog file (or a settings file with --settings)",
-        description="Check a dialog file and print every problem as "
-                    "file:line:col: path: message. With --settings and no FILE, check the "
-                    "settings file, the secret files it names and the dialog it uses. "
-                    "Exit 0: valid (warnings allowed); 1: invalid.")
-    validate.add_argument("file", nargs="?", metavar="FILE", help="the dialog file")
-    validate.set_defaults(handler=command_validate)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(commands)
     return parser
 
 
@@ -63,83 +75,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _settings(args: argparse.Namespace):
+def load_settings_or_fail(args: argparse.Namespace):
+    """The settings named by ``--settings`` (or found as the contract says), or a Failure."""
     from .settings import SettingsError, load_settings
 
     try:
         return load_settings(args.settings)
     except SettingsError as exc:
         raise Failure(f"{exc}\nThe settings file has errors; fix them and run "
-                      "`kiosk validate --settings FILE` to check.") from exc
+                      "`kiosk --settings FILE validate` to check.") from exc
 
 
-def _print_problems(problems) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-
-
-def command_validate(args: argparse.Namespace) -> int:
-    from dialog_config import check_dialog
-
-    if args.file is None:
-        if not args.settings:
-            print("kiosk validate: give a dialog FILE, or --settings FILE to check settings",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        return _validate_settings(args)
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Failure(f"{path}: cannot read the file: {exc.strerror}") from exc
-    result = check_dialog(data, file=str(path), base_dir=path.resolve().parent)
-    _print_problems(result.problems)
-    if result.errors:
-        print(f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); "
-              "the terminal will not use this file until the errors are fixed",
-              file=sys.stderr)
-        return EXIT_FAILURE
-    print(f"{path}: valid, {len(result.warnings)} warning(s), sha256 {result.sha256}")
-    return EXIT_OK
-
-
-def _validate_settings(args: argparse.Namespace) -> int:
+def load_dialog_or_fail(path):
     from dialog_config import DialogError, load_dialog
 
-    from .settings import SettingsError
-
-    settings = _settings(args)
-    failed = False
-    for secret in settings.secret_files():
-        try:
-            secret.read()
-        except SettingsError as exc:
-            _print_problems(exc.problems)
-            failed = True
     try:
-        dialog = load_dialog(settings.dialog)
-    except DialogError as exc:
-        _print_problems(exc.problems)
-        failed = True
-    else:
-        _print_problems(dialog.warnings)
-    if failed:
-        return EXIT_FAILURE
-    print(f"{settings.source}: valid; dialog {settings.dialog}, targets: "
-          f"{', '.join(settings.targets) or 'none'}")
-    return EXIT_OK
-
-
-def command_run(args: argparse.Namespace) -> int:
-    from dialog_config import DialogError, load_dialog
-
-    settings = _settings(args)
-    try:
-        dialog = load_dialog(settings.dialog)
+        return load_dialog(path)
     except DialogError as exc:
         raise Failure(f"{exc}\nThe dialog file has errors; fix them and check with "
-                      f"`kiosk validate {settings.dialog}`.") from exc
-    from .app import run_app
+                      f"`kiosk validate {path}`.") from exc
 
-    run_app(settings, dialog)
-    return EXIT_OK
+
+def print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)

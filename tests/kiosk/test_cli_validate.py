@@ -102,3 +102,12 @@ class TestSettings:
         assert result.returncode == 1
         assert f"run `chmod 600 {tmp_path / 'token'}`" in result.stderr
         assert result.stderr.startswith(f"{settings}:4:")
+
+
+def test_settings_option_works_after_the_subcommand_too(tmp_path):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(f"dialog: {DEFAULT_DIALOG}\n", encoding="utf-8")
+    before = kiosk("--settings", str(settings), "validate")
+    after = kiosk("validate", "--settings", str(settings))
+    assert before.returncode == after.returncode == 0
+    assert before.stdout == after.stdout

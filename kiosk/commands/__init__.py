@@ -1,0 +1,1 @@
+"""The subcommands of ``kiosk``, one module each (see ``kiosk.cli``)."""
