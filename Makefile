@@ -13,8 +13,8 @@ STAMP := $(VENV)/.installed
 # zone.tab gives the phone region of a timezone), the GL and
 # input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
 RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
-# What the tests need on top: nothing more yet for the headless suite.
-TEST_PACKAGES := $(RUN_PACKAGES)
+# What the tests need on top: gettext's msgfmt checks the translation catalogs.
+TEST_PACKAGES := $(RUN_PACKAGES) gettext
 
 .PHONY: run test system-run system-test venv clean
 

@@ -1,0 +1,174 @@
+"""The terminal's own texts in the visitor's language (gettext catalogs, read with Babel).
+
+Two kinds of text are translated here:
+
+- the built-in screen texts of :data:`dialog_config.texts.SCREEN_TEXTS`,
+  whose English text is the message id and which a dialog file may
+  override in its ``texts:`` (:func:`screen_text`);
+- the app's own strings, every one listed in :data:`APP_STRINGS`
+  (:func:`gettext`).
+
+Catalogs are ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po``, read at run time
+with Babel's ``read_po``: a fresh clone runs without a compile step that
+could be forgotten or go stale (no ``.mo`` files), and reading four small
+catalogs takes milliseconds. Each catalog is read once, on first use, and
+cached; :func:`preload` reads them at start-up so that a broken file stops
+the app there rather than in the middle of a visit. English needs no
+catalog: the message id is the English text.
+
+Texts may hold ``{placeholders}`` for :meth:`str.format`; translations keep
+them. Plain Python, no Kivy: tests and the CLI use it without a display.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import PoFileError, read_po
+
+from dialog_config import Dialog
+from dialog_config.texts import SCREEN_TEXTS
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "kiosk"
+#: The language of the message ids; it needs no catalog.
+SOURCE_LANGUAGE = "en"
+
+#: Every string the app itself shows, besides the screen texts: the gettext
+#: message ids the screens pass to :func:`gettext`. ``kiosk.pot`` lists
+#: exactly these plus the English screen texts (a test checks it), so add a
+#: string here and to the catalogs in one change.
+APP_STRINGS: tuple[str, ...] = (
+    # operator screen
+    "Operator",
+    "Enter PIN",
+    "Wrong PIN",
+    "Locked for {minutes} min",
+    "Outbox",
+    "Pending",
+    "Delivered",
+    "Rejected",
+    "Last errors",
+    "Dialog in use",
+    "Warnings",
+    "Reload dialog",
+    "Camera test",
+    "Microphone test",
+    "Leave the app",
+    "Close",
+    "Camera: {state}",
+    "Microphone: {state}",
+    "Dialog reloaded",
+    "The dialog file has errors; the previous one stays in use",
+    "Nothing to show",
+    # visitor screens
+    "Recording… {seconds} s left",
+    "characters left: {count}",
+    "Skip",
+    "Next",
+    "Your name",
+    "Not the best",
+    "Excellent",
+    "How likely are you to recommend us to a friend?",
+    "Not at all likely",
+    "Extremely likely",
+    "Touch to start",
+    "Scan to leave a review",
+)
+
+
+class CatalogError(Exception):
+    """A catalog file Babel cannot read; the message names the file and what to do."""
+
+
+def catalog_path(language: str) -> Path:
+    """Where the catalog of ``language`` (``ru``, ``pt-BR``…) lives, whether or not it exists."""
+    return LOCALE_DIR / _locale_id(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def translations(language: str) -> Mapping[str, str]:
+    """The usable translations of ``language``: message id → text, read once and cached.
+
+    A regional language without a catalog of its own (``pt-BR``) uses the
+    catalog of its language (``pt``); a language without any catalog has no
+    translations, so everything falls back to English. Fuzzy and empty
+    entries are left out: they are drafts, not translations.
+    """
+    for candidate in _candidates(language):
+        path = catalog_path(candidate)
+        if path.exists():
+            return _read_catalog(path)
+    return {}
+
+
+def gettext(language: str, msgid: str, **values: object) -> str:
+    """``msgid`` in ``language``, else in English; ``values`` fill its ``{placeholders}``."""
+    text = translations(language).get(msgid, msgid) if language != SOURCE_LANGUAGE else msgid
+    return text.format(**values) if values else text
+
+
+def screen_text(dialog: Dialog, name: str, language: str) -> str:
+    """A built-in screen text: the dialog's own ``texts`` entry, else the catalog's.
+
+    ``name`` is a key of :data:`dialog_config.texts.SCREEN_TEXTS`.
+    """
+    override = dialog.texts.get(name)
+    if override is not None:
+        return override.get(language)
+    try:
+        english = SCREEN_TEXTS[name].english
+    except KeyError:
+        raise KeyError(f"{name!r} is not a screen text; the names are the keys of "
+                       "dialog_config.texts.SCREEN_TEXTS") from None
+    return gettext(language, english)
+
+
+@functools.cache
+def language_name(code: str) -> str:
+    """The language's own name as a language button shows it: Русский, Italiano, 한국어.
+
+    Babel gives names as they appear inside a sentence ("русский",
+    "italiano"); on a button, alone, they start with a capital letter, as
+    every language menu writes them. Scripts without case (한국어) are
+    unchanged. An unknown code is shown as it is.
+    """
+    try:
+        locale = Locale.parse(_locale_id(code))
+    except (ValueError, UnknownLocaleError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def preload(languages: Iterable[str]) -> None:
+    """Reads the catalogs of ``languages`` now; raises :class:`CatalogError` for a broken one."""
+    for language in languages:
+        translations(language)
+
+
+def _read_catalog(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as file:
+            # abort_invalid: a damaged catalog is a bug to fix, not a file to half-use.
+            catalog = read_po(file, domain=DOMAIN, abort_invalid=True)
+    except (OSError, PoFileError, ValueError) as exc:
+        raise CatalogError(f"{path}: cannot read the translations: {exc}; fix the file "
+                           f"(`msgfmt --check {path}` shows where) or restore it") from exc
+    return {message.id: message.string for message in catalog
+            if message.id and isinstance(message.id, str) and message.string
+            and not message.fuzzy}
+
+
+def _candidates(language: str) -> tuple[str, ...]:
+    """``pt-BR`` → (``pt-BR``, ``pt``); ``ru`` → (``ru``,)."""
+    base = language.split("-", 1)[0]
+    return (language,) if base == language else (language, base)
+
+
+def _locale_id(language: str) -> str:
+    """A BCP 47 tag as gettext and Babel name locales: ``pt-BR`` → ``pt_BR``."""
+    return language.replace("-", "_")
