@@ -13,8 +13,10 @@ STAMP := $(VENV)/.installed
 # zone.tab gives the phone region of a timezone), the GL and
 # input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
 RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
-# What the tests need on top: gettext's msgfmt checks the translation catalogs.
-TEST_PACKAGES := $(RUN_PACKAGES) gettext
+# What the tests need on top: gettext's msgfmt checks the translation catalogs;
+# LibreOffice opens the reports as a manager would and poppler renders their
+# pages; Noto CJK gives LibreOffice Hangul to draw them with.
+TEST_PACKAGES := $(RUN_PACKAGES) gettext libreoffice-calc poppler-utils fonts-noto-cjk
 
 .PHONY: run test system-run system-test venv clean
 

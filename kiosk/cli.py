@@ -26,6 +26,7 @@ LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 COMMAND_MODULES = (
     "kiosk.commands.run",
     "kiosk.commands.validate",
+    "kiosk.commands.report",
 )
 
 
