@@ -13,18 +13,28 @@ STAMP := $(VENV)/.installed
 # zone.tab gives the phone region of a timezone), the GL and
 # input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
 RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
-# What the tests need on top: gettext's msgfmt checks the translation catalogs;
-# LibreOffice opens the reports as a manager would and poppler renders their
-# pages; Noto CJK gives LibreOffice Hangul to draw them with.
-TEST_PACKAGES := $(RUN_PACKAGES) gettext libreoffice-calc poppler-utils fonts-noto-cjk
+# What the tests need on top:
+# - an X server and X input for the UI tests, ImageMagick's import for screenshots;
+# - the real audio path: a PulseAudio null sink read through ALSA's pulse
+#   plugin, fed with espeak-ng speech;
+# - gettext's msgfmt checks the translation catalogs;
+# - LibreOffice opens the reports as a manager would, poppler renders their
+#   pages, Noto CJK gives LibreOffice Hangul to draw them with.
+TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
+	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
+	gettext libreoffice-calc poppler-utils fonts-noto-cjk
 
-.PHONY: run test system-run system-test venv clean
+.PHONY: run test screenshots system-run system-test venv clean
 
 run: system-run $(STAMP)
 	$(VENV)/bin/kiosk run
 
 test: system-test $(STAMP)
 	$(VENV_PYTHON) -m pytest
+
+# Every screen in each language at 1280x800 and 800x480, into docs/screenshots/.
+screenshots: system-test $(STAMP)
+	cd tests/ui && ../../$(VENV_PYTHON) screenshots.py
 
 system-run:
 	@$(call ensure_packages,$(RUN_PACKAGES))

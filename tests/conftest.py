@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+# The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
+from signal_paths import pulse, speech_wav  # noqa: F401
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = PROJECT_ROOT.parent / "shared" / "contracts"
 

@@ -75,7 +75,18 @@ def keyboard_texts() -> list[str]:
             for text in strings_in(json.loads(path.read_text(encoding="utf-8")))]
 
 
+def screen_source_texts() -> list[str]:
+    """Characters written into the screens' own code and kv files (marks, arrows, dots)."""
+    kiosk_dir = Path(__file__).resolve().parents[2] / "kiosk"
+    paths = [*kiosk_dir.rglob("*.kv"), *(kiosk_dir / "screens").glob("*.py"),
+             *(kiosk_dir / "widgets").glob("*.py")]
+    assert paths, f"no screens under {kiosk_dir}"
+    return [char for path in paths for char in path.read_text(encoding="utf-8")
+            if not char.isascii()]
+
+
 SOURCES = {
+    "screens' code": screen_source_texts,
     "example dialogs": example_texts,
     "translations": translation_texts,
     "keyboard layouts": keyboard_texts,

@@ -1,0 +1,356 @@
+"""The Kivy ``App`` of the terminal. Imported only by :func:`kiosk.app.run_app`.
+
+The app owns the objects and the threads; the flow owns the visit; the
+screens own nothing but widgets.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import threading
+import time
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from dialog_config import Dialog, DialogError
+from sync.outbox import Outbox, OutboxError
+
+from . import theme
+from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
+from .flow import Flow, InvalidStep, Step
+from .i18n import gettext, screen_text
+from .operator import PinFormatError, PinGuard, verify_pin
+from .settings import SettingsError, Settings
+from .submitter import Submitter
+from .watcher import POLL_S, DialogWatcher
+
+log = logging.getLogger(__name__)
+
+FONT_NAME = "KioskSans"
+FONT_FILES = ("NotoSansKR-Regular.otf", "NotoSansKR-Bold.otf")
+BYTES_PER_MB = 1024 * 1024
+#: Operator-screen keys that a visitor with a keyboard must not use to leave.
+ESCAPE_KEY = 27
+F4_KEY = 285
+
+
+class KioskApp(App):
+    title = "Feedback terminal"
+    #: Sizes in kv are multiplied by this, so one design serves 1280×800 and 800×480.
+    scale = NumericProperty(1.0)
+    #: The visitor's language; kv texts depend on it so they change with it.
+    language = StringProperty("en")
+    #: Bumped whenever the texts may have changed (a new dialog).
+    revision = NumericProperty(0)
+    #: Set by the operator screen's "leave the app"; any other close is refused.
+    may_exit = BooleanProperty(False)
+    operator_open = BooleanProperty(False)
+
+    def __init__(self, *, settings: Settings, dialog: Dialog, devices=None, probe=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.initial_dialog = dialog
+        self.devices = devices
+        self.probe = probe
+        #: Added to the monotonic clock: a test probe may advance time.
+        self.clock_offset_s = 0.0
+        self.pin_guard = PinGuard(clock=self.now)
+        self.last_store_error = ""
+        self.dialog_errors: tuple[str, ...] = ()
+        self._screens: dict[str, object] = {}
+
+    def now(self) -> float:
+        return time.monotonic() + self.clock_offset_s
+
+    # -- building ---------------------------------------------------------
+
+    def build(self):
+        self._register_fonts()
+        Builder.load_file(str(SCREENS_DIR.parent / "widgets" / "widgets.kv"))
+        Window.clearcolor = theme.BACKGROUND
+        Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
+                    size=self._on_window_size)
+        Window.bind(on_touch_down=self._on_any_touch)
+        self._on_window_size(Window, Window.size)
+        # systemd stops the app with SIGTERM: finish storing, then exit cleanly.
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+
+        settings = self.settings
+        self.outbox = Outbox(settings.data_dir,
+                             reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB)
+        if self.devices is None:
+            from sync.health import write_device_status
+
+            from .devices import open_devices
+
+            # The delivery service reports these to the manager with its status.
+            self.devices = open_devices(
+                settings, on_status=lambda **states: write_device_status(settings.data_dir,
+                                                                         **states))
+        self.submitter = Submitter(self.outbox, self.devices.take_photo,
+                                   on_error=self._on_store_error)
+        self.flow = Flow(self.initial_dialog, terminal_id=settings.terminal_id,
+                         site=settings.site, submit=self.submitter.submit,
+                         on_spam=self.submitter.count_suppressed,
+                         phone_region=settings.phone_region,
+                         spam_window_s=settings.spam_window_s,
+                         voice_available=self.devices.voice_available,
+                         clock=self.now)
+        self.language = self.flow.language
+        self.watcher = DialogWatcher(settings.dialog, self.initial_dialog.sha256,
+                                     on_valid=self._dialog_changed,
+                                     on_invalid=self._dialog_invalid)
+        self._stop_watching = threading.Event()
+        start_daemon(self._watch_dialog, "dialog-watcher")
+
+        self.manager = ScreenManager(transition=NoTransition())
+        if self.probe is None:
+            from .probe import probe_from_environment
+
+            self.probe = probe_from_environment(self)
+        Clock.schedule_interval(self._tick, TICK_S)
+        self.show()
+        return self.manager
+
+    def _register_fonts(self) -> None:
+        regular, bold = (ASSETS_DIR / "fonts" / name for name in FONT_FILES)
+        if regular.exists() and bold.exists():
+            # One family for Latin, Cyrillic and Hangul keeps every screen alike.
+            LabelBase.register(DEFAULT_FONT, fn_regular=str(regular), fn_bold=str(bold))
+            LabelBase.register(FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
+        else:
+            log.warning("the fonts in %s are missing; Korean text will not render",
+                        ASSETS_DIR / "fonts")
+
+    def on_stop(self) -> None:
+        self._stop_watching.set()
+        self.submitter.close()
+        self.devices.close()
+        self.outbox.close()
+
+    # -- texts ------------------------------------------------------------
+
+    def text(self, name: str, *_depends) -> str:
+        """A built-in screen text (or the dialog's override) in the visitor's language.
+
+        kv passes ``app.language`` and ``app.revision`` as ``_depends`` so the
+        text is looked up again when either changes.
+        """
+        return screen_text(self.flow.dialog, name, self.language)
+
+    def text_in(self, name: str, language: str) -> str:
+        """A screen text in a given language (the start screen cycles through them)."""
+        return screen_text(self.flow.dialog, name, language)
+
+    def tr(self, msgid: str, *_depends, **values) -> str:
+        """One of the app's own strings in the visitor's language."""
+        text = gettext(self.language, msgid)
+        return text.format(**values) if values else text
+
+    def label(self, label) -> str:
+        """A dialog label in the visitor's language."""
+        return label.get(self.language) if label is not None else ""
+
+    # -- steps ------------------------------------------------------------
+
+    def act(self, action: str, *args):
+        """Calls the flow, then shows the step it is in."""
+        if action == "begin":
+            # Opening a webcam takes a second; start now so Send finds it awake.
+            self.devices.camera.prepare()
+        try:
+            result = getattr(self.flow, action)(*args)
+        except InvalidStep as exc:
+            # A second tap landing after the screen moved on: harmless.
+            log.debug("tap ignored: %s", exc)
+            result = None
+        self.show()
+        return result
+
+    def show(self) -> None:
+        """Shows the screen of the flow's step (or the operator's), refreshed."""
+        if self.flow.language != self.language:
+            self.language = self.flow.language
+        if not self.operator_open:
+            self._switch(self.flow.step.value)
+        if self.probe:
+            self.probe.changed()
+
+    def _switch(self, name: str) -> None:
+        screen = self.screen(name)
+        if self.manager.current != name:
+            self.manager.current = name
+        screen.refresh()
+
+    def screen(self, name: str):
+        """The screen called ``name``, made (with its kv file) the first time it is needed."""
+        if name not in self._screens:
+            Builder.load_file(str(SCREENS_DIR / f"{name}.kv"))
+            module = importlib.import_module(f"kiosk.screens.{name}")
+            screen = module.SCREEN_CLASS(name=name, kiosk=self)
+            self.manager.add_widget(screen)
+            self._screens[name] = screen
+        return self._screens[name]
+
+    def current_screen(self):
+        return self._screens.get(self.manager.current)
+
+    # -- the clock, touches, keys -----------------------------------------
+
+    def _tick(self, _dt) -> None:
+        if self.probe:
+            self.probe.poll_control(self)
+        before = self.flow.step
+        self.flow.tick()
+        if self.flow.step != before and not self.operator_open:
+            self.show()
+        elif self.operator_open and self.flow.step != Step.START:
+            # The operator screen is left alone for as long as the operator
+            # needs; the visit behind it has ended.
+            self.flow.cancel()
+
+    def _on_sigterm(self, _signum, _frame) -> None:
+        # A signal handler only sets things going; the stop runs on the clock.
+        Clock.schedule_once(lambda _dt: self._stop_for_signal())
+
+    def _stop_for_signal(self) -> None:
+        log.info("stopping on SIGTERM")
+        self.may_exit = True
+        self.stop()
+
+    def _on_any_touch(self, _window, _touch) -> bool:
+        self.flow.touch()
+        return False
+
+    def _on_window_size(self, _window, size) -> None:
+        width, height = size
+        self.scale = max(MIN_SCALE, min(width / DESIGN_SIZE_PX[0], height / DESIGN_SIZE_PX[1]))
+
+    def _on_request_close(self, *_args, **_kwargs) -> bool:
+        """The window's close button and Alt+F4 do nothing; only the operator screen exits."""
+        if self.may_exit:
+            return False
+        log.info("a request to close the window was refused (lockdown)")
+        return True
+
+    def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
+        """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app."""
+        if key == ESCAPE_KEY or (key == F4_KEY and "alt" in modifiers) or \
+                (_codepoint == "c" and "ctrl" in modifiers):
+            log.info("key %s refused (lockdown)", "+".join([*modifiers, str(key)]))
+            return True
+        return False
+
+    # -- the dialog file ----------------------------------------------------
+
+    def _watch_dialog(self) -> None:
+        while not self._stop_watching.wait(POLL_S):
+            try:
+                self.watcher.poll()
+            except Exception:  # the watcher must outlive any one bad read
+                log.exception("checking the dialog file failed")
+
+    def reload_dialog(self) -> None:
+        start_daemon(self.watcher.reload, "dialog-reload")
+
+    def _dialog_changed(self, dialog: Dialog) -> None:
+        Clock.schedule_once(lambda _dt: self._apply_dialog(dialog))
+
+    def _apply_dialog(self, dialog: Dialog) -> None:
+        self.dialog_errors = ()
+        self.flow.offer_dialog(dialog)
+        self.revision += 1
+        self.show()
+
+    def _dialog_invalid(self, error: DialogError) -> None:
+        errors = tuple(str(p) for p in error.problems)
+        Clock.schedule_once(lambda _dt: self._set_dialog_errors(errors))
+
+    def _set_dialog_errors(self, errors: tuple[str, ...]) -> None:
+        self.dialog_errors = errors
+        self.revision += 1
+        if self.operator_open:
+            self.current_screen().refresh()
+
+    # -- storing ------------------------------------------------------------
+
+    def _on_store_error(self, text: str) -> None:
+        Clock.schedule_once(lambda _dt: setattr(self, "last_store_error", text))
+
+    # -- operator mode --------------------------------------------------------
+
+    def open_operator(self) -> None:
+        """The operator corner was held: ask for the PIN (or open, on embedded defaults)."""
+        if self.flow.step != Step.START:
+            return
+        self.operator_open = True
+        if self.settings.operator_pin_file is None and self.settings.source is None:
+            # A terminal on its embedded defaults is a demonstration in a window.
+            self._switch("operator")
+        else:
+            self._switch("pin")
+        if self.probe:
+            self.probe.changed()
+
+    def check_pin(self, pin: str, done) -> None:
+        """Checks ``pin`` on a worker thread; ``done(result)`` runs on the UI thread.
+
+        ``result`` is "ok", "wrong", "locked" or a message saying what is wrong
+        with the PIN file.
+        """
+        if self.pin_guard.locked_for_s > 0:
+            done("locked")
+            return
+        secret = self.settings.operator_pin_file
+
+        def work() -> None:
+            try:
+                if secret is None:
+                    raise SettingsError([])
+                correct = verify_pin(pin, secret.read())
+            except (SettingsError, PinFormatError) as exc:
+                log.error("operator PIN cannot be checked: %s", exc or "no operator.pin_file "
+                          "in the settings")
+                Clock.schedule_once(lambda _dt: done("no_pin"))
+                return
+            Clock.schedule_once(lambda _dt: self._pin_checked(correct, done))
+
+        start_daemon(work, "pin-check")
+
+    def _pin_checked(self, correct: bool, done) -> None:
+        self.pin_guard.record(correct)
+        if correct:
+            log.info("operator screen opened")
+            self._switch("operator")
+            done("ok")
+        else:
+            log.warning("wrong operator PIN (%d in a row)", self.pin_guard.wrong_tries)
+            done("locked" if self.pin_guard.locked_for_s > 0 else "wrong")
+        if self.probe:
+            self.probe.changed()
+
+    def close_operator(self) -> None:
+        self.operator_open = False
+        self.flow.cancel()
+        self.show()
+
+    def leave(self) -> None:
+        """The operator's "leave the app": the one way out."""
+        log.info("the operator left the app")
+        self.may_exit = True
+        self.stop()
+
+    def outbox_summary(self) -> dict:
+        try:
+            return {"targets": self.outbox.counts(), "error": self.last_store_error}
+        except OutboxError as exc:
+            return {"targets": {}, "error": str(exc)}

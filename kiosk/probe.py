@@ -1,0 +1,106 @@
+"""A window into the running app for UI tests and screenshots, off unless asked for.
+
+With ``KIOSK_TEST_PROBE=DIR`` in the environment the app writes
+``DIR/state.json`` after every change of screen: the step, the language and
+every button on screen with its place in X's coordinates, so a test can
+send real X input to it. The test may write ``DIR/control.json`` with
+``{"advance_s": N}`` to move the app's clock forward (idle reset, PIN
+lockout) without waiting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+PROBE_ENV = "KIOSK_TEST_PROBE"
+#: Layouts settle within a frame or two after a change; the state is written after that.
+SETTLE_S = 0.15
+RECHECK_S = 0.25
+
+
+def probe_from_environment(app) -> Probe | None:
+    directory = os.environ.get(PROBE_ENV)
+    return Probe(app, Path(directory)) if directory else None
+
+
+class Probe:
+    def __init__(self, app, directory: Path):
+        self.app = app
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.serial = 0
+        self._last = None
+        self._trigger = Clock.create_trigger(self._write, SETTLE_S)
+        # Layouts keep settling for a few frames after a change (and the
+        # window after start-up); a regular look catches what a trigger missed.
+        Clock.schedule_interval(self._write, RECHECK_S)
+
+    def changed(self) -> None:
+        self._trigger()
+
+    def poll_control(self, app) -> None:
+        control = self.directory / "control.json"
+        try:
+            command = json.loads(control.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        control.unlink(missing_ok=True)
+        app.clock_offset_s += float(command.get("advance_s", 0))
+
+    def _write(self, _dt) -> None:
+        app = self.app
+        screen = app.current_screen()
+        state = {
+            "step": app.flow.step.value,
+            "screen": app.manager.current,
+            "language": app.language,
+            "operator_open": app.operator_open,
+            "window": list(Window.size),
+            "buttons": list(self._buttons(screen)) if screen else [],
+            "texts": [w.text for w in screen.walk() if isinstance(w, Label) and w.text
+                      and not getattr(w, "key", "")] if screen else [],
+        }
+        if state == self._last:
+            return
+        self._last = state
+        self.serial += 1
+        temp = self.directory / "state.json.tmp"
+        temp.write_text(json.dumps(dict(state, serial=self.serial), ensure_ascii=False),
+                        encoding="utf-8")
+        os.replace(temp, self.directory / "state.json")
+
+    def _buttons(self, screen):
+        height = Window.height
+        for widget in screen.walk():
+            key = getattr(widget, "key", "")
+            if not key or widget.opacity == 0 or widget.width < 2:
+                continue
+            x, y = widget.to_window(widget.x, widget.y)
+            if not self._inside_scroll_view(widget, x, y):
+                continue
+            yield {"key": key, "text": getattr(widget, "text", ""),
+                   "disabled": widget.disabled,
+                   # X counts from the top; Kivy from the bottom.
+                   "x": round(x), "y": round(height - y - widget.height),
+                   "width": round(widget.width), "height": round(widget.height)}
+
+    @staticmethod
+    def _inside_scroll_view(widget, x: float, y: float) -> bool:
+        """Whether the widget's middle is inside every scroll view that holds it."""
+        middle_x, middle_y = x + widget.width / 2, y + widget.height / 2
+        parent = widget.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                left, bottom = parent.to_window(parent.x, parent.y)
+                if not (left <= middle_x <= left + parent.width
+                        and bottom <= middle_y <= bottom + parent.height):
+                    return False
+            parent = parent.parent
+        return True

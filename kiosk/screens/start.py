@@ -1,0 +1,53 @@
+"""The start screen: the site, a welcome that cycles through the languages, language buttons."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import NumericProperty
+
+from ..i18n import language_name
+from ..widgets import KioskButton
+from . import KioskScreen
+
+#: How long each language's welcome stays before the next one shows.
+WELCOME_CYCLE_S = 4.0
+
+
+class StartScreen(KioskScreen):
+    #: Which of the dialog's languages the welcome is shown in now.
+    shown_index = NumericProperty(0)
+
+    def on_enter(self, *_args) -> None:
+        self._cycle = Clock.schedule_interval(self._next_language, WELCOME_CYCLE_S)
+
+    def on_leave(self, *_args) -> None:
+        self._cycle.cancel()
+
+    def _next_language(self, _dt) -> None:
+        languages = self.kiosk.flow.dialog.languages
+        self.shown_index = (self.shown_index + 1) % len(languages)
+        self.refresh_welcome()
+
+    def refresh(self) -> None:
+        self.shown_index = 0
+        box = self.ids.languages
+        box.clear_widgets()
+        dialog = self.kiosk.flow.dialog
+        for code in dialog.languages:
+            button = KioskButton(text=language_name(code), key=f"language:{code}",
+                                 bg_color=[1, 1, 1, 1])
+            button.bind(on_release=lambda _b, code=code: self.kiosk.act("begin", code))
+            box.add_widget(button)
+        self.refresh_welcome()
+
+    def refresh_welcome(self) -> None:
+        dialog = self.kiosk.flow.dialog
+        language = dialog.languages[self.shown_index % len(dialog.languages)]
+        self.ids.welcome.text = self.kiosk.text_in("welcome", language)
+        self.ids.invitation.text = self.kiosk.text_in("invitation", language)
+
+    def begin(self) -> None:
+        self.kiosk.act("begin", None)
+
+
+SCREEN_CLASS = StartScreen

@@ -1,0 +1,49 @@
+"""Fixtures for the UI tests: an X server, a settings file, the app."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dialog_config import EXAMPLES_DIR
+
+from harness import Kiosk, Xvfb
+
+
+@pytest.fixture(scope="module")
+def xvfb():
+    server = Xvfb(1280, 800)
+    yield server
+    server.close()
+
+
+def write_settings(directory: Path, dialog: Path, **extra: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    settings = directory / "settings.yaml"
+    values = {"terminal_id": "ui-test", "site": "Trattoria Roma", "dialog": str(dialog),
+              "data_dir": str(directory / "data"), "region": "IT",
+              "camera": "{source: false}", "microphone": "{device: false}",
+              "display": "{fullscreen: false}", **extra}
+    settings.write_text("".join(f"{key}: {value}\n" for key, value in values.items()),
+                        encoding="utf-8")
+    return settings
+
+
+@pytest.fixture
+def start_kiosk(tmp_path, xvfb):
+    """Starts the app on ``dialog`` (an example name or a path); stops it afterwards."""
+    running: list[Kiosk] = []
+
+    def start(dialog: str | Path = "restaurant", **extra: str) -> Kiosk:
+        path = dialog if isinstance(dialog, Path) else EXAMPLES_DIR / f"{dialog}.yaml"
+        settings = write_settings(tmp_path / f"run{len(running)}", path, **extra)
+        kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
+                      log_path=settings.parent / "kiosk.log")
+        running.append(kiosk)
+        return kiosk
+
+    yield start
+    for kiosk in running:
+        kiosk.stop()

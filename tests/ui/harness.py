@@ -1,0 +1,209 @@
+"""Drives the real app under Xvfb with real X input, as a visitor's finger would.
+
+The app runs as ``python -m kiosk run`` in its own process, on its own X
+display. With ``KIOSK_TEST_PROBE`` set it writes where each button is
+(``kiosk/probe.py``); the harness moves X's pointer there and clicks with
+xdotool, so every tap goes through X, SDL and Kivy's input providers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: Debian packages that provide the tools, for the message when one is missing.
+TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
+START_TIMEOUT_S = 30.0
+STEP_TIMEOUT_S = 10.0
+#: How long the probe must stay silent before a screen counts as laid out.
+SETTLED_S = 0.4
+
+
+def require_tools() -> None:
+    missing = [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
+    if missing:
+        raise RuntimeError("the UI tests need an X server and X input tools: "
+                           f"apt-get install {' '.join(missing)} (make test installs them)")
+
+
+class Xvfb:
+    """A private X server of the given size."""
+
+    def __init__(self, width: int, height: int):
+        require_tools()
+        read_fd, write_fd = os.pipe()
+        self.process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
+             "-nolisten", "tcp", "-noreset"],
+            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            self.process.kill()
+            self.process.wait()
+            raise RuntimeError("Xvfb did not start")
+        self.display = f":{number}"
+        self.size = (width, height)
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class Kiosk:
+    """``kiosk run`` on an X display, with its probe directory."""
+
+    def __init__(self, xvfb: Xvfb, settings: Path, probe_dir: Path, *, log_path: Path):
+        self.xvfb = xvfb
+        self.probe_dir = probe_dir
+        probe_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        width, height = xvfb.size
+        env = dict(os.environ)
+        env.update({
+            "DISPLAY": xvfb.display,
+            "KIOSK_TEST_PROBE": str(probe_dir),
+            # A borderless window filling the screen at 0,0: X coordinates
+            # and the window's coincide, as on the appliance.
+            "KCFG_GRAPHICS_FULLSCREEN": "0",
+            "KCFG_GRAPHICS_BORDERLESS": "1",
+            "KCFG_GRAPHICS_POSITION": "custom",
+            "KCFG_GRAPHICS_LEFT": "0",
+            "KCFG_GRAPHICS_TOP": "0",
+            "KCFG_GRAPHICS_WIDTH": str(width),
+            "KCFG_GRAPHICS_HEIGHT": str(height),
+            "KIVY_HOME": str(probe_dir / "kivy-home"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
+                                                        env.get("PYTHONPATH")])),
+        })
+        self.log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=probe_dir)
+        self.state = self.wait(lambda s: s["buttons"], timeout_s=START_TIMEOUT_S,
+                               what="the start screen")
+
+    # -- reading the screen ---------------------------------------------------
+
+    def read_state(self) -> dict | None:
+        try:
+            return json.loads((self.probe_dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def wait(self, predicate, *, timeout_s: float = STEP_TIMEOUT_S, what: str = "") -> dict:
+        """The screen's state once ``predicate`` holds and the layout has settled.
+
+        Settled: the probe wrote nothing new for SETTLED_S, so buttons are
+        where they will stay when the tap arrives.
+        """
+        deadline = time.monotonic() + timeout_s
+        state = None
+        since = None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the app exited ({self.process.returncode}) while "
+                                     f"waiting for {what}:\n{self.log_text()}")
+            latest = self.read_state()
+            if latest is not None and (state is None or latest["serial"] != state["serial"]):
+                state, since = latest, time.monotonic()
+            if (state is not None and predicate(state)
+                    and time.monotonic() - since >= SETTLED_S):
+                self.state = state
+                return state
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}; last state: "
+                             f"{json.dumps(state, ensure_ascii=False)[:2000]}")
+
+    def wait_step(self, step: str, **kwargs) -> dict:
+        return self.wait(lambda s: s["step"] == step and s["screen"] == step and s["buttons"],
+                         what=f"step {step}", **kwargs)
+
+    def wait_screen(self, screen: str) -> dict:
+        return self.wait(lambda s: s["screen"] == screen and s["buttons"], what=f"screen {screen}")
+
+    def button(self, key: str) -> dict:
+        for button in self.state["buttons"]:
+            if button["key"] == key:
+                return button
+        raise AssertionError(f"no button {key!r} on screen {self.state['screen']}: "
+                             f"{[b['key'] for b in self.state['buttons']]}")
+
+    def keys(self, prefix: str = "") -> list[str]:
+        return [b["key"] for b in self.state["buttons"] if b["key"].startswith(prefix)]
+
+    # -- input ------------------------------------------------------------------
+
+    def xdotool(self, *args: str) -> None:
+        subprocess.run(["xdotool", *args], check=True, timeout=10,
+                       env=dict(os.environ, DISPLAY=self.xvfb.display))
+
+    def tap(self, key: str, *, then=None) -> dict:
+        """Clicks the middle of the button ``key``; waits for the screen to change."""
+        button = self.button(key)
+        if button["disabled"]:
+            raise AssertionError(f"button {key!r} is disabled")
+        before = self.state["serial"]
+        x = button["x"] + button["width"] // 2
+        y = button["y"] + button["height"] // 2
+        self.xdotool("mousemove", str(x), str(y), "click", "1")
+        return self.wait(then or (lambda s: s["serial"] != before), what=f"after tapping {key}")
+
+    def press(self, key: str, *, hold_s: float) -> None:
+        button = self.button(key)
+        x = button["x"] + button["width"] // 2
+        y = button["y"] + button["height"] // 2
+        self.xdotool("mousemove", str(x), str(y), "mousedown", "1")
+        time.sleep(hold_s)
+        self.xdotool("mouseup", "1")
+
+    def press_at(self, x: int, y: int, *, hold_s: float) -> None:
+        self.xdotool("mousemove", str(x), str(y), "mousedown", "1")
+        time.sleep(hold_s)
+        self.xdotool("mouseup", "1")
+
+    def type_keys(self, *names: str) -> None:
+        """X key events (e.g. ``Escape``, ``alt+F4``) sent to the focused window."""
+        for name in names:
+            self.xdotool("key", name)
+
+    def advance_clock(self, seconds: float) -> None:
+        control = self.probe_dir / "control.json"
+        control.write_text(json.dumps({"advance_s": seconds}), encoding="utf-8")
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        while control.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def screenshot(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30,
+                       env=dict(os.environ, DISPLAY=self.xvfb.display))
+        return path
+
+    # -- ending -------------------------------------------------------------------
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.process.returncode

@@ -1,0 +1,127 @@
+"""``make screenshots``: every screen in each language, at 1280×800 and 800×480.
+
+Runs the real app under Xvfb and walks it with real X input, as the UI
+tests do; the PNGs go to ``docs/screenshots/<width>x<height>/<language>/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import PROJECT_ROOT, Kiosk, Xvfb
+
+from dialog_config import EXAMPLES_DIR, load_dialog
+
+SIZES = ((1280, 800), (800, 480))
+OUTPUT = PROJECT_ROOT / "docs" / "screenshots"
+
+
+def settings_file(directory: Path, example: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "settings.yaml"
+    path.write_text(
+        f"terminal_id: demo-01\nsite: \"Trattoria Roma, Via Nazionale\"\n"
+        f"dialog: {EXAMPLES_DIR / (example + '.yaml')}\ndata_dir: {directory / 'data'}\n"
+        "region: IT\ncamera: {source: false}\nmicrophone: {device: false}\n"
+        "spam_window_s: 0\n", encoding="utf-8")
+    return path
+
+
+def walk_restaurant(kiosk: Kiosk, language: str, out: Path) -> None:
+    dialog = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
+    shot = lambda name: kiosk.screenshot(out / f"{name}.png")  # noqa: E731
+    kiosk.wait_step("start")
+    shot("01-start")
+    kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
+    kiosk.wait_step("rating")
+    shot("02-rating-smileys")
+    kiosk.tap(f"rating:{max(dialog.rating.values)}", then=lambda s: s["step"] == "choice")
+    kiosk.wait_step("choice")
+    shot("03-choice-topics")
+    kiosk.tap("topic:food_quality")
+    kiosk.tap("category:soups")
+    shot("04-choice-details")
+    kiosk.tap("next", then=lambda s: s["step"] == "message")
+    kiosk.wait_step("message")
+    shot("05-message")
+    kiosk.tap("text", then=lambda s: s["step"] == "text")
+    kiosk.wait_step("text")
+    for key in {"en": "good", "ru": "суп", "it": "buono", "ko": "ㅁㅏㅅ"}[language]:
+        kiosk.tap(f"kb:{key}")
+    shot("06-text")
+    kiosk.tap("done", then=lambda s: s["step"] == "message")
+    kiosk.wait_step("message")
+    kiosk.tap("callback", then=lambda s: s["step"] == "callback")
+    kiosk.wait_step("callback")
+    for key in "3331234567":
+        kiosk.tap(f"kb:{key}")
+    shot("07-callback")
+    kiosk.tap("back", then=lambda s: s["step"] == "message")
+    kiosk.wait_step("message")
+    kiosk.tap("send", then=lambda s: s["step"] == "thanks")
+    kiosk.wait_step("thanks")
+    shot("08-thanks-promoter-link")
+    kiosk.tap("thanks", then=lambda s: s["step"] == "start")
+
+
+def walk_fitness(kiosk: Kiosk, language: str, out: Path) -> None:
+    dialog = load_dialog(EXAMPLES_DIR / "fitness_club.yaml")
+    kiosk.wait_step("start")
+    kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
+    kiosk.wait_step("rating")
+    kiosk.screenshot(out / "09-rating-nps.png")
+    kiosk.tap("rating:3", then=lambda s: s["step"] == "choice")
+    kiosk.wait_step("choice")
+    kiosk.tap(f"topic:{dialog.topics[0].id}")
+    if kiosk.state["step"] == "choice":
+        kiosk.tap("next", then=lambda s: s["step"] == "message")
+    kiosk.wait_step("message")
+    kiosk.tap("send", then=lambda s: s["step"] == "photo_consent")
+    kiosk.wait_step("photo_consent")
+    kiosk.screenshot(out / "10-photo-consent.png")
+    kiosk.tap("cancel", then=lambda s: s["step"] == "start")
+
+
+def walk_operator(kiosk: Kiosk, out: Path) -> None:
+    kiosk.wait_step("start")
+    width = kiosk.xvfb.size[0]
+    kiosk.press_at(width - 20, 20, hold_s=3.5)
+    kiosk.wait_screen("pin")
+    kiosk.screenshot(out / "11-operator-pin.png")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    if args.output.exists():
+        shutil.rmtree(args.output)
+    with tempfile.TemporaryDirectory() as temp:
+        work = Path(temp)
+        for width, height in SIZES:
+            xvfb = Xvfb(width, height)
+            try:
+                size_dir = args.output / f"{width}x{height}"
+                for example, walk in (("restaurant", walk_restaurant), ("fitness_club", walk_fitness)):
+                    settings = settings_file(work / f"{width}-{example}", example)
+                    kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
+                                  log_path=settings.parent / "kiosk.log")
+                    try:
+                        for language in ("en", "ru", "it", "ko"):
+                            walk(kiosk, language, size_dir / language)
+                        if example == "restaurant":
+                            walk_operator(kiosk, size_dir)
+                    finally:
+                        kiosk.stop()
+            finally:
+                xvfb.close()
+    print(f"screenshots written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
