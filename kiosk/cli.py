@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kiosk.commands.run",
     "kiosk.commands.validate",
     "kiosk.commands.report",
+    "kiosk.commands.pin",
 )
 
 

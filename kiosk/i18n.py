@@ -77,6 +77,7 @@ APP_STRINGS: tuple[str, ...] = (
     "Extremely likely",
     "Touch to start",
     "Scan to leave a review",
+    "Nothing was heard; please try again",
 )
 
 

@@ -27,7 +27,7 @@ from . import theme
 from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
 from .flow import Flow, InvalidStep, Step
 from .i18n import gettext, screen_text
-from .operator import PinFormatError, PinGuard, verify_pin
+from .operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
 from .settings import SettingsError, Settings
 from .submitter import Submitter
 from .watcher import POLL_S, DialogWatcher
@@ -332,9 +332,13 @@ class KioskApp(App):
             log.info("operator screen opened")
             self._switch("operator")
             done("ok")
+        elif self.pin_guard.locked_for_s > 0:
+            log.warning("%d wrong operator PINs in a row: the PIN pad is locked for %.0f s",
+                        MAX_WRONG_TRIES, self.pin_guard.locked_for_s)
+            done("locked")
         else:
             log.warning("wrong operator PIN (%d in a row)", self.pin_guard.wrong_tries)
-            done("locked" if self.pin_guard.locked_for_s > 0 else "wrong")
+            done("wrong")
         if self.probe:
             self.probe.changed()
 

@@ -48,7 +48,8 @@ class PinScreen(KioskScreen):
             minutes = math.ceil(kiosk.pin_guard.locked_for_s / 60)
             self.status = kiosk.tr("Locked for {minutes} min", minutes=minutes)
         elif result == "no_pin":
-            self.status = "operator.pin_file?"
+            # For the technician, who reads the settings in English.
+            self.status = "No operator PIN is set: run `kiosk pin` (operator.pin_file)"
 
 
 SCREEN_CLASS = PinScreen

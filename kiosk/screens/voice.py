@@ -74,7 +74,8 @@ class VoiceScreen(KioskScreen):
         self.level = 0.0
         self.clip = recording.clip
         self.state = "recorded" if self.clip else "idle"
-        self.ids.status.text = "" if self.clip else self.kiosk.tr("Nothing to show")
+        self.ids.status.text = "" if self.clip else self.kiosk.tr(
+            "Nothing was heard; please try again")
 
     def _played(self) -> None:
         if self.state == "playing":

@@ -148,14 +148,18 @@ class Kiosk:
 
     def tap(self, key: str, *, then=None) -> dict:
         """Clicks the middle of the button ``key``; waits for the screen to change."""
+        before = self.state["serial"]
+        self.click(key)
+        return self.wait(then or (lambda s: s["serial"] != before), what=f"after tapping {key}")
+
+    def click(self, key: str) -> None:
+        """Clicks the middle of the button ``key`` and returns at once."""
         button = self.button(key)
         if button["disabled"]:
             raise AssertionError(f"button {key!r} is disabled")
-        before = self.state["serial"]
         x = button["x"] + button["width"] // 2
         y = button["y"] + button["height"] // 2
         self.xdotool("mousemove", str(x), str(y), "click", "1")
-        return self.wait(then or (lambda s: s["serial"] != before), what=f"after tapping {key}")
 
     def press(self, key: str, *, hold_s: float) -> None:
         button = self.button(key)

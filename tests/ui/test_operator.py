@@ -1,0 +1,79 @@
+"""Operator mode and lockdown, with real X input: nothing but the operator screen exits."""
+
+from __future__ import annotations
+
+import time
+
+from kiosk.operator import LOCKOUT_S, MAX_WRONG_TRIES, hash_pin
+from xwindow import request_close
+
+PIN = "2468"
+WRONG = "1111"
+#: The operator corner is held a little longer than the 3 s it needs.
+HOLD_S = 3.5
+
+
+def pin_settings(tmp_path) -> dict[str, str]:
+    pin_file = tmp_path / "operator-pin"
+    pin_file.write_text(hash_pin(PIN) + "\n")
+    pin_file.chmod(0o600)
+    return {"operator": f"{{pin_file: {pin_file}}}"}
+
+
+def open_pin_pad(kiosk) -> None:
+    kiosk.wait_step("start")
+    kiosk.press_at(kiosk.xvfb.size[0] - 20, 20, hold_s=HOLD_S)
+    kiosk.wait_screen("pin")
+
+
+def enter(kiosk, pin: str, expect: str) -> None:
+    for digit in pin:
+        kiosk.tap(f"pin:{digit}")
+    kiosk.tap("pin:ok", then=lambda s: expect in s["texts"] or s["screen"] == expect)
+
+
+def test_lockdown_keys_and_close_button_do_nothing(start_kiosk):
+    kiosk = start_kiosk()
+    kiosk.wait_step("start")
+    kiosk.tap("language:en", then=lambda s: s["step"] == "rating")
+    kiosk.type_keys("Escape", "alt+F4", "ctrl+c", "ctrl+q")
+    assert request_close(kiosk.xvfb.display, kiosk.process.pid) >= 1
+    time.sleep(1.0)
+    assert kiosk.alive()
+    # The visit goes on as if nothing happened.
+    assert kiosk.wait_step("rating")["step"] == "rating"
+
+
+def test_a_short_press_on_the_corner_does_not_open_operator_mode(start_kiosk, tmp_path):
+    kiosk = start_kiosk(**pin_settings(tmp_path))
+    kiosk.wait_step("start")
+    kiosk.press_at(kiosk.xvfb.size[0] - 20, 20, hold_s=1.0)
+    time.sleep(2.5)
+    assert kiosk.wait(lambda s: True)["screen"] == "start"
+
+
+def test_five_wrong_pins_lock_for_five_minutes_then_the_operator_leaves(start_kiosk, tmp_path):
+    kiosk = start_kiosk(**pin_settings(tmp_path))
+    open_pin_pad(kiosk)
+    for _ in range(MAX_WRONG_TRIES - 1):
+        enter(kiosk, WRONG, "Wrong PIN")
+    enter(kiosk, WRONG, "Locked for 5 min")
+    # Even the right PIN is refused while locked.
+    enter(kiosk, PIN, "Locked for 5 min")
+    kiosk.advance_clock(LOCKOUT_S - 60)
+    enter(kiosk, PIN, "Locked for 1 min")
+    kiosk.advance_clock(61)
+    enter(kiosk, PIN, "operator")
+    state = kiosk.wait_screen("operator")
+    assert any("Outbox" in text for text in state["texts"])
+    kiosk.click("operator:leave")
+    assert kiosk.process.wait(15) == 0
+
+
+def test_operator_screen_closes_back_to_the_start(start_kiosk, tmp_path):
+    kiosk = start_kiosk(**pin_settings(tmp_path))
+    open_pin_pad(kiosk)
+    enter(kiosk, PIN, "operator")
+    kiosk.wait_screen("operator")
+    kiosk.tap("operator:close", then=lambda s: s["screen"] == "start")
+    assert kiosk.alive()
