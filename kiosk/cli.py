@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "kiosk.commands.validate",
     "kiosk.commands.report",
     "kiosk.commands.pin",
+    "kiosk.commands.sync",
+    "kiosk.commands.status",
 )
 
 

@@ -7,7 +7,8 @@ The hierarchy, so that callers can catch as broadly or as narrowly as they need:
     ├── SchemaTooNewError       the database was written by a newer kiosk version
     ├── InvalidMessageError     the message handed to ``add`` cannot be stored (also a ValueError)
     ├── UnknownMessageError     no such message in the outbox (also a LookupError)
-    └── UnknownDeliveryError    no such (message, target) delivery (also a LookupError)
+    ├── UnknownDeliveryError    no such (message, target) delivery (also a LookupError)
+    └── ServiceRunningError     another delivery service already works on this outbox
 
 Every message says what to do next, because the reader is often a technician
 looking at ``kiosk status`` or a journal, not the author of the code.
@@ -66,3 +67,7 @@ class UnknownMessageError(OutboxError, LookupError):
 
 class UnknownDeliveryError(OutboxError, LookupError):
     """No delivery of that message to that target is in the outbox."""
+
+
+class ServiceRunningError(OutboxError):
+    """Another delivery service process holds this outbox; two would send everything twice."""

@@ -16,7 +16,8 @@ pending delivery per registered target. A crash before that commit leaves at
 most unreferenced files, which ``recover`` removes; after it, a whole message.
 
 Delivery state is per (message, target): ``pending`` (with ``attempts``,
-``next_attempt_at`` and ``last_error``), ``delivered`` or ``rejected``.
+``next_attempt_at`` and ``last_error``), ``delivered``, ``rejected`` or
+``skipped`` (the target does not take this message by its settings).
 A claim puts a lease on a pending delivery so that two delivery processes
 never work on the same one; a lease that runs out (its holder died) makes the
 delivery due again.
@@ -47,6 +48,7 @@ from sync.errors import (
     OutboxError,
     OutboxFullError,
     SchemaTooNewError,
+    ServiceRunningError,
     UnknownDeliveryError,
     UnknownMessageError,
 )
@@ -59,7 +61,9 @@ __all__ = [
     "OutboxError",
     "OutboxFullError",
     "RecoveryReport",
+    "TargetPause",
     "SchemaTooNewError",
+    "ServiceRunningError",
     "InvalidMessageError",
     "UnknownDeliveryError",
     "UnknownMessageError",
@@ -92,6 +96,16 @@ MAX_ERROR_CHARS = 2000
 
 # How many recent errors per target ``counts`` reports.
 LAST_ERRORS_SHOWN = 5
+
+# A message every target is done with, the last of them before ? (epoch s):
+# it has deliveries, none of them pending, and all finished in time. A
+# rejection's time is failed_at; a delivery's or a skip's is delivered_at.
+_FINISHED_BEFORE = """
+    EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
+    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state = 'pending')
+    AND (SELECT MAX(COALESCE(d.delivered_at, d.failed_at, 0)) FROM deliveries d
+         WHERE d.message_id = m.id) < ?
+"""
 
 # Messages read per query when iterating over a period for a report.
 _MESSAGES_PAGE = 500
@@ -183,6 +197,78 @@ _MIGRATIONS: list[tuple[str, ...]] = [
         # by time so that a report can show when a button was being hammered.
         "CREATE TABLE suppressed_taps (at REAL NOT NULL)",
     ),
+    (
+        # A fourth final state, 'skipped': the target does not take this
+        # message by its settings (a mailbox with `send: alerts` and a message
+        # that is no alert). SQLite cannot change a CHECK constraint, so the
+        # table is rebuilt; the statements run in the migration's transaction.
+        # The rebuilt table also carries copies of the message's claim order
+        # (alert, created_ts, seq), so that a claim walks the index
+        # deliveries_claim_order and stops at its limit, instead of sorting
+        # every pending delivery (with 10,000 queued, that sort made each
+        # claim take milliseconds).
+        """
+        CREATE TABLE deliveries_v3 (
+            message_id       TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+            target           TEXT NOT NULL REFERENCES targets (name),
+            state            TEXT NOT NULL DEFAULT 'pending'
+                             CHECK (state IN ('pending', 'delivered', 'rejected', 'skipped')),
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at  REAL NOT NULL,
+            claimed_until    REAL,
+            last_error       TEXT,
+            failed_at        REAL,
+            delivered_at     REAL,
+            reason           TEXT,
+            alert            INTEGER NOT NULL DEFAULT 0,
+            created_ts       REAL NOT NULL DEFAULT 0,
+            seq              INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (message_id, target)
+        ) WITHOUT ROWID
+        """,
+        """
+        INSERT INTO deliveries_v3 (message_id, target, state, attempts, next_attempt_at,
+            claimed_until, last_error, failed_at, delivered_at, reason, alert, created_ts, seq)
+        SELECT d.message_id, d.target, d.state, d.attempts, d.next_attempt_at,
+            d.claimed_until, d.last_error, d.failed_at, d.delivered_at, d.reason,
+            m.alert, m.created_ts, m.seq
+        FROM deliveries d JOIN messages m ON m.id = d.message_id
+        """,
+        "DROP TABLE deliveries",
+        "ALTER TABLE deliveries_v3 RENAME TO deliveries",
+        """
+        CREATE INDEX deliveries_pending ON deliveries (target, next_attempt_at)
+            WHERE state = 'pending'
+        """,
+        "CREATE INDEX deliveries_failed ON deliveries (target, failed_at) WHERE failed_at IS NOT NULL",
+        """
+        CREATE INDEX deliveries_claim_order ON deliveries (target, alert DESC, created_ts, seq)
+            WHERE state = 'pending'
+        """,
+        # The copies are filled in by the database itself, so that every writer
+        # (an app still running the previous release, too) keeps them right.
+        """
+        CREATE TRIGGER deliveries_claim_order_fill AFTER INSERT ON deliveries
+        BEGIN
+            UPDATE deliveries SET
+                alert = (SELECT alert FROM messages WHERE id = NEW.message_id),
+                created_ts = (SELECT created_ts FROM messages WHERE id = NEW.message_id),
+                seq = (SELECT seq FROM messages WHERE id = NEW.message_id)
+            WHERE message_id = NEW.message_id AND target = NEW.target;
+        END
+        """,
+        # A target paused as a whole, e.g. because the server refused the
+        # terminal's credentials: kept here so that a restart does not try again
+        # sooner than the pause allows.
+        """
+        CREATE TABLE target_pauses (
+            target     TEXT PRIMARY KEY,
+            since      REAL NOT NULL,
+            until      REAL NOT NULL,
+            reason     TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ),
 ]
 
 
@@ -216,6 +302,20 @@ class RecoveryReport:
     removed: tuple[Path, ...] = ()
     missing_media: tuple[str, ...] = ()
     skipped: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetPause:
+    """A target paused as a whole until ``until`` (epoch s), and why.
+
+    ``since`` is when the pause began (the first refusal), kept across
+    extensions so that the status says how long the target has been stuck.
+    """
+
+    target: str
+    since: float
+    until: float
+    reason: str
 
 
 DiskUsage = Callable[[str | os.PathLike[str]], Any]
@@ -552,10 +652,11 @@ class Outbox:
         with self._write() as conn:
             rows = conn.execute(
                 "SELECT d.message_id, d.attempts, m.body, m.photo_file, m.voice_file"
-                " FROM deliveries d JOIN messages m ON m.id = d.message_id"
+                " FROM deliveries d INDEXED BY deliveries_claim_order"
+                " JOIN messages m ON m.id = d.message_id"
                 " WHERE d.target = ? AND d.state = 'pending' AND d.next_attempt_at <= ?"
                 "   AND (d.claimed_until IS NULL OR d.claimed_until <= ?)"
-                " ORDER BY m.alert DESC, m.created_ts, m.seq"
+                " ORDER BY d.alert DESC, d.created_ts, d.seq"
                 " LIMIT ?",
                 (target, now, now, limit),
             ).fetchall()
@@ -588,6 +689,24 @@ class Outbox:
             (self._clock(),),
         )
 
+    def mark_delivered_many(self, message_ids: Iterable[str], target: str) -> int:
+        """``mark_delivered`` for several messages in one transaction; returns how many changed.
+
+        One commit (one fsync) for a batch: for a target that drops repeats
+        (the manager's Idempotency-Key), where a crash before the commit only
+        costs a repeat that the target answers with "already stored".
+        """
+        now = self._clock()
+        with self._write() as conn:
+            return sum(
+                conn.execute(
+                    "UPDATE deliveries SET state = 'delivered', delivered_at = ?, claimed_until = NULL"
+                    " WHERE message_id = ? AND target = ? AND state = 'pending'",
+                    (now, message_id, target),
+                ).rowcount
+                for message_id in message_ids
+            )
+
     def mark_retry(self, message_id: str, target: str, error: str, next_attempt_at: float) -> bool:
         """Record a failed attempt; the delivery is due again at ``next_attempt_at`` (epoch s).
 
@@ -613,6 +732,43 @@ class Outbox:
             "state = 'rejected', reason = ?, failed_at = ?, claimed_until = NULL",
             (_clip(reason), self._clock()),
         )
+
+    def mark_skipped(self, message_id: str, target: str, reason: str) -> bool:
+        """Record that ``target`` does not take this message by its settings; final.
+
+        For example a mailbox that only mails alerts. The reason is kept for the
+        status; ``delivered_at`` records when, so that retention can age it.
+        Returns False when the delivery was already final.
+        """
+        return self._finish(
+            message_id,
+            target,
+            "state = 'skipped', reason = ?, delivered_at = ?, claimed_until = NULL",
+            (_clip(reason), self._clock()),
+        )
+
+    def release(self, message_id: str, target: str) -> bool:
+        """Give a claimed delivery back untried: due again at once, no attempt counted.
+
+        For deliveries a stopping service or a paused target never got to, so
+        that they do not wait for their lease to run out. Returns False when
+        the delivery was already final.
+        """
+        return self._finish(message_id, target, "claimed_until = NULL", ())
+
+    def release_leases(self, target: str) -> int:
+        """Give back every claim on ``target``'s deliveries; returns how many there were.
+
+        Only for a delivery service that knows it is the only one (it holds the
+        service lock): the claims are then a dead predecessor's, and its cut
+        short deliveries become due at once instead of when their leases end.
+        """
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE deliveries SET claimed_until = NULL"
+                " WHERE target = ? AND state = 'pending' AND claimed_until IS NOT NULL",
+                (target,),
+            ).rowcount
 
     def _finish(self, message_id: str, target: str, assignments: str, values: tuple[Any, ...]) -> bool:
         with self._write() as conn:
@@ -648,7 +804,131 @@ class Outbox:
             ).fetchone()
         return row[0]
 
+    # ----------------------------------------------------------------- pauses
+
+    def pause_target(self, target: str, until: float, reason: str) -> TargetPause:
+        """Pause ``target`` as a whole until ``until`` (epoch s); persistent.
+
+        Extending a pause keeps its ``since``. The delivery service tries a
+        paused target again only once the pause is over, also after a restart.
+        """
+        now = self._clock()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO target_pauses (target, since, until, reason) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (target) DO UPDATE SET until = excluded.until, reason = excluded.reason",
+                (target, now, float(until), _clip(reason)),
+            )
+            row = conn.execute(
+                "SELECT target, since, until, reason FROM target_pauses WHERE target = ?", (target,)
+            ).fetchone()
+        return TargetPause(*row)
+
+    def resume_target(self, target: str) -> bool:
+        """End the pause of ``target``; False if it was not paused."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM target_pauses WHERE target = ?", (target,)).rowcount > 0
+
+    def target_pause(self, target: str) -> TargetPause | None:
+        """The pause of ``target`` (over or not), or None if it is not paused."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT target, since, until, reason FROM target_pauses WHERE target = ?", (target,)
+            ).fetchone()
+        return TargetPause(*row) if row else None
+
+    # ----------------------------------------------------------------- retention
+
+    def purge_media(self, finished_before: float) -> list[str]:
+        """Delete the photo and voice files of messages every target is done with.
+
+        Done means no delivery of the message is pending and the last one
+        finished (delivered, rejected or skipped) before ``finished_before``
+        (epoch s). A message without any delivery (no target yet) is kept for
+        the targets to come. The record stays, with its photo and voice
+        columns set to NULL so that recovery knows the files are gone on
+        purpose. Returns the ids of the messages whose media were deleted.
+        """
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT m.id, m.photo_file, m.voice_file FROM messages m"
+                " WHERE (m.photo_file IS NOT NULL OR m.voice_file IS NOT NULL)"
+                f"   AND {_FINISHED_BEFORE}",
+                (finished_before,),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE messages SET photo_file = NULL, voice_file = NULL WHERE id = ?",
+                [(message_id,) for message_id, _, _ in rows],
+            )
+        # Files go after the commit: a crash in between leaves unreferenced
+        # files, which recovery removes, never a record naming a missing file.
+        self._unlink_media(name for _, photo, voice in rows for name in (photo, voice) if name)
+        return [message_id for message_id, _, _ in rows]
+
+    def purge_messages(self, finished_before: float) -> int:
+        """Delete the records (and any media) of messages every target is done with.
+
+        The same rule as :meth:`purge_media`; nothing pending is ever deleted.
+        Returns how many messages were deleted.
+        """
+        with self._write() as conn:
+            rows = conn.execute(
+                f"SELECT m.id, m.photo_file, m.voice_file FROM messages m WHERE {_FINISHED_BEFORE}",
+                (finished_before,),
+            ).fetchall()
+            # Their deliveries go with them (ON DELETE CASCADE).
+            conn.executemany("DELETE FROM messages WHERE id = ?", [(row[0],) for row in rows])
+        self._unlink_media(name for _, photo, voice in rows for name in (photo, voice) if name)
+        return len(rows)
+
+    def _unlink_media(self, names: Iterable[str]) -> None:
+        removed = False
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                (self.media_dir / name).unlink()
+                removed = True
+        if removed:
+            _fsync_dir(self.media_dir)
+
     # ----------------------------------------------------------------- reading
+
+    def newest_seq(self) -> int:
+        """The insertion number of the newest message (0 when empty).
+
+        Cheap (the primary key's last entry), so that the delivery service can
+        look once a second whether the app added a message.
+        """
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages").fetchone()[0]
+
+    def queue_summary(self) -> dict[str, Any]:
+        """The queue across targets, counted in messages, for the terminal's status.
+
+        ``{"pending": n, "rejected": n, "oldest_pending_at": created_at or None,
+        "last_delivery_at": epoch s or None}``: a message is pending while any
+        target still has to deliver it, rejected when any target refused it.
+        """
+        with self._read() as conn:
+            pending = conn.execute(
+                "SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE state = 'pending'"
+            ).fetchone()[0]
+            rejected = conn.execute(
+                "SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE state = 'rejected'"
+            ).fetchone()[0]
+            oldest = conn.execute(
+                "SELECT m.created_at FROM messages m WHERE EXISTS (SELECT 1 FROM deliveries d"
+                " WHERE d.message_id = m.id AND d.state = 'pending') ORDER BY m.created_ts, m.seq LIMIT 1"
+            ).fetchone()
+            last = conn.execute(
+                "SELECT MAX(delivered_at) FROM deliveries WHERE state = 'delivered'"
+            ).fetchone()[0]
+        return {
+            "pending": pending,
+            "rejected": rejected,
+            "oldest_pending_at": oldest[0] if oldest else None,
+            "last_delivery_at": last,
+        }
+
 
     def get_message(self, message_id: str) -> dict[str, Any]:
         """The stored message, exactly as it is sent."""
@@ -677,20 +957,24 @@ class Outbox:
     def counts(self) -> dict[str, dict[str, Any]]:
         """Per registered target: the queue at a glance, for ``kiosk status``.
 
-        ``{target: {"pending": n, "delivered": n, "rejected": n,
-        "oldest_pending_at": created_at or None,
+        ``{target: {"pending": n, "delivered": n, "rejected": n, "skipped": n,
+        "oldest_pending_at": created_at or None, "paused": TargetPause or None,
         "last_errors": [{"message_id", "at", "error", "state", "attempts"}, ...]}}``,
         the most recent errors first (retry errors and rejections).
         """
         with self._read() as conn:
             result: dict[str, dict[str, Any]] = {
-                name: {"pending": 0, "delivered": 0, "rejected": 0, "oldest_pending_at": None, "last_errors": []}
+                name: {"pending": 0, "delivered": 0, "rejected": 0, "skipped": 0,
+                       "oldest_pending_at": None, "paused": None, "last_errors": []}
                 for (name,) in conn.execute("SELECT name FROM targets ORDER BY name")
             }
             for target, state, count in conn.execute(
                 "SELECT target, state, COUNT(*) FROM deliveries GROUP BY target, state"
             ):
                 result[target][state] = count
+            for row in conn.execute("SELECT target, since, until, reason FROM target_pauses"):
+                if row[0] in result:
+                    result[row[0]]["paused"] = TargetPause(*row)
             for name, entry in result.items():
                 oldest = conn.execute(
                     "SELECT m.created_at FROM deliveries d JOIN messages m ON m.id = d.message_id"

@@ -69,3 +69,56 @@ def helper_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
+
+
+# ---------------------------------------------------------------- delivery fixtures
+
+TOKEN = "test-token-3f9a"
+
+
+@pytest.fixture(scope="session")
+def test_ca():
+    """A CA made for this test run, and a certificate from it for 127.0.0.1 and localhost."""
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def server_cert(test_ca):
+    return test_ca.issue_cert("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def ca_file(test_ca, tmp_path: Path) -> Path:
+    path = tmp_path / "test-ca.pem"
+    test_ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture
+def manager_server():
+    from manager_server import ManagerServer
+
+    with ManagerServer(TOKEN) as server:
+        yield server
+    assert server.errors == [], "requests broke the manager API contract"
+
+
+@pytest.fixture
+def manager_target_factory():
+    """ManagerTargets with short timeouts, closed after the test."""
+    from sync.targets.manager import ManagerTarget
+
+    made = []
+
+    def make(url: str, token: str = TOKEN, **kwargs: Any) -> ManagerTarget:
+        kwargs.setdefault("connect_timeout_s", 2.0)
+        kwargs.setdefault("read_timeout_s", 2.0)
+        target = ManagerTarget(url, token, "rome-01", **kwargs)
+        made.append(target)
+        return target
+
+    yield make
+    for target in made:
+        target.close()

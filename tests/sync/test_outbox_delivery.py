@@ -158,7 +158,9 @@ def test_counts_per_target(box, make_message):
         "pending": 2,
         "delivered": 1,
         "rejected": 0,
+        "skipped": 0,
         "oldest_pending_at": "2026-11-22T11:00:00+01:00",
+        "paused": None,
         "last_errors": [],
     }
     manager = counts["manager"]

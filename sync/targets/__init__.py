@@ -1,0 +1,1 @@
+"""Delivery targets: where the delivery service sends messages (see ``base``)."""

@@ -1,0 +1,172 @@
+"""One visitor message as one mail, as mailbox-format.md says.
+
+Nothing a visitor typed ever reaches a header: headers are built from the
+terminal's own fields (id, terminal, tone, rating), the operator's labels
+and the technician's site, each cleared of line breaks and control
+characters; the visitor's text, name and phone go only into the bodies,
+escaped in the HTML one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+import unicodedata
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+#: The contract's limit for the subject, after which it ends with "…".
+SUBJECT_MAX_CHARS = 120
+PATH_SEPARATOR = " › "
+
+#: Words in the languages of the bundled example dialogs; others get English.
+#: The subject uses the dialog's default language (the labels' language).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"complaint": "Complaint", "praise": "Praise", "suggestion": "Suggestion",
+           "question": "Question", "none": "Feedback", "path": "Path", "rating": "Rating",
+           "text": "Text", "callback": "Call back", "time": "Time", "site": "Site",
+           "terminal": "Terminal", "voice": "Voice message", "no_rating": "none",
+           "seconds": "s"},
+    "it": {"complaint": "Reclamo", "praise": "Elogio", "suggestion": "Suggerimento",
+           "question": "Domanda", "none": "Feedback", "path": "Percorso", "rating": "Voto",
+           "text": "Testo", "callback": "Richiamare", "time": "Ora", "site": "Sede",
+           "terminal": "Terminale", "voice": "Messaggio vocale", "no_rating": "nessuno",
+           "seconds": "s"},
+    "ru": {"complaint": "Жалоба", "praise": "Благодарность", "suggestion": "Предложение",
+           "question": "Вопрос", "none": "Отзыв", "path": "Раздел", "rating": "Оценка",
+           "text": "Текст", "callback": "Перезвонить", "time": "Время", "site": "Место",
+           "terminal": "Терминал", "voice": "Голосовое сообщение", "no_rating": "нет",
+           "seconds": "с"},
+    "ko": {"complaint": "불만", "praise": "칭찬", "suggestion": "제안", "question": "질문",
+           "none": "의견", "path": "항목", "rating": "평가", "text": "내용",
+           "callback": "회신 요청", "time": "시간", "site": "장소", "terminal": "단말기",
+           "voice": "음성 메시지", "no_rating": "없음", "seconds": "초"},
+}
+
+_SMILEY_FACES = {3: "☹😐☺", 4: "☹🙁🙂☺", 5: "😠☹😐🙂😄"}
+
+
+def message_id_header(message: dict[str, Any]) -> str:
+    """``<{id}@{terminal}.kiosk.invalid>``: the same on every retry, so a repeat can be dropped."""
+    return f"<{message['id']}@{_header_safe(message['terminal_id'])}.kiosk.invalid>"
+
+
+def subject(message: dict[str, Any], language: str = "en") -> str:
+    """``[{site}] {tone word}: {topic} › {category} › {detail}``, at most 120 characters."""
+    words = WORDS.get(language, WORDS["en"])
+    site = message.get("site") or message["terminal_id"]
+    what = PATH_SEPARATOR.join(item["label"] for item in message["path"])
+    if not what:
+        what = f"{words['rating']} {rating_text(message['rating'], words)}"
+    text = _header_safe(f"[{site}] {words.get(message['tone'], words['none'])}: {what}")
+    if len(text) > SUBJECT_MAX_CHARS:
+        text = text[:SUBJECT_MAX_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def rating_text(rating: dict[str, Any] | None, words: dict[str, str]) -> str:
+    if rating is None:
+        return words["no_rating"]
+    if rating["kind"] == "nps":
+        return f"{rating['value']}/10 (NPS)"
+    faces = _SMILEY_FACES.get(rating["scale"], "")
+    face = f" {faces[rating['value'] - 1]}" if 1 <= rating["value"] <= len(faces) else ""
+    return f"{rating['value']}/{rating['scale']}{face}"
+
+
+def build_mail(message: dict[str, Any], *, sender: str, recipients: tuple[str, ...] | list[str],
+               photo: bytes | None = None, voice: bytes | None = None,
+               language: str = "en") -> EmailMessage:
+    """The mail for ``message``; ``photo`` and ``voice`` are the attachments' bytes."""
+    words = WORDS.get(language, WORDS["en"])
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = ", ".join(recipients)
+    mail["Date"] = format_datetime(datetime.datetime.fromisoformat(message["created_at"]))
+    mail["Message-ID"] = message_id_header(message)
+    mail["Subject"] = subject(message, language)
+    mail["X-Kiosk-Message-Id"] = _header_safe(message["id"])
+    mail["X-Kiosk-Terminal"] = _header_safe(message["terminal_id"])
+    mail["X-Kiosk-Tone"] = _header_safe(message["tone"])
+    rating = message["rating"]
+    mail["X-Kiosk-Rating"] = "none" if rating is None else \
+        f"{rating['kind']} {rating['value']}/{rating['scale']}"
+
+    rows = _body_rows(message, words)
+    mail.set_content(_plain_body(rows), subtype="plain", charset="utf-8")
+    mail.add_alternative(_html_body(rows, language), subtype="html", charset="utf-8")
+    # add_attachment turns the alternative into the first part of a multipart/mixed.
+    if photo is not None:
+        mail.add_attachment(photo, maintype="image", subtype="jpeg", filename="photo.jpg")
+    if voice is not None:
+        mail.add_attachment(voice, maintype="audio", subtype="ogg", filename="voice.ogg")
+    mail.add_attachment(json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
+                        maintype="application", subtype="json", filename="message.json")
+    return mail
+
+
+# A row of the body: a label, its text, and for the phone a tel: link.
+_Row = tuple[str, str, str | None]
+
+
+def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
+    """The contract's order: path, rating, text, callback, local time, site and terminal, voice."""
+    rows: list[_Row] = []
+    if message["path"]:
+        rows.append((words["path"], PATH_SEPARATOR.join(i["label"] for i in message["path"]), None))
+    rows.append((words["rating"], rating_text(message["rating"], words), None))
+    if message.get("text"):
+        rows.append((words["text"], message["text"], None))
+    callback = message.get("callback")
+    if callback:
+        name = callback.get("name")
+        rows.append((words["callback"], f"{name}, {callback['phone']}" if name else callback["phone"],
+                     callback["phone"]))
+    created = datetime.datetime.fromisoformat(message["created_at"])
+    # created_at carries the terminal's own UTC offset: this is its local time.
+    rows.append((words["time"], created.strftime("%Y-%m-%d %H:%M:%S (UTC%z)"), None))
+    rows.append((words["site"], f"{message.get('site') or '-'} · {words['terminal']} "
+                                f"{message['terminal_id']}", None))
+    voice = message.get("voice")
+    if voice:
+        duration = voice.get("duration_s")
+        rows.append((words["voice"], f"{duration:g} {words['seconds']}"
+                     if isinstance(duration, (int, float)) else "voice.ogg", None))
+    return rows
+
+
+def _plain_body(rows: list[_Row]) -> str:
+    return "".join(f"{label}:\n{_plain_text(text)}\n\n" for label, text, _ in rows)
+
+
+def _html_body(rows: list[_Row], language: str) -> str:
+    items = []
+    for label, text, phone in rows:
+        value = html.escape(text).replace("\n", "<br>\n")
+        if phone is not None:
+            # E.164 by the contract; escaped all the same, it comes from a visitor.
+            value = f'{value}<br>\n<a href="tel:{html.escape(phone, quote=True)}">' \
+                    f'{html.escape(phone)}</a>'
+        items.append(f'<dt style="font-weight:bold;margin-top:0.8em">{html.escape(label)}</dt>\n'
+                     f'<dd dir="auto" style="margin:0">{value}</dd>')
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(language, quote=True)}"><head>'
+            '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+            '</head>\n<body style="font-family:sans-serif;font-size:16px">\n<dl>\n'
+            + "\n".join(items) + "\n</dl>\n</body></html>\n")
+
+
+def _plain_text(text: str) -> str:
+    """Visitor text for the plain part: line breaks normalised, other controls dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+
+
+def _header_safe(text: str) -> str:
+    """One line of header text: any line break or control character becomes one space."""
+    return _CONTROL.sub(" ", str(text)).strip()

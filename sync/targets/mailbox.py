@@ -1,0 +1,158 @@
+"""The quality manager's mailbox (mailbox-format.md): one mail per message over SMTP.
+
+``send: alerts`` mails only alerts; the others are skipped, not delivered,
+and the outbox records them so. STARTTLS, implicit TLS or plain (a trusted
+local relay), certificates always verified. smtplib's and the socket's
+exceptions are mapped here: a 4xx reply or a broken connection is Retry, a
+5xx reply for a recipient or the message is Rejected with the server's
+reply, and refused credentials pause the mailbox like the manager's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+import time
+from email.utils import getaddresses
+from typing import Any
+
+from sync.outbox import Delivery
+from sync.targets.base import Paused, Rejected, Retry, Target
+from sync.targets.mail_format import build_mail
+from sync.tls import verified_context
+
+log = logging.getLogger(__name__)
+
+#: For connecting and for each SMTP reply; a relay that needs longer is stuck.
+SMTP_TIMEOUT_S = 30.0
+SECURITY_MODES = ("starttls", "tls", "none")
+SEND_MODES = ("alerts", "all")
+
+
+class MailboxTarget(Target):
+    """Sends each message as one mail to the configured recipients."""
+
+    name = "mailbox"
+
+    def __init__(self, host: str, port: int, *, sender: str, recipients: tuple[str, ...],
+                 security: str = "starttls", username: str | None = None,
+                 password: str | None = None, ca_file: str | os.PathLike[str] | None = None,
+                 send: str = "alerts", language: str = "en", timeout_s: float = SMTP_TIMEOUT_S,
+                 local_hostname: str | None = None):
+        """``password`` is the secret itself; ``language`` the dialog's default language."""
+        if security not in SECURITY_MODES:
+            raise ValueError(f"security must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+        if send not in SEND_MODES:
+            raise ValueError(f"send must be one of {', '.join(SEND_MODES)}, not {send!r}")
+        if not recipients:
+            raise ValueError("the mailbox needs at least one recipient (sync.mailbox.to)")
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self.recipients = tuple(recipients)
+        self.security = security
+        self.username = username
+        self.password = password
+        self.send = send
+        self.language = language
+        self.timeout_s = timeout_s
+        self.local_hostname = local_hostname
+        self._envelope_from = getaddresses([sender])[0][1]
+        self._envelope_to = [address for _, address in getaddresses(list(self.recipients))]
+        try:
+            self._context = verified_context(ca_file) if security != "none" else None
+        except OSError as exc:
+            raise ValueError(f"cannot read the mailbox's ca_file {ca_file}: {exc.strerror}; "
+                             f"check sync.mailbox.ca_file in the settings") from exc
+
+    def skip_reason(self, message: dict[str, Any]) -> str | None:
+        if self.send == "alerts" and not message.get("alert"):
+            return "not an alert, and the mailbox has send: alerts"
+        return None
+
+    def deliver(self, delivery: Delivery) -> None:
+        mail = build_mail(delivery.message, sender=self.sender, recipients=self.recipients,
+                          photo=_read(delivery.photo_path), voice=_read(delivery.voice_path),
+                          language=self.language)
+        started = time.monotonic()
+        try:
+            with self._connect() as smtp:
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                refused = smtp.send_message(mail, from_addr=self._envelope_from,
+                                            to_addrs=self._envelope_to)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise Paused(f"the mail server refused the login of {self.username}: "
+                         f"{_reply(exc.smtp_code, exc.smtp_error)}; check sync.mailbox.username "
+                         f"and password_file") from exc
+        except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:
+            # A refusal of this terminal's connection, not of the message.
+            raise Retry(f"the mail server at {self.host}:{self.port} refused the connection: "
+                        f"{_reply(exc.smtp_code, exc.smtp_error)}") from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise _refusal(exc.recipients) from exc
+        except smtplib.SMTPResponseException as exc:
+            # Sender refused, data refused, or any other command's reply.
+            reply = _reply(exc.smtp_code, exc.smtp_error)
+            if 500 <= exc.smtp_code < 600:
+                raise Rejected(f"the mail server refused the message: {reply}") from exc
+            raise Retry(f"the mail server answered {reply}; retrying later") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # STARTTLS or AUTH not offered: a settings mismatch, shown in the status.
+            raise Retry(f"the mail server at {self.host}:{self.port} lacks what the settings "
+                        f"need: {exc}; check sync.mailbox.security, port and username") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise Retry(f"the mail server's certificate cannot be verified: {exc.verify_message}; "
+                        f"check sync.mailbox.host and ca_file") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            # Broken or refused connections, timeouts, TLS failures.
+            raise Retry(f"cannot send to the mail server at {self.host}:{self.port}: "
+                        f"{exc or type(exc).__name__}") from exc
+        if refused:
+            # Some recipients took it: sending again would repeat it for them.
+            raise _refusal(refused, partial=True)
+        log.debug("mailed %s in %.3f s", delivery.message_id, time.monotonic() - started)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(self.host, self.port, local_hostname=self.local_hostname,
+                                    timeout=self.timeout_s, context=self._context)
+        smtp = smtplib.SMTP(self.host, self.port, local_hostname=self.local_hostname,
+                            timeout=self.timeout_s)
+        try:
+            if self.security == "starttls":
+                smtp.starttls(context=self._context)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+
+def _read(path) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise Rejected(f"the media file {path} is missing; the mail cannot be sent as it is "
+                       f"(look for disk damage or manual deletion)") from exc
+    except OSError as exc:
+        raise Retry(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(text.split())}"
+
+
+def _refusal(refused: dict[str, tuple[int, bytes]], *, partial: bool = False) -> Rejected | Retry:
+    """A 5xx for any recipient rejects the message (with the replies); 4xx only retries."""
+    replies = "; ".join(f"{address}: {_reply(code, text)}" for address, (code, text) in refused.items())
+    note = " (the other recipients got it)" if partial else ""
+    if any(500 <= code < 600 for code, _ in refused.values()):
+        return Rejected(f"the mail server refused recipients{note}: {replies}")
+    # Sent again in full: the stable Message-ID lets the others' mail servers drop the repeat.
+    return Retry(f"the mail server deferred recipients{note}: {replies}")

@@ -1,0 +1,201 @@
+"""The cloud feedback manager (manager-api.yaml): messages, the assigned dialog, the status.
+
+Every HTTP status the contract names is handled as it says; a status it
+does not name is retried (a proxy's 404 or a 3xx must never make the
+terminal drop a visitor's message). httpx exceptions are mapped here to
+Retry, Rejected or Paused and chained with ``from``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sync.backoff import parse_retry_after
+from sync.outbox import Delivery
+from sync.targets.base import Paused, Rejected, Retry, Target
+from sync.tls import verified_context
+
+log = logging.getLogger(__name__)
+
+#: A manager that does not accept the connection within this is taken as down.
+CONNECT_TIMEOUT_S = 10.0
+#: Between bytes of the answer; an upload of a photo and a voice message
+#: over a poor mobile link takes seconds, an answer that long in coming means
+#: a stuck server.
+READ_TIMEOUT_S = 30.0
+WRITE_TIMEOUT_S = 30.0
+
+DELIVERED = frozenset({200, 201})
+REJECTED = frozenset({400, 409, 413, 415, 422})
+CREDENTIALS = frozenset({401, 403})
+TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
+
+#: How much of an unexpected answer's body goes into an error for the status.
+_BODY_EXCERPT_CHARS = 300
+
+_CONTENT_TYPE = {"photo": "image/jpeg", "voice": "audio/ogg"}
+_FILE_NAME = {"photo": "photo.jpg", "voice": "voice.ogg"}
+
+
+@dataclasses.dataclass(frozen=True)
+class DialogFetch:
+    """What ``GET …/dialog`` answered: 200 with ``content`` and ``etag``, 304 or 404."""
+
+    status: int
+    content: bytes = b""
+    etag: str | None = None
+
+
+class ManagerTarget(Target):
+    """Posts each message as multipart with its id as the Idempotency-Key."""
+
+    name = "manager"
+    drops_repeats = True
+
+    def __init__(self, url: str, token: str, terminal_id: str, *,
+                 ca_file: str | os.PathLike[str] | None = None,
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S,
+                 read_timeout_s: float = READ_TIMEOUT_S,
+                 write_timeout_s: float = WRITE_TIMEOUT_S,
+                 user_agent: str = "kiosk-feedback",
+                 clock: Callable[[], float] = time.time):
+        """``url`` is the API's base (``https://…/api``); ``token`` the bearer token itself.
+
+        Plain http is for a manager on this machine only; the settings refuse
+        it elsewhere. TLS is always verified, ``ca_file`` adds a private CA.
+        """
+        self.url = url.rstrip("/")
+        self.terminal_id = terminal_id
+        self._clock = clock
+        try:
+            context = verified_context(ca_file)
+        except OSError as exc:
+            raise ValueError(f"cannot read the manager's ca_file {ca_file}: {exc.strerror}; "
+                             f"check sync.manager.ca_file in the settings") from exc
+        timeout = httpx.Timeout(connect=connect_timeout_s, read=read_timeout_s,
+                                write=write_timeout_s, pool=connect_timeout_s)
+        # TCP_NODELAY: a request goes out as headers, then body parts; with
+        # Nagle's algorithm each later write waits for the server's delayed
+        # ACK (40 ms on Linux), which would cap the drain at ~25 messages/s.
+        transport = httpx.HTTPTransport(
+            verify=context, retries=0,
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        self._client = httpx.Client(
+            base_url=self.url + "/", transport=transport, timeout=timeout,
+            follow_redirects=False,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent})
+
+    def close(self) -> None:
+        self._client.close()
+
+    # ------------------------------------------------------------- messages
+
+    def deliver(self, delivery: Delivery) -> None:
+        message = delivery.message
+        files: list[tuple[str, tuple[str | None, bytes, str]]] = [
+            ("message", (None, json.dumps(message, ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8"),
+                         "application/json")),
+        ]
+        for kind, path in (("photo", delivery.photo_path), ("voice", delivery.voice_path)):
+            if message.get(kind) is None:
+                continue
+            files.append((kind, (_FILE_NAME[kind], _read_media(kind, path),
+                                 message[kind].get("content_type") or _CONTENT_TYPE[kind])))
+        response = self._send("POST", "v1/messages", files=files,
+                              headers={"Idempotency-Key": delivery.message_id})
+        status = response.status_code
+        if status in DELIVERED:
+            return
+        if status in REJECTED:
+            raise Rejected(f"the manager refused the message: {_describe(response)}")
+        self._raise_for_terminal(response)
+
+    # ------------------------------------------------------------- dialog and status
+
+    def fetch_dialog(self, etag: str | None = None) -> DialogFetch:
+        """The dialog the manager assigns to this terminal (200), unchanged (304) or none (404)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._send("GET", f"v1/terminals/{self.terminal_id}/dialog", headers=headers)
+        if response.status_code == 200:
+            return DialogFetch(200, response.content, response.headers.get("ETag"))
+        if response.status_code in (304, 404):
+            return DialogFetch(response.status_code)
+        self._raise_for_terminal(response)
+        raise AssertionError("unreachable")  # _raise_for_terminal always raises
+
+    def put_status(self, status: dict[str, Any]) -> None:
+        """Report the terminal's health (the contract's Status)."""
+        response = self._send("PUT", f"v1/terminals/{self.terminal_id}/status", json=status)
+        if not response.is_success:
+            self._raise_for_terminal(response)
+
+    # ------------------------------------------------------------- the boundary
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request with its body read; httpx's exceptions become Retry."""
+        started = time.monotonic()
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise Retry(f"the manager did not answer in time ({type(exc).__name__}); "
+                        f"retrying later") from exc
+        except httpx.TransportError as exc:
+            raise Retry(f"cannot reach the manager at {self.url}: {exc or type(exc).__name__}; "
+                        f"check the network, the url and (for TLS errors) ca_file") from exc
+        log.debug("%s %s: %d in %.3f s", method, path.split("/", 2)[1] if "/" in path else path,
+                  response.status_code, time.monotonic() - started)
+        return response
+
+    def _raise_for_terminal(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status in CREDENTIALS:
+            raise Paused(f"the manager refused the terminal's credentials: {_describe(response)}; "
+                         f"check the token in sync.manager.token_file")
+        after = parse_retry_after(response.headers.get("Retry-After"), self._clock())
+        if status in TRANSIENT:
+            raise Retry(f"the manager is unavailable: {_describe(response)}", after=after)
+        raise Retry(f"unexpected answer from the manager: {_describe(response)}; "
+                    f"check sync.manager.url", after=after)
+
+
+def _read_media(kind: str, path: Path | None) -> bytes:
+    """The media bytes. Not hashed here: the manager checks them against the
+    message's sha256 and refuses a damaged file (400/422), which rejects it."""
+    if path is None:
+        raise Rejected(f"the message has a {kind} but the outbox has no file for it")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise Rejected(f"the {kind} file {path} is missing; the message cannot be sent "
+                       f"as it is (look for disk damage or manual deletion)") from exc
+    except OSError as exc:
+        raise Retry(f"cannot read the {kind} file {path}: {exc.strerror}") from exc
+
+
+def _describe(response: httpx.Response) -> str:
+    """``503 Service Unavailable: detail``, from problem details when the server sent them."""
+    text = f"{response.status_code} {response.reason_phrase}".strip()
+    detail = ""
+    if response.headers.get("Content-Type", "").startswith(("application/problem+json",
+                                                              "application/json")):
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = None
+        if isinstance(problem, dict):
+            detail = "; ".join(str(problem[key]) for key in ("title", "detail")
+                               if isinstance(problem.get(key), (str, int)))
+    elif response.content:
+        detail = response.text[:_BODY_EXCERPT_CHARS].strip()
+    return f"{text}: {detail}" if detail else text

@@ -1,0 +1,124 @@
+"""Drain rate: the delivery service vs a bare httpx loop, same payloads, same local manager.
+
+Run as ``python tests/benchmarks/bench_drain.py [--messages N] [--validate]`` (not
+collected by pytest: the name does not start with test_). It queues N messages
+with a 100 KB photo and a 50 KB voice each, then measures in one run against
+one test manager server (tests/sync/manager_server.py, on 127.0.0.1):
+
+1. a bare loop: one httpx.Client posting the same multipart bodies, payloads in memory;
+2. ``DeliveryService.run(once=True)`` with the ManagerTarget draining the outbox;
+
+and prints both rates and their ratio (the goal is ≥ 0.8). The server's full
+contract checks are off by default so that the server is not the bottleneck
+that hides the client's cost; ``--validate`` turns them on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
+
+import httpx  # noqa: E402
+from manager_server import ManagerServer  # noqa: E402
+
+from sync.backoff import Backoff  # noqa: E402
+from sync.outbox import Outbox  # noqa: E402
+from sync.service import DeliveryService  # noqa: E402
+from sync.targets.manager import ManagerTarget  # noqa: E402
+
+TOKEN = "bench-token"
+PHOTO_BYTES = 100 * 1024
+VOICE_BYTES = 50 * 1024
+
+
+def message() -> dict:
+    return {"terminal_id": "bench-01", "site": "Bench", "locale": "en",
+            "created_at": "2026-11-22T15:04:05.123+01:00",
+            "dialog": {"version": 1, "sha256": "a" * 64},
+            "rating": {"kind": "smileys", "value": 2, "scale": 5},
+            "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
+            "alert": True, "text": "Too salty", "callback": None,
+            "voice": {"content_type": "audio/ogg", "duration_s": 3.2}, "photo": None}
+
+
+def queue(box: Outbox, count: int) -> None:
+    started = time.perf_counter()
+    for n in range(count):
+        box.add(message(), photo=os.urandom(PHOTO_BYTES), voice=os.urandom(VOICE_BYTES))
+        if n and n % 1000 == 0:
+            print(f"  queued {n} ({time.perf_counter() - started:.0f} s)", flush=True)
+    print(f"queued {count} messages in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def bare_loop(url: str, box: Outbox) -> float:
+    """Post every queued message as the contract says, with nothing but httpx; seconds taken."""
+    bodies = []
+    for item in box.messages():
+        bodies.append((item["id"], json.dumps(item, ensure_ascii=False,
+                                              separators=(",", ":")).encode(),
+                       box.read_media(item["id"], "photo"), box.read_media(item["id"], "voice")))
+    with httpx.Client(base_url=url + "/", headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        started = time.perf_counter()
+        for message_id, body, photo, voice in bodies:
+            response = client.post("v1/messages", headers={"Idempotency-Key": message_id}, files=[
+                ("message", (None, body, "application/json")),
+                ("photo", ("photo.jpg", photo, "image/jpeg")),
+                ("voice", ("voice.ogg", voice, "audio/ogg"))])
+            assert response.status_code == 201, response.text
+        return time.perf_counter() - started
+
+
+def service_drain(url: str, box: Outbox) -> float:
+    target = ManagerTarget(url, TOKEN, "bench-01")
+    try:
+        service = DeliveryService(box, [target], backoff=Backoff(0.01, 0.1))
+        started = time.perf_counter()
+        service.run(once=True)
+        elapsed = time.perf_counter() - started
+        assert service.join(10)
+    finally:
+        target.close()
+    counts = box.counts()["manager"]
+    assert counts["pending"] == 0 and counts["rejected"] == 0, counts
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--validate", action="store_true",
+                        help="let the server check every request against the contract")
+    args = parser.parse_args()
+    # The service logs one INFO line per delivery, as under journald; format it, drop it.
+    handler = logging.FileHandler(os.devnull)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+    with tempfile.TemporaryDirectory(prefix="bench-drain-") as data_dir, \
+            ManagerServer(TOKEN, terminal_id="bench-01", validate=args.validate) as server, \
+            Outbox(data_dir, reserve_bytes=0) as box:
+        queue(box, args.messages)
+        bare_s = bare_loop(server.url, box)
+        assert len(server.messages) == args.messages
+        server.messages.clear()  # the service's posts must be new ones (201), as the loop's were
+        service_s = service_drain(server.url, box)
+        assert len(server.messages) == args.messages and not server.errors, server.errors[:3]
+
+    bare_rate, service_rate = args.messages / bare_s, args.messages / service_s
+    print(f"bare httpx loop: {args.messages} in {bare_s:.1f} s = {bare_rate:.0f} messages/s")
+    print(f"kiosk sync:      {args.messages} in {service_s:.1f} s = {service_rate:.0f} messages/s")
+    print(f"ratio: {service_rate / bare_rate:.2f} (goal >= 0.8)")
+    return 0 if service_rate / bare_rate >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The delivery loop: wake-up, skipping, pauses that survive restarts, independent targets."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from manager_server import Reply
+from service_helpers import running, wait_for
+from smtp_server import SMTPServer, free_port
+
+from sync.backoff import Backoff
+from sync.outbox import Outbox
+from sync.service import DeliveryService
+from sync.targets.mailbox import MailboxTarget
+
+FAST = Backoff(base_s=0.01, cap_s=0.05)
+
+
+def mailbox_target(port, send="alerts"):
+    return MailboxTarget("127.0.0.1", port, sender="kiosk@example.com",
+                         recipients=("quality@example.com",), security="none", send=send,
+                         timeout_s=2)
+
+
+def test_a_new_message_is_picked_up_within_a_second(data_dir, make_message, manager_server,
+                                                   manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as service_box, Outbox(data_dir) as app_box:
+        service = DeliveryService(service_box, [manager_target_factory(manager_server.url)],
+                                  backoff=FAST)
+        with running(service):
+            time.sleep(0.5)  # idle: nothing due, the worker sleeps
+            message_id = app_box.add(make_message())  # the app, through its own connection
+            # Without the wake-up it would wait for the 60 s fallback; the
+            # latency itself is measured by the benchmarks, not here.
+            wait_for(lambda: message_id in manager_server.messages, timeout_s=15)
+
+
+def test_send_alerts_mails_alerts_first_and_skips_the_rest(data_dir, make_message):
+    with Outbox(data_dir, reserve_bytes=0) as box, SMTPServer() as smtp:
+        plain = box.add(make_message(alert=False, created_at="2026-11-22T10:00:00+01:00"))
+        alert = box.add(make_message(alert=True, created_at="2026-11-22T11:00:00+01:00"))
+        target = mailbox_target(smtp.port)
+        DeliveryService(box, [target], backoff=FAST).run(once=True)
+        counts = box.counts()["mailbox"]
+    assert (counts["delivered"], counts["skipped"], counts["pending"]) == (1, 1, 0)
+    [received] = smtp.received
+    assert alert.encode() in received.data and plain.encode() not in received.data
+
+
+def test_wrong_credentials_pause_the_manager_across_a_restart(data_dir, make_message,
+                                                              manager_server,
+                                                              manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        ids = [box.add(make_message()) for _ in range(5)]
+        manager_server.script = [Reply(401, body=b'{"title": "unknown token"}')]
+        DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
+
+        pause = box.target_pause("manager")
+        assert pause is not None and 299 <= pause.until - time.time() <= 301
+        assert "unknown token" in pause.reason
+        assert len(manager_server.requests) == 1  # one try, not one per message
+        assert box.counts()["manager"]["pending"] == 5
+        assert box.counts()["manager"]["last_errors"] == []  # the message was not at fault
+
+    # A restart (new outbox, new service) keeps the pause: nothing is sent.
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        service = DeliveryService(box, [manager_target_factory(manager_server.url)])
+        with running(service):
+            time.sleep(1.5)
+        assert len(manager_server.requests) == 1
+
+        # Five minutes later (made so): one probe, accepted, and the rest follows.
+        box.pause_target("manager", time.time() - 1, pause.reason)
+        DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
+        assert box.target_pause("manager") is None
+        assert set(manager_server.messages) == set(ids)
+
+
+def test_a_failed_probe_extends_the_pause(data_dir, make_message, manager_server,
+                                          manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        for _ in range(3):
+            box.add(make_message())
+        box.pause_target("manager", time.time() - 1, "401")
+        manager_server.script = [Reply(403)]
+        DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
+        assert len(manager_server.requests) == 1
+        assert box.target_pause("manager").until > time.time() + 290
+
+
+def test_a_dead_mail_server_never_delays_the_manager(data_dir, make_message, manager_server,
+                                                     manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        ids = [box.add(make_message(alert=True)) for _ in range(20)]
+        service = DeliveryService(box, [manager_target_factory(manager_server.url),
+                                        mailbox_target(free_port())], backoff=Backoff(1, 5))
+        with running(service):
+            wait_for(lambda: len(manager_server.messages) == 20, timeout_s=20)
+        assert set(manager_server.messages) == set(ids)
+        mailbox = box.counts()["mailbox"]
+        assert mailbox["pending"] == 20 and "cannot send" in mailbox["last_errors"][0]["error"]
+
+
+def test_a_rejection_is_final_and_the_others_go_on(data_dir, make_message, manager_server,
+                                                   manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        first, second = box.add(make_message()), box.add(make_message())
+        manager_server.script = [Reply(422, body=b'{"title": "Unprocessable", "detail": "x"}')]
+        DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
+        counts = box.counts()["manager"]
+    assert (counts["rejected"], counts["delivered"]) == (1, 1)
+    assert "422" in counts["last_errors"][0]["error"]
+    assert set(manager_server.messages) == {second}
+
+
+def test_retry_after_is_kept_in_the_database(data_dir, make_message, manager_server,
+                                             manager_target_factory):
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        box.add(make_message())
+        manager_server.script = [Reply(503, {"Retry-After": "120"})]
+        before = time.time()
+        DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
+        due = box.next_due_at("manager")
+    assert before + 119 <= due <= time.time() + 121
+
+
+def test_stop_releases_a_delivery_in_flight(data_dir, make_message, manager_server,
+                                            manager_target_factory):
+    import threading
+
+    from manager_server import Stall
+
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        box.add(make_message())
+        manager_server.script = [Stall(15.0)]
+        service = DeliveryService(box, [manager_target_factory(manager_server.url,
+                                                               read_timeout_s=60)])
+        thread = threading.Thread(target=service.run)
+        thread.start()
+        wait_for(lambda: manager_server.requests, timeout_s=5)
+        service.request_stop()
+        thread.join(8)
+        # The upload stalls for 15 s: stopping did not wait for it.
+        assert not thread.is_alive()
+        # Released: due again at once, no attempt counted.
+        assert box.next_due_at("manager") <= time.time()
+        assert box.counts()["manager"]["last_errors"] == []
+        assert service.join(30)  # the stalled upload ends on its own
