@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from dialog_config import Dialog, DialogError
+from sync import systemd
 from sync.outbox import Outbox, OutboxError
 
 from . import theme
@@ -118,8 +119,21 @@ class KioskApp(App):
 
             self.probe = probe_from_environment(self)
         Clock.schedule_interval(self._tick, TICK_S)
+        Window.fbind("on_flip", self._on_first_frame)
         self.show()
         return self.manager
+
+    def _on_first_frame(self, *_args) -> None:
+        """The first frame is on screen: tell systemd, and feed its watchdog from the clock.
+
+        Fed from the UI thread's clock, so a frozen UI stops feeding it and
+        systemd restarts the app.
+        """
+        Window.funbind("on_flip", self._on_first_frame)
+        systemd.ready("showing the start screen")
+        feed_s = systemd.watchdog_interval_s()
+        if feed_s is not None:
+            Clock.schedule_interval(lambda _dt: systemd.watchdog(), feed_s)
 
     def _register_fonts(self) -> None:
         regular, bold = (ASSETS_DIR / "fonts" / name for name in FONT_FILES)
@@ -132,6 +146,7 @@ class KioskApp(App):
                         ASSETS_DIR / "fonts")
 
     def on_stop(self) -> None:
+        systemd.stopping("stopping")
         self._stop_watching.set()
         self.submitter.close()
         self.devices.close()
@@ -259,8 +274,15 @@ class KioskApp(App):
             except Exception:  # the watcher must outlive any one bad read
                 log.exception("checking the dialog file failed")
 
-    def reload_dialog(self) -> None:
-        start_daemon(self.watcher.reload, "dialog-reload")
+    def reload_dialog(self, done) -> None:
+        """The operator's "reload": reads the file now; ``done()`` on the UI thread after."""
+        def work() -> None:
+            try:
+                self.watcher.reload()
+            finally:
+                Clock.schedule_once(lambda _dt: done())
+
+        start_daemon(work, "dialog-reload")
 
     def _dialog_changed(self, dialog: Dialog) -> None:
         Clock.schedule_once(lambda _dt: self._apply_dialog(dialog))

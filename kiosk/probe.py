@@ -6,15 +6,24 @@ every button on screen with its place in X's coordinates, so a test can
 send real X input to it. The test may write ``DIR/control.json`` with
 ``{"advance_s": N}`` to move the app's clock forward (idle reset, PIN
 lockout) without waiting.
+
+For the benchmarks (``tests/benchmarks``) it also appends to ``DIR/frames.log``
+one line per event, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the
+clock every process on the machine shares): ``d T`` when Kivy dispatches a
+touch down, ``u T`` a touch up, ``f T`` when a frame has been flipped to the
+screen. A bench pairs the X input it sent with the first flip after the app
+saw it. Without the probe none of this exists, so the product pays nothing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
@@ -23,6 +32,7 @@ PROBE_ENV = "KIOSK_TEST_PROBE"
 #: Layouts settle within a frame or two after a change; the state is written after that.
 SETTLE_S = 0.15
 RECHECK_S = 0.25
+FRAMES_LOG = "frames.log"
 
 
 def probe_from_environment(app) -> Probe | None:
@@ -41,6 +51,27 @@ class Probe:
         # Layouts keep settling for a few frames after a change (and the
         # window after start-up); a regular look catches what a trigger missed.
         Clock.schedule_interval(self._write, RECHECK_S)
+        self._start_frame_log()
+
+    def _start_frame_log(self) -> None:
+        # Line-buffered: each event reaches the file with one write(), so a
+        # bench reading it sees a flip as soon as it has happened.
+        self._frames = (self.directory / FRAMES_LOG).open("a", encoding="ascii", buffering=1)
+        # Stamped after the buffers are swapped, not in an on_flip handler:
+        # bound handlers run before the window's own on_flip does the swap.
+        flip = Window.flip
+
+        def timed_flip() -> None:
+            flip()
+            self._frames.write(f"f {time.monotonic():.6f}\n")
+
+        Window.flip = timed_flip
+        Window.bind(on_touch_down=lambda *_: self._stamp("d"),
+                    on_touch_up=lambda *_: self._stamp("u"))
+
+    def _stamp(self, kind: str) -> bool:
+        self._frames.write(f"{kind} {time.monotonic():.6f}\n")
+        return False  # the touch goes on to the app as if nobody looked
 
     def changed(self) -> None:
         self._trigger()
@@ -66,6 +97,8 @@ class Probe:
             "buttons": list(self._buttons(screen)) if screen else [],
             "texts": [w.text for w in screen.walk() if isinstance(w, Label) and w.text
                       and not getattr(w, "key", "")] if screen else [],
+            "offscreen": [w.text for w in screen.walk() if isinstance(w, Label) and w.text
+                          and w.opacity and not self._on_window(w)] if screen else [],
         }
         if state == self._last:
             return
@@ -86,10 +119,41 @@ class Probe:
             if not self._inside_scroll_view(widget, x, y):
                 continue
             yield {"key": key, "text": getattr(widget, "text", ""),
-                   "disabled": widget.disabled,
+                   "disabled": widget.disabled, "words_fit": self._words_fit(widget),
                    # X counts from the top; Kivy from the bottom.
                    "x": round(x), "y": round(height - y - widget.height),
                    "width": round(widget.width), "height": round(widget.height)}
+
+    @staticmethod
+    def _on_window(widget) -> bool:
+        """Whether the widget's text lies wholly inside the window (nothing cut off).
+
+        What a scroll view holds may lie outside it by design: that scrolls.
+        """
+        parent = widget.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                return True
+            parent = parent.parent
+        x, y = widget.to_window(widget.x, widget.y)
+        width, height = widget.width, widget.height
+        if isinstance(widget, Label) and widget.texture_size[1]:
+            # A label may be taller than its text; the text is what must show.
+            y += (height - widget.texture_size[1]) / 2
+            height = widget.texture_size[1]
+        return x >= -1 and y >= -1 and x + width <= Window.width + 1 and \
+            y + height <= Window.height + 1
+
+    @staticmethod
+    def _words_fit(widget) -> bool:
+        """Whether every word of a button's text fits its width unbroken (no "Complimen-ti")."""
+        text = getattr(widget, "text", "")
+        if not text or not isinstance(widget, Label) or widget.markup:
+            return True
+        room = widget.text_size[0] if widget.text_size[0] else widget.width
+        measure = CoreLabel(font_size=widget.font_size, bold=widget.bold,
+                            font_name=widget.font_name)
+        return all(measure.get_extents(word)[0] <= room + 1 for word in text.split())
 
     @staticmethod
     def _inside_scroll_view(widget, x: float, y: float) -> bool:

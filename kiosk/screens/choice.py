@@ -49,7 +49,7 @@ class ChoiceScreen(KioskScreen):
     def _fill_topics(self, topics, chosen: Node | None) -> None:
         row = self.ids.topics
         row.clear_widgets()
-        font_size = self._topic_font_size([self.kiosk.label(t.label) for t in topics])
+        font_scale = self._topic_font_scale([self.kiosk.label(t.label) for t in topics])
         for topic in topics:
             color = hex_color(topic.style.color) if topic.style.color else TOPIC
             ink = hex_color(topic.style.text_color) if topic.style.text_color else TOPIC_INK
@@ -57,12 +57,12 @@ class ChoiceScreen(KioskScreen):
             button = KioskButton(text=self.kiosk.label(topic.label), key=f"topic:{topic.id}",
                                  bg_color=color[:3] + [0.45 if dimmed else 1.0], color=ink,
                                  selected=chosen is not None and chosen.id == topic.id,
-                                 bold=True, font_size=font_size)
+                                 bold=True, font_scale=font_scale)
             button.bind(on_release=lambda _b, node=topic: self.kiosk.act("choose", 1, node.id))
             row.add_widget(button)
 
-    def _topic_font_size(self, texts: list[str]) -> float:
-        """One font size for the whole row, small enough that no word is broken.
+    def _topic_font_scale(self, texts: list[str]) -> float:
+        """One font scale for the whole row, small enough that no word is broken.
 
         Up to ten topics share one row; a long word in a narrow button would
         otherwise be cut in the middle ("Complimen-ti").
@@ -76,7 +76,7 @@ class ChoiceScreen(KioskScreen):
         widest = max((word_width(word, base) for text in texts for word in text.split()),
                      default=0)
         size = base if widest <= room else base * room / widest
-        return max(size, MIN_TOPIC_FONT * scale)
+        return max(size, MIN_TOPIC_FONT * scale) / base
 
     def _fill_column(self, column, nodes, level: int, chosen: Node | None) -> None:
         column.clear_widgets()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.properties import StringProperty
 
 from . import KioskScreen, escape
 
@@ -11,6 +12,12 @@ ERRORS_SHOWN = 3
 
 
 class OperatorScreen(KioskScreen):
+    #: What the last button did, shown under the title.
+    notice = StringProperty("")
+
+    def on_leave(self, *_args) -> None:
+        self.notice = ""
+
     def refresh(self) -> None:
         kiosk = self.kiosk
         tr = kiosk.tr
@@ -57,7 +64,13 @@ class OperatorScreen(KioskScreen):
         Clock.schedule_once(lambda _dt: self.refresh())
 
     def reload(self) -> None:
-        self.kiosk.reload_dialog()
+        self.kiosk.reload_dialog(self._reloaded)
+
+    def _reloaded(self) -> None:
+        kiosk = self.kiosk
+        self.notice = (kiosk.tr("The dialog file has errors; the previous one stays in use")
+                       if kiosk.dialog_errors else kiosk.tr("Dialog reloaded"))
+        self.refresh()
 
 
 SCREEN_CLASS = OperatorScreen

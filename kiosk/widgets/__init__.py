@@ -25,6 +25,8 @@ class KioskButton(ButtonBehavior, Label):
     """A flat rounded button whose text wraps to its width."""
 
     bg_color = ColorProperty([0.9, 0.9, 0.9, 1])
+    #: Multiplies the theme's font size; below 1 where long words must fit.
+    font_scale = NumericProperty(1.0)
     selected = BooleanProperty(False)
     #: The name tests and screenshots know the button by.
     key = StringProperty("")

@@ -31,9 +31,9 @@ def settings_file(directory: Path, example: str) -> Path:
     return path
 
 
-def walk_restaurant(kiosk: Kiosk, language: str, out: Path) -> None:
+def walk_restaurant(kiosk: Kiosk, language: str, shot) -> None:
+    """Every screen of the restaurant example; ``shot(name)`` at each one."""
     dialog = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
-    shot = lambda name: kiosk.screenshot(out / f"{name}.png")  # noqa: E731
     kiosk.wait_step("start")
     shot("01-start")
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
@@ -68,12 +68,13 @@ def walk_restaurant(kiosk: Kiosk, language: str, out: Path) -> None:
     kiosk.tap("thanks", then=lambda s: s["step"] == "start")
 
 
-def walk_fitness(kiosk: Kiosk, language: str, out: Path) -> None:
+def walk_fitness(kiosk: Kiosk, language: str, shot) -> None:
+    """The NPS rating and the photo consent of the fitness club example."""
     dialog = load_dialog(EXAMPLES_DIR / "fitness_club.yaml")
     kiosk.wait_step("start")
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
-    kiosk.screenshot(out / "09-rating-nps.png")
+    shot("09-rating-nps")
     kiosk.tap("rating:3", then=lambda s: s["step"] == "choice")
     kiosk.wait_step("choice")
     kiosk.tap(f"topic:{dialog.topics[0].id}")
@@ -82,16 +83,40 @@ def walk_fitness(kiosk: Kiosk, language: str, out: Path) -> None:
     kiosk.wait_step("message")
     kiosk.tap("send", then=lambda s: s["step"] == "photo_consent")
     kiosk.wait_step("photo_consent")
-    kiosk.screenshot(out / "10-photo-consent.png")
+    shot("10-photo-consent")
     kiosk.tap("cancel", then=lambda s: s["step"] == "start")
 
 
-def walk_operator(kiosk: Kiosk, out: Path) -> None:
+def walk_operator(kiosk: Kiosk, shot) -> None:
     kiosk.wait_step("start")
     width = kiosk.xvfb.size[0]
     kiosk.press_at(width - 20, 20, hold_s=3.5)
     kiosk.wait_screen("pin")
-    kiosk.screenshot(out / "11-operator-pin.png")
+    shot("11-operator-pin")
+    kiosk.tap("cancel", then=lambda s: s["screen"] == "start")
+
+
+WALKS = (("restaurant", walk_restaurant), ("fitness_club", walk_fitness))
+LANGUAGES = ("en", "ru", "it", "ko")
+
+
+def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
+    """Starts the app on each example and walks every screen in every language.
+
+    ``visit(kiosk, language, name)`` is called on each screen (language None
+    for the operator's).
+    """
+    for example, walk in WALKS:
+        settings = settings_file(work / example, example)
+        kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
+                      log_path=settings.parent / "kiosk.log")
+        try:
+            for language in LANGUAGES:
+                walk(kiosk, language, lambda name, lang=language: visit(kiosk, lang, name))
+            if example == "restaurant":
+                walk_operator(kiosk, lambda name: visit(kiosk, None, name))
+        finally:
+            kiosk.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,20 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         for width, height in SIZES:
+            size_dir = args.output / f"{width}x{height}"
             xvfb = Xvfb(width, height)
             try:
-                size_dir = args.output / f"{width}x{height}"
-                for example, walk in (("restaurant", walk_restaurant), ("fitness_club", walk_fitness)):
-                    settings = settings_file(work / f"{width}-{example}", example)
-                    kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
-                                  log_path=settings.parent / "kiosk.log")
-                    try:
-                        for language in ("en", "ru", "it", "ko"):
-                            walk(kiosk, language, size_dir / language)
-                        if example == "restaurant":
-                            walk_operator(kiosk, size_dir)
-                    finally:
-                        kiosk.stop()
+                walk_everything(xvfb, work / f"{width}x{height}", lambda kiosk, language, name:
+                                kiosk.screenshot(size_dir / (language or "") / f"{name}.png"))
             finally:
                 xvfb.close()
     print(f"screenshots written to {args.output}")

@@ -1,0 +1,46 @@
+"""On a 7-inch 800×480 screen every button is big enough for a thumb, inside the screen,
+and shows its words whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import Xvfb
+from screenshots import walk_everything
+
+#: A 7-inch 800×480 panel is about 154 mm wide: 5.2 px per mm, so 9 mm is 47 px.
+PX_PER_MM = 800 / 154
+THUMB_MM = 9.0
+SMALL = (800, 480)
+
+
+@pytest.fixture(scope="module")
+def small_xvfb():
+    server = Xvfb(*SMALL)
+    yield server
+    server.close()
+
+
+def test_every_button_on_every_screen_is_at_least_9_mm(small_xvfb, tmp_path):
+    thumb_px = THUMB_MM * PX_PER_MM
+    problems: list[str] = []
+    seen: set[str] = set()
+
+    def check(kiosk, language, name):
+        state = kiosk.wait(lambda s: True)
+        seen.add(name)
+        for text in state["offscreen"]:
+            problems.append(f"{name} ({language}): {text!r} is cut off by the screen's edge")
+        for button in state["buttons"]:
+            where = f"{name} ({language}): {button['key']} {button['text']!r}"
+            if not button["words_fit"]:
+                problems.append(f"{where} breaks a word: it does not fit the button")
+            if min(button["width"], button["height"]) < thumb_px:
+                problems.append(f"{where} is {button['width']}×{button['height']} px")
+            if (button["x"] < 0 or button["y"] < 0 or button["x"] + button["width"] > SMALL[0]
+                    or button["y"] + button["height"] > SMALL[1]):
+                problems.append(f"{where} sticks out of the screen")
+
+    walk_everything(small_xvfb, tmp_path, check)
+    assert len(seen) == 11, sorted(seen)
+    assert not problems, "\n".join(problems)
