@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .yamlpos import Document, Path, Problem
+from .yamlpos import Document, Path, Problem, ProblemList
 
 #: How alike a typo must be to a known name before "did you mean" names it.
 SUGGESTION_CUTOFF = 0.6
@@ -44,20 +44,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean `{match[0]}`?" if match else ""
 
 
-class Checker:
+class Checker(ProblemList):
     """Collects problems about one parsed document."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.problems: list[Problem] = list(doc.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     def error(self, path: Path, message: str, *, at_key: bool = False) -> None:
         self.problems.append(self.doc.problem(path, message, at_key=at_key))

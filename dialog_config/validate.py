@@ -17,7 +17,7 @@ from .checks import Checker, describe, did_you_mean
 from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, NPS_SCALE, TONES,
                     Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
 from .texts import SCREEN_TEXTS
-from .yamlpos import Path as TreePath, Problem, parse
+from .yamlpos import Path as TreePath, Problem, ProblemList, parse
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
@@ -42,20 +42,12 @@ CHILDREN_KEY = {"topic": "categories", "category": "details"}
 
 
 @dataclass(frozen=True)
-class DialogCheck:
+class DialogCheck(ProblemList):
     """The outcome of checking one dialog file."""
 
     dialog: Dialog | None
     problems: tuple[Problem, ...]
     sha256: str
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def check_dialog(data: bytes, *, file: str, base_dir: Path | None = None) -> DialogCheck:

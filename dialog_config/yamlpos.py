@@ -50,6 +50,20 @@ class Problem:
         return self.severity == "error"
 
 
+class ProblemList:
+    """Something that holds ``problems``: its errors and its warnings, apart."""
+
+    problems: list[Problem] | tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 def render_path(path: Path) -> str:
     """``("topics", 1, "id")`` → ``topics[1].id``; the root is the empty string."""
     text = ""

@@ -17,20 +17,30 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, mode: int = 0
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_and_sync(fd, data)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fsync_directory(path.parent)
+
+
+def write_and_sync(fd: int, data: bytes) -> None:
+    """Writes all of ``data`` to ``fd``, fsyncs it and closes it (also on failure)."""
     try:
-        os.fsync(directory)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
     finally:
-        os.close(directory)
+        os.close(fd)
+
+
+def fsync_directory(directory: str | os.PathLike[str]) -> None:
+    """Makes the renames and creations in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -52,6 +52,7 @@ from sync.errors import (
     UnknownDeliveryError,
     UnknownMessageError,
 )
+from sync.fileio import fsync_directory, write_and_sync
 
 __all__ = [
     "DEFAULT_RESERVE_BYTES",
@@ -533,7 +534,7 @@ class Outbox:
                     written[-1] = final
                 if media:
                     # The renames are durable only once the directory is synced.
-                    _fsync_dir(self.media_dir)
+                    fsync_directory(self.media_dir)
                 with self._write() as conn:
                     conn.execute(
                         "INSERT INTO messages (id, created_at, created_ts, alert, added_at, body,"
@@ -888,7 +889,7 @@ class Outbox:
                 (self.media_dir / name).unlink()
                 removed = True
         if removed:
-            _fsync_dir(self.media_dir)
+            fsync_directory(self.media_dir)
 
     # ----------------------------------------------------------------- reading
 
@@ -1071,7 +1072,7 @@ class Outbox:
                         continue
                     removed.append(path)
             if removed:
-                _fsync_dir(self.media_dir)
+                fsync_directory(self.media_dir)
             missing = sorted({message_id for name, message_id in referenced.items() if name not in present})
             return RecoveryReport(removed=tuple(removed), missing_media=tuple(missing))
         finally:
@@ -1151,13 +1152,7 @@ def _write_durably(temp: Path, final: Path, data: bytes) -> None:
     # O_EXCL: a leftover temp file with this name is impossible (the id is
     # new), so finding one means something is badly wrong; fail loudly.
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, MEDIA_FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_and_sync(fd, data)
     os.replace(temp, final)
 
 
@@ -1186,14 +1181,6 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
 
 def _open_lock_file(path: Path) -> int:
     return os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _lock_exclusive(fd: int, wait_s: float) -> bool:
