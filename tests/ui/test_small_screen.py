@@ -1,10 +1,12 @@
 """On a 7-inch 800×480 screen every button is big enough for a thumb, inside the screen,
-and shows its words whole."""
+and shows its words whole; the promoter link's QR code reads back."""
 
 from __future__ import annotations
 
+import cv2
 import pytest
 
+from dialog_config import EXAMPLES_DIR, load_dialog
 from harness import Xvfb
 from screenshots import walk_everything
 
@@ -12,6 +14,7 @@ from screenshots import walk_everything
 PX_PER_MM = 800 / 154
 THUMB_MM = 9.0
 SMALL = (800, 480)
+PROMOTER_URL = load_dialog(EXAMPLES_DIR / "restaurant.yaml").promoter_link.url
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,11 @@ def test_every_button_on_every_screen_is_at_least_9_mm(small_xvfb, tmp_path):
     def check(kiosk, language, name):
         state = kiosk.wait(lambda s: True)
         seen.add(name)
+        if name == "08-thanks-promoter-link":
+            image = cv2.imread(str(kiosk.screenshot(tmp_path / f"qr-{language}.png")))
+            decoded = cv2.QRCodeDetector().detectAndDecode(image)[0]
+            if decoded != PROMOTER_URL:
+                problems.append(f"{name} ({language}): the QR code reads {decoded!r}")
         for text in state["offscreen"]:
             problems.append(f"{name} ({language}): {text!r} is cut off by the screen's edge")
         for button in state["buttons"]:
