@@ -19,10 +19,13 @@ RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaud
 #   plugin, fed with espeak-ng speech;
 # - gettext's msgfmt checks the translation catalogs;
 # - LibreOffice opens the reports as a manager would, poppler renders their
-#   pages, Noto CJK gives LibreOffice Hangul to draw them with.
+#   pages, Noto CJK gives LibreOffice Hangul to draw them with;
+# - debootstrap builds the Debian root the installer is tested in (as root),
+#   systemd's systemd-analyze checks the unit files.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
-	gettext libreoffice-calc poppler-utils fonts-noto-cjk
+	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
+	debootstrap systemd
 
 .PHONY: run test screenshots system-run system-test venv clean
 
@@ -49,6 +52,16 @@ $(STAMP): setup.cfg pyproject.toml
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --upgrade pip
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '.[test]'
 	touch $@
+
+# The appliance: installs (or updates) this checkout as the terminal's
+# services on Raspberry Pi OS / Debian bookworm; run as root.
+.PHONY: install uninstall
+install:
+	systemd/install.sh
+
+# Removes the services, users and program; keeps /etc/kiosk and /var/lib/kiosk.
+uninstall:
+	systemd/uninstall.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -7,7 +7,9 @@ lives in the dataclasses below and nowhere else.
 
 Secrets are never in this file: it names files that hold them, and a secret
 is read only by the process that needs it, through :meth:`SecretFile.read`,
-which refuses a file others can read.
+which refuses a file others can read. Under systemd the units hand secrets
+over as credentials (``LoadCredential=NAME:PATH``, NAME being the file's
+name), so that the files themselves stay readable by root alone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from dialog_config.yamlpos import Path as TreePath, Problem, parse
 
 SYSTEM_SETTINGS = Path("/etc/kiosk/settings.yaml")
 SETTINGS_ENV = "KIOSK_SETTINGS"
+#: Where systemd puts the unit's credentials (systemd.exec(5), LoadCredential=).
+CREDENTIALS_ENV = "CREDENTIALS_DIRECTORY"
 ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
 
 TERMINAL_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
@@ -61,15 +65,26 @@ class SecretFile:
 
         Refuses a file that its group or others can read: a token that leaks
         to another account on the terminal leaks the whole site's feedback.
+
+        Under a systemd unit that passes credentials (``$CREDENTIALS_DIRECTORY``
+        is set), the credential named like the file is read instead of the
+        file: systemd read the file as root and made the copy readable by
+        this service's user only.
         """
+        credential = self._credential()
+        if credential is not None:
+            return self._read_credential(credential)
         try:
             mode = self.path.stat().st_mode
         except FileNotFoundError as exc:
             raise self._error(f"{self.path} does not exist; create it with the secret "
                               f"and `chmod 600 {self.path}`") from exc
         except PermissionError as exc:
+            hint = (f"; the unit must pass it as a credential: "
+                    f"LoadCredential={self.path.name}:{self.path}"
+                    if os.environ.get(CREDENTIALS_ENV) else "; check its owner")
             raise self._error(f"{self.path} cannot be read by this user "
-                              f"(uid {os.getuid()}); check its owner") from exc
+                              f"(uid {os.getuid()}){hint}") from exc
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise self._error(f"{self.path} is readable by others than its owner "
                               f"(mode {stat.filemode(mode)}); run `chmod 600 {self.path}`")
@@ -77,6 +92,28 @@ class SecretFile:
             return self.path.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise self._error(f"{self.path} cannot be read: {exc.strerror}") from exc
+
+    def _credential(self) -> Path | None:
+        directory = os.environ.get(CREDENTIALS_ENV)
+        if not directory:
+            return None
+        candidate = Path(directory) / self.path.name
+        return candidate if candidate.is_file() else None
+
+    def _read_credential(self, credential: Path) -> str:
+        # No mode check: systemd made the copy readable by this user only.
+        try:
+            secret = credential.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise self._error(f"{self.path}: its credential {credential} cannot be read: "
+                              f"{exc.strerror}") from exc
+        if not secret:
+            # The units give each credential an empty default, so that a
+            # secret not set yet does not keep the whole service from starting.
+            raise self._error(f"{self.path} does not exist or is empty; write the secret to "
+                              f"it, `chmod 600 {self.path}`, then restart the service "
+                              "(systemd hands secrets over when it starts)")
+        return secret
 
     def _error(self, message: str) -> SettingsError:
         return SettingsError([replace(self.named_at, message=message)])

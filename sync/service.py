@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from sync import systemd
 from sync.backoff import Backoff
 from sync.errors import ServiceRunningError
 from sync.outbox import LEASE_S, Delivery, Outbox
@@ -124,10 +125,12 @@ class DeliveryService:
         self._workers = [_Worker(self, target, once) for target in self.targets]
         self._housekeeper = threading.Thread(target=self._housekeeping, args=(once,),
                                              name="housekeeping", daemon=True)
-        log.info("delivering to %s", ", ".join(t.name for t in self.targets) or "no target")
+        names = ", ".join(t.name for t in self.targets) or "no target"
+        log.info("delivering to %s", names)
         self._housekeeper.start()
         for worker in self._workers:
             worker.start()
+        systemd.ready(f"delivering to {names}")
         try:
             self._watch(once)
         finally:
@@ -147,7 +150,14 @@ class DeliveryService:
     def _watch(self, once: bool) -> None:
         seen = self.outbox.newest_seq()
         next_look = time.monotonic() + self.watch_s
+        # systemd restarts the service if this loop (and so the outbox it
+        # reads) stops turning: it feeds the watchdog.
+        feed_s = systemd.watchdog_interval_s()
+        next_feed = time.monotonic()
         while not self._stop_requested:
+            if feed_s is not None and time.monotonic() >= next_feed:
+                systemd.watchdog()
+                next_feed = time.monotonic() + feed_s
             if once and not any(worker.is_alive() for worker in self._workers) and \
                     not (self._housekeeper and self._housekeeper.is_alive()):
                 return
@@ -161,6 +171,7 @@ class DeliveryService:
                         worker.wake.set()
 
     def _stop(self) -> None:
+        systemd.stopping("stopping")
         self._stopping.set()
         for worker in self._workers:
             worker.wake.set()

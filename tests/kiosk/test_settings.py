@@ -235,3 +235,51 @@ class TestSecretFiles:
         settings = load_settings(write(tmp_path, "operator: {pin_file: pin}\n"))
         with pytest.raises(SettingsError, match=r"pin does not exist; create it"):
             settings.operator_pin_file.read()
+
+
+class TestSecretsAsSystemdCredentials:
+    """Under a unit with LoadCredential=NAME:PATH, the secret comes from $CREDENTIALS_DIRECTORY."""
+
+    def settings(self, tmp_path):
+        return load_settings(write(tmp_path, """\
+            terminal_id: t1
+            sync:
+              manager:
+                url: https://manager.example.com/api
+                token_file: secrets/manager-token
+            """))
+
+    def test_the_credential_named_like_the_file_is_read_instead_of_the_file(
+            self, tmp_path, monkeypatch):
+        credentials = tmp_path / "credentials"
+        credentials.mkdir()
+        (credentials / "manager-token").write_text("from-systemd\n")
+        (credentials / "manager-token").chmod(0o400)
+        monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+        # The file itself is not there: only systemd (root) could read it.
+        assert self.settings(tmp_path).manager.token_file.read() == "from-systemd"
+
+    def test_an_empty_credential_says_the_secret_is_not_set_and_how_to_set_it(
+            self, tmp_path, monkeypatch):
+        credentials = tmp_path / "credentials"
+        credentials.mkdir()
+        (credentials / "manager-token").write_text("")
+        monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+        token = tmp_path / "secrets" / "manager-token"
+        with pytest.raises(SettingsError) as caught:
+            self.settings(tmp_path).manager.token_file.read()
+        message = str(caught.value)
+        assert "sync.manager.token_file: " in message
+        assert f"{token} does not exist or is empty" in message
+        assert f"`chmod 600 {token}`, then restart the service" in message
+
+    def test_without_that_credential_the_file_is_read(self, tmp_path, monkeypatch):
+        credentials = tmp_path / "credentials"
+        credentials.mkdir()
+        (credentials / "smtp-password").write_text("other\n")
+        monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+        token = tmp_path / "secrets" / "manager-token"
+        token.parent.mkdir()
+        token.write_text("from-file\n")
+        token.chmod(0o600)
+        assert self.settings(tmp_path).manager.token_file.read() == "from-file"
