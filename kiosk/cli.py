@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "kiosk.commands.pin",
     "kiosk.commands.sync",
     "kiosk.commands.status",
+    "kiosk.commands.doctor",
 )
 
 

@@ -57,50 +57,25 @@ def command_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_service(settings, outbox):
-    """The targets and periodic jobs the settings ask for, around ``outbox``."""
-    import time
+def build_targets(settings) -> list:
+    """The delivery targets the settings configure, with their secrets read.
 
-    from dialog_config import DEFAULT_DIALOG, DialogError, load_dialog
-    from sync.dialog_update import DIALOG_POLL_S, DialogUpdater
-    from sync.retention import RETENTION_INTERVAL_S, Retention
-    from sync.service import DeliveryService, PeriodicJob
-    from sync.state import ServiceState
-    from sync.status import STATUS_INTERVAL_S, software_version, terminal_status
+    ``kiosk sync`` delivers through them; ``kiosk doctor`` tries them.
+    """
+    from dialog_config import DialogError, load_dialog
+    from sync.status import software_version
     from sync.targets.mailbox import MailboxTarget
     from sync.targets.manager import ManagerTarget
 
     from ..settings import SettingsError
 
-    version = software_version()
-    state = ServiceState(settings.data_dir)
-    state.update(started_at=time.time())
-    started = time.monotonic()
-    retention = Retention(outbox, delivered_media_days=settings.retention.delivered_media_days,
-                          delivered_messages_days=settings.retention.delivered_messages_days)
-    jobs = [PeriodicJob("retention", RETENTION_INTERVAL_S, retention.run)]
     targets = []
     try:
         if settings.manager:
-            manager = ManagerTarget(settings.manager.url, settings.manager.token_file.read(),
-                                    settings.terminal_id, ca_file=settings.manager.ca_file,
-                                    user_agent=f"kiosk-feedback/{version}")
-            targets.append(manager)
-            updater = DialogUpdater(manager.fetch_dialog, settings.dialog, state)
-            if settings.manager.poll_dialog:
-                if settings.dialog == DEFAULT_DIALOG:
-                    log.warning("not polling the manager's dialog: the settings name no "
-                                "`dialog:` file to write it to (the bundled example is read-only)")
-                else:
-                    jobs.append(PeriodicJob("dialog poll", DIALOG_POLL_S, updater.poll, "manager"))
-
-            def send_status() -> None:
-                manager.put_status(terminal_status(
-                    outbox, dialog_path=settings.dialog, dialog_errors=updater.errors,
-                    version=version, service_started=started))
-                state.update(status_sent_at=time.time())
-
-            jobs.append(PeriodicJob("status report", STATUS_INTERVAL_S, send_status, "manager"))
+            targets.append(ManagerTarget(
+                settings.manager.url, settings.manager.token_file.read(), settings.terminal_id,
+                ca_file=settings.manager.ca_file,
+                user_agent=f"kiosk-feedback/{software_version()}"))
         if settings.mailbox:
             mailbox = settings.mailbox
             try:
@@ -112,12 +87,48 @@ def build_service(settings, outbox):
                 security=mailbox.security, username=mailbox.username,
                 password=mailbox.password_file.read() if mailbox.password_file else None,
                 ca_file=mailbox.ca_file, send=mailbox.send, language=language))
-    except SettingsError as exc:
+    except (SettingsError, ValueError) as exc:
         for target in targets:
             target.close()
         raise Failure(f"{exc}") from exc
-    except ValueError as exc:
-        for target in targets:
-            target.close()
-        raise Failure(f"{exc}") from exc
+    return targets
+
+
+def build_service(settings, outbox):
+    """The targets and periodic jobs the settings ask for, around ``outbox``."""
+    import time
+
+    from dialog_config import DEFAULT_DIALOG
+    from sync.dialog_update import DIALOG_POLL_S, DialogUpdater
+    from sync.retention import RETENTION_INTERVAL_S, Retention
+    from sync.service import DeliveryService, PeriodicJob
+    from sync.state import ServiceState
+    from sync.status import STATUS_INTERVAL_S, software_version, terminal_status
+    from sync.targets.manager import ManagerTarget
+
+    version = software_version()
+    state = ServiceState(settings.data_dir)
+    state.update(started_at=time.time())
+    started = time.monotonic()
+    retention = Retention(outbox, delivered_media_days=settings.retention.delivered_media_days,
+                          delivered_messages_days=settings.retention.delivered_messages_days)
+    jobs = [PeriodicJob("retention", RETENTION_INTERVAL_S, retention.run)]
+    targets = build_targets(settings)
+    manager = next((t for t in targets if isinstance(t, ManagerTarget)), None)
+    if manager is not None:
+        updater = DialogUpdater(manager.fetch_dialog, settings.dialog, state)
+        if settings.manager.poll_dialog:
+            if settings.dialog == DEFAULT_DIALOG:
+                log.warning("not polling the manager's dialog: the settings name no "
+                            "`dialog:` file to write it to (the bundled example is read-only)")
+            else:
+                jobs.append(PeriodicJob("dialog poll", DIALOG_POLL_S, updater.poll, "manager"))
+
+        def send_status() -> None:
+            manager.put_status(terminal_status(
+                outbox, dialog_path=settings.dialog, dialog_errors=updater.errors,
+                version=version, service_started=started))
+            state.update(status_sent_at=time.time())
+
+        jobs.append(PeriodicJob("status report", STATUS_INTERVAL_S, send_status, "manager"))
     return DeliveryService(outbox, targets, jobs=jobs)

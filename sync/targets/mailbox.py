@@ -78,7 +78,7 @@ class MailboxTarget(Target):
                           language=self.language)
         started = time.monotonic()
         try:
-            with self._connect() as smtp:
+            with self.connect() as smtp:
                 if self.username:
                     smtp.login(self.username, self.password or "")
                 refused = smtp.send_message(mail, from_addr=self._envelope_from,
@@ -115,7 +115,11 @@ class MailboxTarget(Target):
             raise _refusal(refused, partial=True)
         log.debug("mailed %s in %.3f s", delivery.message_id, time.monotonic() - started)
 
-    def _connect(self) -> smtplib.SMTP:
+    def connect(self) -> smtplib.SMTP:
+        """A connection to the mail server, TLS set up as configured (no login yet).
+
+        Deliveries use it, and so does ``kiosk doctor`` to try exactly what a
+        delivery does, short of sending."""
         if self.security == "tls":
             return smtplib.SMTP_SSL(self.host, self.port, local_hostname=self.local_hostname,
                                     timeout=self.timeout_s, context=self._context)

@@ -61,7 +61,9 @@ class Xvfb:
 class Kiosk:
     """``kiosk run`` on an X display, with its probe directory."""
 
-    def __init__(self, xvfb: Xvfb, settings: Path, probe_dir: Path, *, log_path: Path):
+    def __init__(self, xvfb: Xvfb, settings: Path, probe_dir: Path, *, log_path: Path,
+                 args: tuple[str, ...] = ()):
+        """``args`` go after ``run`` on the command line (e.g. ``("-v",)`` for debug logs)."""
         self.xvfb = xvfb
         self.probe_dir = probe_dir
         probe_dir.mkdir(parents=True, exist_ok=True)
@@ -86,7 +88,7 @@ class Kiosk:
         })
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"],
+            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run", *args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=probe_dir)
         self.state = self.wait(lambda s: s["buttons"], timeout_s=START_TIMEOUT_S,
                                what="the start screen")
