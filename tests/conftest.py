@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
-import yaml
 
+from contracts import load_manager_api
 # The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
 from signal_paths import pulse, speech_wav  # noqa: F401
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = PROJECT_ROOT.parent / "shared" / "contracts"
-
-
-def load_manager_api() -> dict:
-    path = CONTRACTS / "manager-api.yaml"
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the tests check messages against the shared "
-                    "contracts, which live beside this repository in ../shared")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -102,10 +102,11 @@ def test_sigterm_stops_quickly_with_exit_0_and_the_cut_delivery_is_due_again(
     add_messages(tmp_path / "data", 1)
     # The upload stalls far longer than the stop may take: the service must
     # cut it short rather than wait for it (systemd would kill it).
-    manager.script = [Stall(30.0)]
+    # Only the upload stalls: the status report may come first and must not.
+    manager.fault = lambda method, path: Stall(30.0) if path == "/v1/messages" else None
     process = start_sync(settings)
     try:
-        wait_for(lambda: manager.requests)
+        wait_for(lambda: any(path == "/v1/messages" for _, path, _ in manager.requests))
         process.send_signal(signal.SIGTERM)
         process.wait(15)
     finally:

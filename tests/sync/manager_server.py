@@ -41,13 +41,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-CONTRACTS = Path(__file__).resolve().parents[3] / "shared" / "contracts"
-
-
 def load_api() -> dict:
-    import yaml
+    """The contract as tests/conftest.py reads it (one reading for every test)."""
+    from contracts import load_manager_api
 
-    return yaml.safe_load((CONTRACTS / "manager-api.yaml").read_text(encoding="utf-8"))
+    return load_manager_api()
 
 
 def schema_validator(api: dict, schema: dict) -> Draft202012Validator:

@@ -112,6 +112,18 @@ def test_the_status_put_matches_the_contract(data_dir, make_message, manager_ser
     assert received["disk_free_bytes"] > 0 and received["uptime_s"] > 0
 
 
+def test_a_device_that_is_off_is_reported_as_off(data_dir, manager_server,
+                                                 manager_target_factory, dialog_path):
+    # The contract's enum reads [ok, missing, error, off]; the string "off" is meant.
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        write_device_status(data_dir, camera="off", microphone="off")
+        status = terminal_status(box, dialog_path=dialog_path, dialog_errors=[],
+                                 version="0.1.0")
+        manager_target_factory(manager_server.url).put_status(status)
+    [received] = manager_server.statuses
+    assert (received["camera"], received["microphone"]) == ("off", "off")
+
+
 def test_device_states_outside_the_contract_are_refused(data_dir):
     data_dir.mkdir()
     with pytest.raises(ValueError, match="ok, missing, error, off"):
