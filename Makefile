@@ -39,6 +39,21 @@ test: system-test $(STAMP)
 screenshots: system-test $(STAMP)
 	cd tests/ui && ../../$(VENV_PYTHON) screenshots.py
 
+# make bench — the terminal measured against Chromium, a minimal Kivy app, bare
+# fsyncs and a bare httpx loop, in one run (~30 min; not part of make test).
+# Prints the table and writes it with the machine's description to
+# docs/benchmarks.md. Chromium (~100 MB) is the start-up baseline only, so
+# it is installed here rather than for every test run.
+BENCH_PACKAGES := $(TEST_PACKAGES) chromium
+
+.PHONY: bench system-bench
+
+bench: system-bench $(STAMP)
+	$(VENV_PYTHON) tests/benchmarks/run.py
+
+system-bench:
+	@$(call ensure_packages,$(BENCH_PACKAGES))
+
 system-run:
 	@$(call ensure_packages,$(RUN_PACKAGES))
 

@@ -10,9 +10,9 @@ lockout) without waiting.
 For the benchmarks (``tests/benchmarks``) it also appends to ``DIR/frames.log``
 one line per event, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the
 clock every process on the machine shares): ``d T`` when Kivy dispatches a
-touch down, ``u T`` a touch up, ``f T`` when a frame has been flipped to the
-screen. A bench pairs the X input it sent with the first flip after the app
-saw it. Without the probe none of this exists, so the product pays nothing.
+touch down, ``u T`` a touch up, ``b T`` when the window starts drawing a frame
+and ``f T`` when that frame has been flipped to the screen. A bench pairs the
+X input it sent with the first flip after the app saw it. Without the probe none of this exists, so the product pays nothing.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ class Probe:
 
         Window.flip = timed_flip
         Window.bind(on_touch_down=lambda *_: self._stamp("d"),
-                    on_touch_up=lambda *_: self._stamp("u"))
+                    on_touch_up=lambda *_: self._stamp("u"),
+                    on_draw=lambda *_: self._stamp("b"))
 
     def _stamp(self, kind: str) -> bool:
         self._frames.write(f"{kind} {time.monotonic():.6f}\n")

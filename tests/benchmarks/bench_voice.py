@@ -46,14 +46,14 @@ TEXT = ("Good evening. We came for dinner with the whole family and waited almos
         "call me back about the booking; my number is on the form. Thank you. ")
 
 
-def speech_minute(workdir: Path) -> np.ndarray:
+def speech_minute(workdir: Path, seconds: int = SPEECH_S) -> np.ndarray:
     if shutil.which("espeak-ng") is None:
         sys.exit("espeak-ng is missing: apt-get install --no-install-recommends espeak-ng")
     wav = workdir / "speech.wav"
     subprocess.run(["espeak-ng", "-w", str(wav), TEXT], check=True, capture_output=True)
     speech, rate = sf.read(wav, dtype="float32")
-    repeats = int(np.ceil(SPEECH_S * rate / len(speech)))
-    minute = np.tile(speech, repeats)[:SPEECH_S * rate]
+    repeats = int(np.ceil(seconds * rate / len(speech)))
+    minute = np.tile(speech, repeats)[:seconds * rate]
     return resample(minute, rate, RATE_HZ)
 
 
@@ -83,6 +83,23 @@ def bench_voice(workdir: Path) -> bool:
     print(f"  encoding took   {encode_s * 1000:.0f} ms ({SPEECH_S / encode_s:.0f}x real time); "
           f"decodes to {len(decoded) / decoded_rate:.2f} s at {decoded_rate} Hz")
     return met
+
+
+def voice_rows(*, seconds: int = SPEECH_S, log=print) -> list:
+    """The row for ``make bench`` (#7): WAV bytes over OGG/Opus bytes of the same speech."""
+    from benchlib import KB, Row
+
+    with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
+        speech = speech_minute(Path(tmp), seconds)
+    wav = io.BytesIO()
+    sf.write(wav, speech, RATE_HZ, format="WAV", subtype="PCM_16")
+    ogg = encode_ogg(speech, RATE_HZ)
+    wav_bytes, ogg_bytes = len(wav.getvalue()), len(ogg)
+    log(f"  voice: {seconds} s of speech, WAV {wav_bytes:,} bytes, OGG/Opus {ogg_bytes:,} bytes")
+    return [Row("7", f"voice, {seconds} s of espeak-ng speech: OGG/Opus "
+                f"{OPUS_BITRATE_BPS // 1000} kb/s, size (ratio = OGG / WAV)",
+                ogg_bytes / KB, "KB", wav_bytes / KB, "16 kHz 16-bit mono WAV",
+                f"≤ 1/{GOAL_RATIO} = {1 / GOAL_RATIO:.3f}", lambda r: r <= 1 / GOAL_RATIO)]
 
 
 def write_video(path: Path, frames: int) -> None:
