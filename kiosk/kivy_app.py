@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 FONT_NAME = "KioskSans"
 FONT_FILES = ("NotoSansKR-Regular.otf", "NotoSansKR-Bold.otf")
 BYTES_PER_MB = 1024 * 1024
+#: Untouched this long on the start screen, the app draws at REST_FPS.
+REST_AFTER_S = 5.0
+#: Frames per second while resting: the welcome text changes every few
+#: seconds, and a first touch waits at most 1/REST_FPS longer.
+REST_FPS = 8.0
 #: Operator-screen keys that a visitor with a keyboard must not use to leave.
 ESCAPE_KEY = 27
 F4_KEY = 285
@@ -68,6 +73,8 @@ class KioskApp(App):
         self.last_store_error = ""
         self.dialog_errors: tuple[str, ...] = ()
         self._screens: dict[str, object] = {}
+        self._resting = False
+        self._awake_fps = 0.0
 
     def now(self) -> float:
         return time.monotonic() + self.clock_offset_s
@@ -224,6 +231,7 @@ class KioskApp(App):
     def _tick(self, _dt) -> None:
         if self.probe:
             self.probe.poll_control(self)
+        self._rest_if_unattended()
         before = self.flow.step
         self.flow.tick()
         if self.flow.step != before and not self.operator_open:
@@ -244,7 +252,27 @@ class KioskApp(App):
 
     def _on_any_touch(self, _window, _touch) -> bool:
         self.flow.touch()
+        self._wake()
         return False
+
+    def _rest_if_unattended(self) -> None:
+        """Lowers Kivy's frame rate while the start screen waits untouched.
+
+        Kivy runs its loop at the full frame rate even when nothing moves;
+        on a terminal that waits for hours that is most of its CPU (measured
+        by make bench). At REST_FPS a visitor's first touch waits at most
+        one such frame longer; every later one is at the full rate.
+        """
+        if (not self._resting and self.flow.step == Step.START and not self.operator_open
+                and self.now() - self.flow.last_touch >= REST_AFTER_S):
+            self._awake_fps = Clock._max_fps  # Kivy keeps its frame cap here (kivy/clock.py)
+            Clock._max_fps = REST_FPS
+            self._resting = True
+
+    def _wake(self) -> None:
+        if self._resting:
+            Clock._max_fps = self._awake_fps
+            self._resting = False
 
     def _on_window_size(self, _window, size) -> None:
         width, height = size

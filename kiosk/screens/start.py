@@ -10,7 +10,7 @@ from ..widgets import KioskButton
 from . import KioskScreen
 
 #: How long each language's welcome stays before the next one shows.
-WELCOME_CYCLE_S = 4.0
+WELCOME_CYCLE_S = 6.0
 
 
 class StartScreen(KioskScreen):

@@ -33,6 +33,17 @@ class KioskButton(ButtonBehavior, Label):
     radius = NumericProperty(14)
 
 
+class TapArea(ButtonBehavior, Widget):
+    """An invisible area that takes a tap (the start and thanks screens' background).
+
+    It draws nothing: a full-window rectangle in the background colour would
+    be filled again with every frame, which costs a software renderer a
+    whole screen of pixels (measured by make bench).
+    """
+
+    key = StringProperty("")
+
+
 def darker(color, amount: float = 0.18):
     r, g, b, a = color
     return [r * (1 - amount), g * (1 - amount), b * (1 - amount), a]
