@@ -27,7 +27,8 @@ for _path in (ROOT, ROOT / "tests", ROOT / "tests" / "ui", ROOT / "tests" / "syn
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from harness import Xvfb, require_tools  # noqa: E402
+import harness  # noqa: E402
+from harness import Xvfb, kivy_window_env, require_tools  # noqa: E402
 
 from dialog_config import EXAMPLES_DIR  # noqa: E402
 
@@ -390,35 +391,10 @@ class FrameLog:
 # -- the kiosk --------------------------------------------------------------------
 
 def write_settings(directory: Path, dialog: Path = RESTAURANT) -> Path:
-    """A settings file like the UI tests': no camera, no microphone, a window.
-
-    ``spam_window_s: 0`` so that every visit of a bench is stored, however alike.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    settings = directory / "settings.yaml"
-    settings.write_text(
-        f"terminal_id: bench-01\nsite: \"{SITE}\"\ndialog: {dialog}\n"
-        f"data_dir: {directory / 'data'}\nregion: IT\ncamera: {{source: false}}\n"
-        "microphone: {device: false}\ndisplay: {fullscreen: false}\nspam_window_s: 0\n",
-        encoding="utf-8")
-    return settings
-
-
-def kivy_window_env(xvfb: Xvfb, kivy_home: Path) -> dict[str, str]:
-    """A borderless Kivy window filling the X screen at 0,0, as tests/ui/harness.py makes."""
-    width, height = xvfb.size
-    return {
-        "DISPLAY": xvfb.display,
-        "KCFG_GRAPHICS_FULLSCREEN": "0",
-        "KCFG_GRAPHICS_BORDERLESS": "1",
-        "KCFG_GRAPHICS_POSITION": "custom",
-        "KCFG_GRAPHICS_LEFT": "0",
-        "KCFG_GRAPHICS_TOP": "0",
-        "KCFG_GRAPHICS_WIDTH": str(width),
-        "KCFG_GRAPHICS_HEIGHT": str(height),
-        "KIVY_HOME": str(kivy_home),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
+    """A settings file like the UI tests'; ``spam_window_s: 0`` so that every
+    visit of a bench is stored, however alike."""
+    return harness.write_settings(directory, dialog, terminal_id="bench-01",
+                                  site=f'"{SITE}"', spam_window_s="0")
 
 
 def start_kiosk(xvfb: Xvfb, directory: Path, *, probe: bool, dialog: Path = RESTAURANT

@@ -33,6 +33,14 @@ def make_flow(dialog, stored: list, clock: Clock | None = None, **kwargs) -> Flo
                                                      tzinfo=ROME), **kwargs)
 
 
+def choose_path(flow: Flow, node_ids) -> None:
+    """Taps the nodes topic first, then "next" if the last one has children."""
+    for level, node_id in enumerate(node_ids, start=1):
+        flow.choose(level, node_id)
+    if flow.step == Step.CHOICE:
+        flow.finish_choice()
+
+
 def as_stored(submission: Submission) -> dict:
     """The message as the outbox completes it, for the contract's schema."""
     message = dict(submission.message, id=str(uuid.uuid4()))
@@ -58,10 +66,7 @@ def test_every_path_of_every_example_makes_a_valid_message(example: Path, messag
             flow.begin(language)
             if dialog.rating:
                 flow.rate(max(dialog.rating.values))
-            for level, node in enumerate(path, start=1):
-                flow.choose(level, node.id)
-            if flow.step == Step.CHOICE:
-                flow.finish_choice()
+            choose_path(flow, [node.id for node in path])
             assert flow.step == Step.MESSAGE
             flow.send()
             if flow.step == Step.PHOTO_CONSENT:
@@ -109,9 +114,7 @@ def test_praise_with_a_top_rating_is_no_alert_and_shows_the_promoter_link(restau
     flow.begin()
     flow.rate(4)
     praise = next(t for t in restaurant.topics if t.tone == "praise")
-    flow.choose(1, praise.id)
-    if flow.step == Step.CHOICE:
-        flow.finish_choice()
+    choose_path(flow, [praise.id])
     flow.send()
     assert stored[0].message["tone"] == "praise"
     assert stored[0].message["alert"] is False
@@ -124,9 +127,7 @@ def test_a_low_rating_makes_praise_an_alert(restaurant):
     flow.begin()
     flow.rate(2)
     praise = next(t for t in restaurant.topics if t.tone == "praise")
-    flow.choose(1, praise.id)
-    if flow.step == Step.CHOICE:
-        flow.finish_choice()
+    choose_path(flow, [praise.id])
     flow.send()
     assert stored[0].message["alert"] is True
     assert not flow.shows_promoter_link
@@ -148,10 +149,7 @@ def test_an_alert_node_marks_its_whole_branch(restaurant):
         flow = make_flow(restaurant, stored)
         flow.begin()
         flow.skip_rating()
-        for level, node in enumerate(path, start=1):
-            flow.choose(level, node.id)
-        if flow.step == Step.CHOICE:
-            flow.finish_choice()
+        choose_path(flow, [node.id for node in path])
         flow.send()
         assert stored[0].message["alert"] is True
 
@@ -201,9 +199,7 @@ def test_a_branch_without_voice_does_not_offer_it(restaurant):
     flow = make_flow(restaurant, [])
     flow.begin()
     flow.skip_rating()
-    flow.choose(1, no_voice[0].id)
-    if flow.step == Step.CHOICE:
-        flow.finish_choice()
+    choose_path(flow, [no_voice[0].id])
     assert not flow.can_add_voice
     with pytest.raises(ValueError):
         flow.open_part(Step.VOICE)
@@ -255,9 +251,7 @@ class TestBackAndCancel:
         flow = make_flow(dialog, stored)
         flow.begin()
         flow.rate(10)
-        flow.choose(1, dialog.topics[0].id)
-        if flow.step == Step.CHOICE:
-            flow.finish_choice()
+        choose_path(flow, [dialog.topics[0].id])
         flow.send()
         assert flow.step == Step.PHOTO_CONSENT
         flow.back()
@@ -272,9 +266,7 @@ class TestBackAndCancel:
         flow = make_flow(dialog, stored)
         flow.begin()
         flow.skip_rating()
-        flow.choose(1, dialog.topics[0].id)
-        if flow.step == Step.CHOICE:
-            flow.finish_choice()
+        choose_path(flow, [dialog.topics[0].id])
         flow.send()
         flow.photo_consent(False)
         assert stored[0].take_photo is False
@@ -414,9 +406,7 @@ class TestSpamFilter:
         for topic in restaurant.topics[:3]:
             flow.begin()
             flow.skip_rating()
-            flow.choose(1, topic.id)
-            if flow.step == Step.CHOICE:
-                flow.finish_choice()
+            choose_path(flow, [topic.id])
             flow.send()
             flow.cancel()
         assert len(stored) == 3

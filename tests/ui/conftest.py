@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from dialog_config import EXAMPLES_DIR
 
-from harness import Kiosk, Xvfb
+from harness import Kiosk, Xvfb, write_settings
 
 
 @pytest.fixture(scope="module")
@@ -17,18 +16,6 @@ def xvfb():
     server = Xvfb(1280, 800)
     yield server
     server.close()
-
-
-def write_settings(directory: Path, dialog: Path, **extra: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    settings = directory / "settings.yaml"
-    values = {"terminal_id": "ui-test", "site": "Trattoria Roma", "dialog": str(dialog),
-              "data_dir": str(directory / "data"), "region": "IT",
-              "camera": "{source: false}", "microphone": "{device: false}",
-              "display": "{fullscreen: false}", **extra}
-    settings.write_text("".join(f"{key}: {value}\n" for key, value in values.items()),
-                        encoding="utf-8")
-    return settings
 
 
 @pytest.fixture

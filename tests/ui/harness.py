@@ -58,6 +58,43 @@ class Xvfb:
         self.process.wait(10)
 
 
+def write_settings(directory: Path, dialog: Path, **overrides: str) -> Path:
+    """A settings file for a terminal under test: no camera or microphone, a window.
+
+    ``overrides`` are YAML values by key (``camera='{source: "x.avi"}'``).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    settings = directory / "settings.yaml"
+    values = {"terminal_id": "ui-test", "site": "Trattoria Roma", "dialog": str(dialog),
+              "data_dir": str(directory / "data"), "region": "IT",
+              "camera": "{source: false}", "microphone": "{device: false}",
+              "display": "{fullscreen: false}", **overrides}
+    settings.write_text("".join(f"{key}: {value}\n" for key, value in values.items()),
+                        encoding="utf-8")
+    return settings
+
+
+def kivy_window_env(xvfb: Xvfb, kivy_home: Path) -> dict[str, str]:
+    """A borderless Kivy window filling the X screen at 0,0.
+
+    X coordinates and the window's then coincide, as on the appliance.
+    """
+    width, height = xvfb.size
+    return {
+        "DISPLAY": xvfb.display,
+        "KCFG_GRAPHICS_FULLSCREEN": "0",
+        "KCFG_GRAPHICS_BORDERLESS": "1",
+        "KCFG_GRAPHICS_POSITION": "custom",
+        "KCFG_GRAPHICS_LEFT": "0",
+        "KCFG_GRAPHICS_TOP": "0",
+        "KCFG_GRAPHICS_WIDTH": str(width),
+        "KCFG_GRAPHICS_HEIGHT": str(height),
+        "KIVY_HOME": str(kivy_home),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
+                                                    os.environ.get("PYTHONPATH")])),
+    }
+
+
 class Kiosk:
     """``kiosk run`` on an X display, with its probe directory."""
 
@@ -68,24 +105,8 @@ class Kiosk:
         self.probe_dir = probe_dir
         probe_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
-        width, height = xvfb.size
-        env = dict(os.environ)
-        env.update({
-            "DISPLAY": xvfb.display,
-            "KIOSK_TEST_PROBE": str(probe_dir),
-            # A borderless window filling the screen at 0,0: X coordinates
-            # and the window's coincide, as on the appliance.
-            "KCFG_GRAPHICS_FULLSCREEN": "0",
-            "KCFG_GRAPHICS_BORDERLESS": "1",
-            "KCFG_GRAPHICS_POSITION": "custom",
-            "KCFG_GRAPHICS_LEFT": "0",
-            "KCFG_GRAPHICS_TOP": "0",
-            "KCFG_GRAPHICS_WIDTH": str(width),
-            "KCFG_GRAPHICS_HEIGHT": str(height),
-            "KIVY_HOME": str(probe_dir / "kivy-home"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                        env.get("PYTHONPATH")])),
-        })
+        env = dict(os.environ, KIOSK_TEST_PROBE=str(probe_dir))
+        env.update(kivy_window_env(xvfb, probe_dir / "kivy-home"))
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "--settings", str(settings), "run", *args],

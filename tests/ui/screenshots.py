@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import PROJECT_ROOT, Kiosk, Xvfb
+from harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 
@@ -21,14 +21,8 @@ OUTPUT = PROJECT_ROOT / "docs" / "screenshots"
 
 
 def settings_file(directory: Path, example: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "settings.yaml"
-    path.write_text(
-        f"terminal_id: demo-01\nsite: \"Trattoria Roma, Via Nazionale\"\n"
-        f"dialog: {EXAMPLES_DIR / (example + '.yaml')}\ndata_dir: {directory / 'data'}\n"
-        "region: IT\ncamera: {source: false}\nmicrophone: {device: false}\n"
-        "spam_window_s: 0\n", encoding="utf-8")
-    return path
+    return write_settings(directory, EXAMPLES_DIR / f"{example}.yaml", terminal_id="demo-01",
+                          site='"Trattoria Roma, Via Nazionale"', spam_window_s="0")
 
 
 def walk_restaurant(kiosk: Kiosk, language: str, shot) -> None:
