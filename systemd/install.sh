@@ -65,15 +65,8 @@ umask 022
 # Running the installed code as root must not leave root-owned .pyc files.
 export PYTHONDONTWRITEBYTECODE=1
 
-# True when systemd runs this system (not a chroot or an image being built).
-systemd_running() {
-    [ -d /run/systemd/system ] || return 1
-    if command -v systemd-detect-virt >/dev/null 2>&1 \
-        && systemd-detect-virt --quiet --chroot; then
-        return 1
-    fi
-    return 0
-}
+# systemd_running
+. "$(dirname "$0")/common.sh"
 
 install_packages() {
     missing=""

@@ -30,14 +30,8 @@ for argument in "$@"; do
 done
 [ "$(id -u)" = 0 ] || fail "run as root: sudo $0"
 
-systemd_running() {
-    [ -d /run/systemd/system ] || return 1
-    if command -v systemd-detect-virt >/dev/null 2>&1 \
-        && systemd-detect-virt --quiet --chroot; then
-        return 1
-    fi
-    return 0
-}
+# systemd_running
+. "$(dirname "$0")/common.sh"
 
 if systemd_running; then
     systemctl stop kiosk.service kiosk-sync.service 2>/dev/null || true
