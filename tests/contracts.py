@@ -1,30 +1,30 @@
-"""The shared contracts the project implements, read as the tests need them."""
+"""The contracts the project implements (docs/contracts/), read as the tests need them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = PROJECT_ROOT.parent / "shared" / "contracts"
+CONTRACTS = PROJECT_ROOT / "docs" / "contracts"
 
 
 def load_manager_api() -> dict:
-    """manager-api.yaml as a JSON Schema validator needs it.
+    """manager-api.yaml as a JSON Schema validator needs it."""
+    return yaml.safe_load((CONTRACTS / "manager-api.yaml").read_text(encoding="utf-8"))
 
-    The contract writes the device states' enum as ``[ok, missing, error,
-    off]``; YAML 1.1 (PyYAML) reads the bare ``off`` as ``false``, so a
-    terminal sending ``"off"`` would be refused. The contract means the
-    string, as a YAML 1.2 reader takes it; it is read that way here.
-    """
-    path = CONTRACTS / "manager-api.yaml"
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the tests check messages against the shared "
-                    "contracts, which live beside this repository in ../shared")
-    api = yaml.safe_load(path.read_text(encoding="utf-8"))
-    status = api["components"]["schemas"]["Status"]["properties"]
-    for device in ("camera", "microphone"):
-        status[device]["enum"] = ["off" if v is False else v for v in status[device]["enum"]]
-    return api
+
+def contract_block(name: str, language: str) -> str:
+    """The first fenced ``language`` block of a contract document, as written there."""
+    text = (CONTRACTS / name).read_text(encoding="utf-8")
+    found = re.search(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert found, f"{CONTRACTS / name} has no ```{language} block"
+    return found.group(1)
+
+
+def contract_commands() -> list[str]:
+    """The subcommands the terminal-interface contract's command table names."""
+    text = (CONTRACTS / "terminal-interface.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| `kiosk (\w+)[^`]*` \|", text, re.MULTILINE)

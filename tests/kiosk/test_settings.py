@@ -7,51 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from contracts import contract_block, contract_commands
 from dialog_config import DEFAULT_DIALOG
 from kiosk import settings as settings_module
 from kiosk.settings import SettingsError, load_settings
 
-CONTRACT_EXAMPLE = """\
-terminal_id: rome-01
-site: "Trattoria Roma, Via Nazionale"
-timezone: Europe/Rome
-region: IT
-spam_window_s: 20
-dialog: dialog.yaml
-data_dir: data
-display:
-  fullscreen: true
-  rotation: 0
-  show_cursor: false
-camera:
-  source: 0
-  width: 1280
-  height: 720
-microphone:
-  device: null
-  samplerate: 16000
-operator:
-  pin_file: secrets/operator-pin
-sync:
-  manager:
-    url: https://manager.example.com/api
-    token_file: secrets/manager-token
-    ca_file: null
-    poll_dialog: true
-  mailbox:
-    host: smtp.example.com
-    port: 587
-    security: starttls
-    username: kiosk@example.com
-    password_file: secrets/smtp-password
-    ca_file: null
-    from: "Feedback terminal <kiosk@example.com>"
-    to: [quality@example.com]
-    send: alerts
-retention:
-  delivered_media_days: 7
-  delivered_messages_days: 400
-"""
+CONTRACT_EXAMPLE = contract_block("terminal-interface.md", "yaml")
 
 
 def write(tmp_path: Path, text: str, name: str = "settings.yaml") -> Path:
@@ -66,20 +27,39 @@ def errors_of(path: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def test_contract_example_reads_with_paths_relative_to_the_file(tmp_path):
+def test_the_contracts_example_reads_as_documented(tmp_path):
     settings = load_settings(write(tmp_path, CONTRACT_EXAMPLE))
     assert settings.terminal_id == "rome-01"
     assert settings.site == "Trattoria Roma, Via Nazionale"
-    assert settings.dialog == tmp_path / "dialog.yaml"
-    assert settings.data_dir == tmp_path / "data"
+    assert settings.dialog == Path("/etc/kiosk/dialog.yaml")
+    assert settings.data_dir == Path("/var/lib/kiosk")
     assert settings.manager.url == "https://manager.example.com/api"
-    assert settings.manager.token_file.path == tmp_path / "secrets" / "manager-token"
+    assert settings.manager.token_file.path == Path("/etc/kiosk/secrets/manager-token")
     assert settings.mailbox.recipients == ("quality@example.com",)
     assert settings.mailbox.sender == "Feedback terminal <kiosk@example.com>"
     assert settings.mailbox.port == 587 and settings.mailbox.send == "alerts"
     assert settings.targets == ("manager", "mailbox")
     assert settings.phone_region == "IT"
+    assert settings.disk_reserve_mb == 50
+    assert settings.retention.delivered_media_days == 7
     assert settings.source == tmp_path / "settings.yaml"
+
+
+def test_relative_paths_are_relative_to_the_settings_file(tmp_path):
+    settings = load_settings(write(tmp_path, """\
+        dialog: dialog.yaml
+        data_dir: data
+        operator: {pin_file: secrets/operator-pin}
+        """))
+    assert settings.dialog == tmp_path / "dialog.yaml"
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.operator_pin_file.path == tmp_path / "secrets" / "operator-pin"
+
+
+def test_the_contract_names_every_command_and_no_other():
+    from kiosk.cli import COMMAND_MODULES
+
+    assert sorted(contract_commands()) == sorted(m.rsplit(".", 1)[1] for m in COMMAND_MODULES)
 
 
 def test_empty_file_gives_the_defaults_of_an_installed_terminal(tmp_path):
