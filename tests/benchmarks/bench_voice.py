@@ -1,7 +1,7 @@
 """Voice size and photo latency, measured: ``python tests/benchmarks/bench_voice.py``.
 
 1. A minute of espeak-ng speech (22 050 Hz, resampled to 16 kHz) encoded as
-   the recorder encodes it (``kiosk.devices.microphone.encode_ogg``: OGG/Opus
+   the recorder encodes it (``kiosk.devices.audio.encode_ogg``: OGG/Opus
    at OPUS_BITRATE_BPS) against the same samples as 16 kHz 16-bit mono WAV.
    This is the encode path, not the PulseAudio path: the tests cover that,
    and a null sink adds nothing to the size. Goal: at most 150 KB, at least
@@ -29,7 +29,7 @@ import numpy as np
 import soundfile as sf
 
 from kiosk.devices.camera import OpenCVCamera
-from kiosk.devices.microphone import OPUS_BITRATE_BPS, encode_ogg
+from kiosk.devices.audio import OPUS_BITRATE_BPS, encode_ogg
 from kiosk.settings import CameraSettings
 
 SPEECH_S = 60

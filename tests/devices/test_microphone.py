@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from device_media import read_mono, resample
 
-from kiosk.devices.microphone import PAD_S, NoMicrophone, SoundDeviceMicrophone, encode_ogg, \
-    level_dbfs, voiced_span
+from kiosk.devices.audio import PAD_S, encode_ogg, level_dbfs, voiced_span
+from kiosk.devices.microphone import NoMicrophone, SoundDeviceMicrophone
 from kiosk.settings import MicrophoneSettings
 
 SAMPLERATE_HZ = 16000

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import soundfile as sf
 
-from kiosk.devices.microphone import BLOCK_S, PAD_S, VoiceTrimmer, encode_ogg, voiced_span
+from kiosk.devices.audio import BLOCK_S, PAD_S, VoiceTrimmer, encode_ogg, voiced_span
 
 RATE_HZ = 16000
 
