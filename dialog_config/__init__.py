@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .model import Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style
 from .validate import DialogCheck, check_dialog
-from .yamlpos import Problem
+from .positioned_yaml import Problem
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 #: The dialog a terminal runs when its settings name none.

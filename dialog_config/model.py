@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .yamlpos import Problem
+from .positioned_yaml import Problem
 
 LEVELS = ("topic", "category", "detail")
 TONES = ("complaint", "praise", "suggestion", "question")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .checks import Checker, describe, did_you_mean
 from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, NPS_SCALE, TONES,
                     Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
+from .positioned_yaml import (Checker, Problem, ProblemList, TreePath, describe, did_you_mean,
+                              parse)
 from .texts import SCREEN_TEXTS
-from .yamlpos import Path as TreePath, Problem, ProblemList, parse
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"

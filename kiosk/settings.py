@@ -25,8 +25,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dialog_config import DEFAULT_DIALOG
-from dialog_config.checks import Checker, describe, did_you_mean
-from dialog_config.yamlpos import Path as TreePath, Problem, parse
+from dialog_config.positioned_yaml import (Checker, Problem, TreePath, describe, did_you_mean,
+                                          parse)
 
 SYSTEM_SETTINGS = Path("/etc/kiosk/settings.yaml")
 SETTINGS_ENV = "KIOSK_SETTINGS"

@@ -1,7 +1,9 @@
-"""YAML with positions: plain Python data plus the line and column of every value.
+"""Positioned YAML: read a hand-written YAML file keeping the line and column
+of every value, and check it reporting every mistake at its place.
 
-Operators and technicians write these files by hand, so every complaint about
-them must point at a line and column. PyYAML's safe loader throws positions
+The dialog file and the settings file are both read and checked with this;
+it knows neither of them. Operators and technicians write these files by
+hand, so every complaint about them must point at a line and column. PyYAML's safe loader throws positions
 away once it has built Python objects; here the composed node tree is walked
 instead, keeping the start mark of each key and value by its path in the tree.
 
@@ -15,13 +17,17 @@ Two deliberate departures from plain ``yaml.safe_load``:
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import yaml
 
 PathPart = Union[str, int]
-Path = tuple[PathPart, ...]
+#: Where a value sits in the tree: keys and list indexes from the root.
+TreePath = tuple[PathPart, ...]
 
 #: Nesting deeper than this is no dialog or settings file; it only appears in
 #: damaged or hostile input, and would otherwise exhaust the interpreter stack.
@@ -64,7 +70,7 @@ class ProblemList:
         return [p for p in self.problems if not p.is_error]
 
 
-def render_path(path: Path) -> str:
+def render_path(path: TreePath) -> str:
     """``("topics", 1, "id")`` → ``topics[1].id``; the root is the empty string."""
     text = ""
     for part in path:
@@ -82,11 +88,11 @@ class Document:
     file: str
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
-    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    raw_scalars: dict[Path, str] = field(default_factory=dict)
+    value_marks: dict[TreePath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[TreePath, tuple[int, int]] = field(default_factory=dict)
+    raw_scalars: dict[TreePath, str] = field(default_factory=dict)
 
-    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+    def position(self, path: TreePath, *, at_key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its key.
 
         A path that does not exist (a missing key) falls back to its nearest
@@ -101,11 +107,11 @@ class Document:
             probe = probe[:-1]
         return self.value_marks.get((), (1, 1))
 
-    def raw(self, path: Path) -> str | None:
+    def raw(self, path: TreePath) -> str | None:
         """The scalar's text as written, e.g. ``no`` where YAML read ``False``."""
         return self.raw_scalars.get(path)
 
-    def problem(self, path: Path, message: str, *, severity: str = "error",
+    def problem(self, path: TreePath, message: str, *, severity: str = "error",
                 at_key: bool = False) -> Problem:
         line, column = self.position(path, at_key=at_key)
         return Problem(self.file, line, column, render_path(path), message, severity)
@@ -217,7 +223,7 @@ def _mark_position(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
-def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: Path,
+def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePath,
            depth: int, budget: _Budget) -> Any:
     if depth > MAX_DEPTH:
         raise _DepthError(node.start_mark)
@@ -274,3 +280,147 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: Path,
             None, None, f"the value {node.value!r} cannot be read as "
             f"{node.tag.replace('tag:yaml.org,2002:', '!!')}",
             node.start_mark) from exc
+
+
+# ----------------------------------------------------------------- checking
+# Each check reports into one list, so a file's every mistake comes back at
+# once, and returns the value it vouches for (or ``None`` when it could not),
+# so a caller can go on checking the rest of the tree.
+
+#: How alike a typo must be to a known name before "did you mean" names it.
+SUGGESTION_CUTOFF = 0.6
+
+#: Scalars that YAML 1.1 reads as booleans: an operator who wrote ``no`` as a
+#: language code or a label meant the text, and needs to be told to quote it.
+YAML_BOOLEAN_WORDS = frozenset(
+    {"y", "yes", "n", "no", "on", "off", "true", "false"})
+
+
+def describe(value: Any) -> str:
+    """How a value reads in a message: ``"Soups"``, ``12``, ``a list``."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean `label`?"`` for a close match, else the empty string."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=SUGGESTION_CUTOFF)
+    return f"; did you mean `{match[0]}`?" if match else ""
+
+
+class Checker(ProblemList):
+    """Collects problems about one parsed document."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = list(doc.problems)
+
+    def error(self, path: TreePath, message: str, *, at_key: bool = False) -> None:
+        self.problems.append(self.doc.problem(path, message, at_key=at_key))
+
+    def warning(self, path: TreePath, message: str, *, at_key: bool = False) -> None:
+        self.problems.append(
+            self.doc.problem(path, message, severity="warning", at_key=at_key))
+
+    def _boolean_hint(self, path: TreePath, value: Any) -> str:
+        raw = self.doc.raw(path)
+        if isinstance(value, bool) and raw is not None and raw.lower() in YAML_BOOLEAN_WORDS:
+            return f'; YAML reads a bare {raw} as {describe(value)}, so write it in quotes: "{raw}"'
+        return ""
+
+    # -- structure -----------------------------------------------------------
+
+    def mapping(self, path: TreePath, value: Any, *, required: Iterable[str] = (),
+                optional: Iterable[str] = ()) -> dict | None:
+        """Checks that ``value`` is a mapping with only known keys and every required one."""
+        required = list(required)
+        known = required + list(optional)
+        if not isinstance(value, dict):
+            self.error(path, f"must be a mapping of keys (found {describe(value)})")
+            return None
+        for key in value:
+            if key not in known:
+                self.error(path + (key,), "unknown key" + did_you_mean(key, known),
+                           at_key=True)
+        for key in required:
+            if key not in value:
+                self.error(path + (key,), "required key is missing")
+        return value
+
+    def sequence(self, path: TreePath, value: Any, *, minimum: int, maximum: int,
+                 what: str) -> list | None:
+        """Checks that ``value`` is a list of ``minimum``..``maximum`` items."""
+        if not isinstance(value, list):
+            self.error(path, f"must be a list of {what} (found {describe(value)})")
+            return None
+        if not minimum <= len(value) <= maximum:
+            if minimum == maximum:
+                count = f"exactly {minimum}"
+            elif minimum == 0:
+                count = f"at most {maximum}"
+            else:
+                count = f"{minimum} to {maximum}"
+            self.error(path, f"must hold {count} {what} (found {len(value)})")
+        return value
+
+    # -- scalars -------------------------------------------------------------
+
+    def integer(self, path: TreePath, value: Any, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, f"must be a whole number (found {describe(value)})")
+            return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            if maximum is None:
+                rule = f"at least {minimum}"
+            elif minimum is None:
+                rule = f"at most {maximum}"
+            else:
+                rule = f"from {minimum} to {maximum}"
+            self.error(path, f"must be {rule} (found {value})")
+            return None
+        return value
+
+    def boolean(self, path: TreePath, value: Any) -> bool | None:
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false (found {describe(value)})")
+            return None
+        return value
+
+    def string(self, path: TreePath, value: Any, *, what: str = "text") -> str | None:
+        if not isinstance(value, str):
+            self.error(path, f"must be {what} (found {describe(value)})"
+                       + self._boolean_hint(path, value))
+            return None
+        return value
+
+    def choice(self, path: TreePath, value: Any, choices: Iterable[Any]) -> Any:
+        choices = list(choices)
+        if isinstance(value, bool) or value not in choices:
+            listed = ", ".join(str(c) for c in choices)
+            hint = did_you_mean(value, [str(c) for c in choices]) if isinstance(value, str) else ""
+            self.error(path, f"must be one of {listed} (found {describe(value)})"
+                       + (hint or self._boolean_hint(path, value)))
+            return None
+        return value
+
+    def matches(self, path: TreePath, value: Any, pattern: str, *, what: str,
+                example: str | None = None) -> str | None:
+        """A string that matches ``pattern`` in full; the message shows the pattern."""
+        text = self.string(path, value, what=what)
+        if text is None:
+            return None
+        if not re.fullmatch(pattern, text):
+            self.error(path, f"{describe(text)} must match {pattern}"
+                       + (f" (for example {example})" if example else ""))
+            return None
+        return text
