@@ -1,5 +1,6 @@
-# make run   — set up and start the kiosk on its embedded defaults, in a window
-# make test  — set up everything the tests need (system packages included) and run them
+# make run        — set up and start the kiosk on its embedded defaults, in a window
+# make test       — set up everything the tests need (system packages included) and run them
+# make test-fast  — the tests but the ui, system and slow tiers (about 2 minutes)
 #
 # System packages come from apt-get when run as root; otherwise the exact
 # apt-get line is printed and make stops, so nothing is half set up.
@@ -27,13 +28,16 @@ TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
 	debootstrap systemd
 
-.PHONY: run test screenshots system-run system-test venv clean
+.PHONY: run test test-fast screenshots system-run system-test venv clean
 
 run: system-run $(STAMP)
 	$(VENV)/bin/kiosk run
 
 test: system-test $(STAMP)
 	$(VENV_PYTHON) -m pytest
+
+test-fast: system-test $(STAMP)
+	$(VENV_PYTHON) -m pytest -m "not ui and not system and not slow"
 
 # Every screen in each language at 1280x800 and 800x480, into docs/screenshots/.
 screenshots: system-test $(STAMP)

@@ -1,8 +1,15 @@
-"""Fixtures every test package shares: the contracts the project implements."""
+"""What every test package shares: the contracts the project implements, and the tiers.
+
+Tests under ``tests/ui`` are marked ``ui`` (the real app under Xvfb) and those
+under ``tests/system`` ``system`` (a Debian root, systemd tools), here rather
+than in each file; ``slow`` is marked where a test is, for what takes seconds.
+``make test`` runs every tier, ``make test-fast`` all but these three.
+"""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +31,15 @@ def message_validator(manager_api):
     schema = copy.deepcopy(manager_api)
     schema["$ref"] = "#/components/schemas/Message"
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+#: Folders whose every test carries a tier marker.
+FOLDER_MARKERS = {"ui": "ui", "system": "system"}
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        folder = Path(item.fspath).resolve().relative_to(TESTS_DIR).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])

@@ -20,6 +20,9 @@ from bench_visits import bench_visits
 from bench_voice import voice_rows
 from benchlib import FONTS_DIR_NAME, ROOT, Row, percentile, table
 
+#: Every benchmark at tiny sizes, real windows among them: about 40 s.
+pytestmark = pytest.mark.slow
+
 
 def sane(rows: list[Row], numbers: set[str]) -> None:
     assert rows and {row.number for row in rows} == numbers

@@ -14,6 +14,9 @@ from kiosk.devices.audio import PAD_S, encode_ogg, level_dbfs, voiced_span
 from kiosk.devices.microphone import NoMicrophone, SoundDeviceMicrophone
 from kiosk.settings import MicrophoneSettings
 
+#: Real speech through PulseAudio and PortAudio, in real time: about 20 s.
+pytestmark = pytest.mark.slow
+
 SAMPLERATE_HZ = 16000
 #: Quiet before and after the speech while recording.
 LEAD_S = 1.0

@@ -20,6 +20,9 @@ from sync.outbox import Outbox
 from test_report_support import (FIRST, LAST, SITE, TERMINAL, TZ_NAME, dataset,  # noqa: F401
                                  make_message, message_times, report_files)
 
+#: LibreOffice converts the workbooks: about 15 s.
+pytestmark = pytest.mark.slow
+
 PACKAGES = "libreoffice-calc poppler-utils fonts-noto-cjk"
 INSTALL = f"apt-get install -y --no-install-recommends {PACKAGES}"
 #: Words that must come out of each PDF as text: the title, a sheet's header, the charts' titles.

@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from sync.outbox import Outbox
 
 KILLS = 200
@@ -44,6 +46,7 @@ def run_and_kill(command, env, rng, *, wait_ready):
     return reported
 
 
+@pytest.mark.slow
 def test_killed_writers_leave_whole_messages_or_nothing(data_dir, helper_command, helper_env):
     with Outbox(data_dir) as box:
         box.register_targets(TARGETS)

@@ -125,6 +125,7 @@ def test_retry_after_is_kept_in_the_database(data_dir, make_message, manager_ser
     assert before + 119 <= due <= time.time() + 121
 
 
+@pytest.mark.slow
 def test_stop_releases_a_delivery_in_flight(data_dir, make_message, manager_server,
                                             manager_target_factory):
     import threading

@@ -7,12 +7,17 @@ import os
 import random
 import threading
 
+import pytest
+
 from manager_server import Reply, Reset, Stall
 from service_helpers import running, wait_for
 
 from sync.backoff import Backoff
 from sync.outbox import Outbox
 from sync.service import DeliveryService
+
+#: 1,000 messages through a faulty server: about 30 s.
+pytestmark = pytest.mark.slow
 
 MESSAGES = 1000
 FAULT_RATE = 0.3
