@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .checks import Checker, describe, did_you_mean
-from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, NPS_SCALE, TONES,
+from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, TONES,
                     Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
+from .rating import NPS_SCALE
 from .texts import SCREEN_TEXTS
 from .yamlpos import Path as TreePath, Problem, ProblemList, parse
 

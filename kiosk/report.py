@@ -34,6 +34,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dialog_config.rating import (NPS_DETRACTORS, NPS_PASSIVES, NPS_PROMOTERS, rating_score,
+                                  satisfied_values, scale_values)
+
 #: The report's own texts, by language; other languages get English.
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -262,10 +265,6 @@ PATH_SEPARATOR = " › "
 #: The CSV files, one per sheet, by sheet key: stable names for scripts.
 CSV_NAMES = {"summary": "summary.csv", "classifier": "classifier.csv",
              "comments": "comments.csv", "callbacks": "callbacks.csv"}
-#: NPS answers that count as detractors and promoters (as in kiosk.flow).
-NPS_DETRACTORS = range(0, 7)
-NPS_PROMOTERS = range(9, 11)
-NPS_SCALE = 10
 DATE_FORMAT = "%Y-%m-%d"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -334,8 +333,7 @@ class RatingFigures:
 
     @property
     def values(self) -> list[int]:
-        scale_values = range(0, NPS_SCALE + 1) if self.kind == "nps" else range(1, self.scale + 1)
-        return sorted(set(scale_values) | set(self.counts))
+        return sorted(set(scale_values(self.kind, self.scale)) | set(self.counts))
 
     @property
     def rated(self) -> int:
@@ -344,30 +342,12 @@ class RatingFigures:
     @property
     def top_values(self) -> range:
         """Smileys: the top half of the faces (the mirror of the low half that alerts)."""
-        return range(self.scale - self.scale // 2 + 1, self.scale + 1)
+        return satisfied_values(self.scale)
 
     @property
     def score(self) -> int | float | None:
         """NPS as a whole number −100..100, or for smileys the share of the top half."""
         return rating_score(self.kind, self.scale, self.counts)
-
-
-def rating_score(kind: str, scale: int, counts: Mapping[int, int]) -> int | float | None:
-    rated = sum(counts.values())
-    if not rated:
-        return None
-    if kind == "nps":
-        promoters = sum(n for value, n in counts.items() if value in NPS_PROMOTERS)
-        detractors = sum(n for value, n in counts.items() if value in NPS_DETRACTORS)
-        return _round_half_away(100 * (promoters - detractors), rated)
-    top = range(scale - scale // 2 + 1, scale + 1)
-    return sum(n for value, n in counts.items() if value in top) / rated
-
-
-def _round_half_away(numerator: int, denominator: int) -> int:
-    """numerator / denominator to the nearest whole number, halves away from zero."""
-    sign = -1 if numerator < 0 else 1
-    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
 
 
 @dataclass(frozen=True)
@@ -703,7 +683,7 @@ def _summary(report: Report) -> Sheet:
         rows = [(value, rating.counts.get(value, 0), share(rating.counts.get(value, 0), rating.rated))
                 for value in rating.values]
         if rating.kind == "nps":
-            for key, values in (("promoters", NPS_PROMOTERS), ("passives", range(7, 9)),
+            for key, values in (("promoters", NPS_PROMOTERS), ("passives", NPS_PASSIVES),
                                 ("detractors", NPS_DETRACTORS)):
                 count = sum(rating.counts.get(value, 0) for value in values)
                 rows.append((s[key], count, share(count, rating.rated)))
