@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dialog_config.catalogs import language_display_name
 from dialog_config.rating import (NPS_DETRACTORS, NPS_PASSIVES, NPS_PROMOTERS, rating_score,
                                   satisfied_values, scale_values)
 
@@ -753,7 +754,7 @@ def _comments(report: Report) -> Sheet:
                   (s["time"], s["choice"], _rating_header(report), s["language"], s["comment"],
                    s["callback"]),
                   (DATETIME, TEXT, INT, TEXT, WRAP, TEXT),
-                  [(c.time, c.path, c.rating, language_name(c.language, report.language), c.text,
+                  [(c.time, c.path, c.rating, language_display_name(c.language, report.language), c.text,
                     s["yes"] if c.callback else s["no"]) for c in report.comments], table=True)
     return Sheet("comments", s["sheet_comments"], [], [block])
 
@@ -771,16 +772,6 @@ def _callbacks(report: Report) -> Sheet:
     return Sheet("callbacks", s["sheet_callbacks"], [], [block])
 
 
-def language_name(code: str, in_language: str) -> str:
-    """``ru`` → ``Russian`` (in the report's language), or the code if unknown."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(
-            Locale.parse(in_language.replace("-", "_")))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return code
-    return name[:1].upper() + name[1:] if name else code
 
 
 # ---------------------------------------------------------------- xlsx
