@@ -35,6 +35,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialog_config.catalogs import language_display_name
+from dialog_config.phone import format_for_display
 from dialog_config.rating import (NPS_DETRACTORS, NPS_PASSIVES, NPS_PROMOTERS, rating_score,
                                   satisfied_values, scale_values)
 
@@ -760,8 +761,6 @@ def _comments(report: Report) -> Sheet:
 
 
 def _callbacks(report: Report) -> Sheet:
-    from .phone import format_for_display
-
     s = report.strings
     block = Block("callbacks", 1, 1,
                   (s["time"], s["name"], s["phone"], s["choice"], _rating_header(report),
