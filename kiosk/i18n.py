@@ -10,8 +10,9 @@ Two kinds of text are translated here:
 
 Catalogs are ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po``, read at run time
 with Babel (:mod:`dialog_config.catalogs`, shared with the reports). Each
-catalog is read once, on first use, and cached; :func:`preload` reads them at start-up so that a broken file stops
-the app there rather than in the middle of a visit. English needs no
+catalog is read once, on first use, and cached; :func:`preload` reads them
+at start-up so that a broken file stops the app there rather than in the
+middle of a visit. English needs no
 catalog: the message id is the English text.
 
 Texts may hold ``{placeholders}`` for :meth:`str.format`; translations keep
