@@ -1,235 +1,153 @@
-"""The report's own texts in the report's language.
+"""The report's own texts (sheet names, headers, notes) in the report's language.
 
-Sheet names, headers and notes by key; other languages get English.
+The English text of each is the gettext message id; the translations are
+in ``reports/locale/<lang>/LC_MESSAGES/reports.po``, read with Babel as the
+terminal reads its own (:mod:`dialog_config.catalogs`): once per language,
+on first use. ``reports.pot`` lists exactly the texts of :data:`TEXTS`
+(a test checks it), so add a text here and to the catalogs in one change.
+A text missing from a catalog, or still fuzzy there, is shown in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import NamedTuple
 
-#: The report's own texts, by language; other languages get English.
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "sheet_summary": "Summary",
-        "sheet_classifier": "Classifier",
-        "sheet_comments": "Comments",
-        "sheet_callbacks": "Callbacks",
-        "title": "Visitor feedback report",
-        "site": "Site: {}",
-        "terminal": "Terminal: {}",
-        "period": "Period: {} – {}",
-        "timezone": "Time zone: {}",
-        "generated": "Generated: {}",
-        "no_messages": "No messages in this period.",
-        "indicator": "Indicator",
-        "count": "Count",
-        "share": "Share",
-        "messages": "Messages",
-        "with_rating": "With a rating",
-        "with_text": "With a comment",
-        "with_voice": "With a voice message",
-        "with_callback": "Callback requested",
-        "ratings": "Ratings: {}",
-        "scheme_smileys": "smileys, 1–{}",
-        "scheme_nps": "NPS question, 0–10",
-        "rating": "Rating",
-        "rating_scale": "Rating ({})",
-        "promoters": "Promoters (9–10)",
-        "passives": "Passives (7–8)",
-        "detractors": "Detractors (0–6)",
-        "nps": "NPS",
-        "satisfied": "Satisfied ({})",
-        "satisfied_share": "Satisfied, share",
-        "by_week": "By week",
-        "week": "Week from",
-        "weekly_chart": "Messages and score by week",
-        "weekly_x": "Week",
-        "tree": "Topic / category / detail",
-        "level": "Level",
-        "level_topic": "Topic",
-        "level_category": "Category",
-        "level_detail": "Detail",
-        "id": "ID",
-        "top": "Top {} choices",
-        "rank": "Rank",
-        "choice": "Choice",
-        "top_chart": "Most frequent choices",
-        "time": "Time",
-        "language": "Language",
-        "comment": "Comment",
-        "callback": "Callback",
-        "yes": "Yes",
-        "no": "No",
-        "name": "Name",
-        "phone": "Phone",
-    },
-    "ru": {
-        "sheet_summary": "Сводка",
-        "sheet_classifier": "Классификатор",
-        "sheet_comments": "Комментарии",
-        "sheet_callbacks": "Обратные звонки",
-        "title": "Отчёт по отзывам посетителей",
-        "site": "Объект: {}",
-        "terminal": "Терминал: {}",
-        "period": "Период: {} – {}",
-        "timezone": "Часовой пояс: {}",
-        "generated": "Сформирован: {}",
-        "no_messages": "За этот период сообщений нет.",
-        "indicator": "Показатель",
-        "count": "Количество",
-        "share": "Доля",
-        "messages": "Всего сообщений",
-        "with_rating": "С оценкой",
-        "with_text": "С комментарием",
-        "with_voice": "С голосовым сообщением",
-        "with_callback": "С просьбой перезвонить",
-        "ratings": "Оценки: {}",
-        "scheme_smileys": "смайлики, 1–{}",
-        "scheme_nps": "вопрос NPS, 0–10",
-        "rating": "Оценка",
-        "rating_scale": "Оценка ({})",
-        "promoters": "Промоутеры (9–10)",
-        "passives": "Нейтральные (7–8)",
-        "detractors": "Критики (0–6)",
-        "nps": "NPS",
-        "satisfied": "Довольные ({})",
-        "satisfied_share": "Доля довольных",
-        "by_week": "По неделям",
-        "week": "Неделя с",
-        "weekly_chart": "Сообщения и оценка по неделям",
-        "weekly_x": "Неделя",
-        "tree": "Тема / категория / уточнение",
-        "level": "Уровень",
-        "level_topic": "Тема",
-        "level_category": "Категория",
-        "level_detail": "Уточнение",
-        "id": "ID",
-        "top": "{} самых частых причин",
-        "rank": "Место",
-        "choice": "Выбор посетителя",
-        "top_chart": "Самые частые причины обращений",
-        "time": "Время",
-        "language": "Язык",
-        "comment": "Комментарий",
-        "callback": "Перезвонить",
-        "yes": "Да",
-        "no": "Нет",
-        "name": "Имя",
-        "phone": "Телефон",
-    },
-    "it": {
-        "sheet_summary": "Riepilogo",
-        "sheet_classifier": "Classificazione",
-        "sheet_comments": "Commenti",
-        "sheet_callbacks": "Richiamate",
-        "title": "Report sui feedback dei clienti",
-        "site": "Sede: {}",
-        "terminal": "Terminale: {}",
-        "period": "Periodo: {} – {}",
-        "timezone": "Fuso orario: {}",
-        "generated": "Generato il: {}",
-        "no_messages": "Nessun messaggio in questo periodo.",
-        "indicator": "Indicatore",
-        "count": "Numero",
-        "share": "Quota",
-        "messages": "Messaggi totali",
-        "with_rating": "Con valutazione",
-        "with_text": "Con commento",
-        "with_voice": "Con messaggio vocale",
-        "with_callback": "Con richiesta di richiamata",
-        "ratings": "Valutazioni: {}",
-        "scheme_smileys": "faccine, 1–{}",
-        "scheme_nps": "domanda NPS, 0–10",
-        "rating": "Valutazione",
-        "rating_scale": "Valutazione ({})",
-        "promoters": "Promotori (9–10)",
-        "passives": "Passivi (7–8)",
-        "detractors": "Detrattori (0–6)",
-        "nps": "NPS",
-        "satisfied": "Soddisfatti ({})",
-        "satisfied_share": "Quota di soddisfatti",
-        "by_week": "Per settimana",
-        "week": "Settimana dal",
-        "weekly_chart": "Messaggi e punteggio per settimana",
-        "weekly_x": "Settimana",
-        "tree": "Argomento / categoria / dettaglio",
-        "level": "Livello",
-        "level_topic": "Argomento",
-        "level_category": "Categoria",
-        "level_detail": "Dettaglio",
-        "id": "ID",
-        "top": "Le {} scelte più frequenti",
-        "rank": "Posizione",
-        "choice": "Scelta",
-        "top_chart": "Scelte più frequenti",
-        "time": "Data e ora",
-        "language": "Lingua",
-        "comment": "Commento",
-        "callback": "Richiamata",
-        "yes": "Sì",
-        "no": "No",
-        "name": "Nome",
-        "phone": "Telefono",
-    },
-    "ko": {
-        "sheet_summary": "요약",
-        "sheet_classifier": "분류",
-        "sheet_comments": "의견",
-        "sheet_callbacks": "회신 요청",
-        "title": "방문객 의견 보고서",
-        "site": "지점: {}",
-        "terminal": "단말기: {}",
-        "period": "기간: {} – {}",
-        "timezone": "시간대: {}",
-        "generated": "작성 일시: {}",
-        "no_messages": "이 기간에는 메시지가 없습니다.",
-        "indicator": "항목",
-        "count": "건수",
-        "share": "비율",
-        "messages": "전체 메시지",
-        "with_rating": "평가 포함",
-        "with_text": "의견 작성",
-        "with_voice": "음성 메시지 포함",
-        "with_callback": "회신 요청",
-        "ratings": "평가: {}",
-        "scheme_smileys": "표정 평가, 1–{}",
-        "scheme_nps": "NPS 문항, 0–10",
-        "rating": "평가",
-        "rating_scale": "평가 ({})",
-        "promoters": "추천 고객 (9–10)",
-        "passives": "중립 고객 (7–8)",
-        "detractors": "비추천 고객 (0–6)",
-        "nps": "NPS",
-        "satisfied": "만족 ({})",
-        "satisfied_share": "만족 비율",
-        "by_week": "주별 추이",
-        "week": "주 시작일",
-        "weekly_chart": "주별 메시지 수와 점수",
-        "weekly_x": "주",
-        "tree": "주제 / 카테고리 / 세부 항목",
-        "level": "단계",
-        "level_topic": "주제",
-        "level_category": "카테고리",
-        "level_detail": "세부 항목",
-        "id": "ID",
-        "top": "가장 많이 선택된 항목 {}개",
-        "rank": "순위",
-        "choice": "선택 항목",
-        "top_chart": "가장 많이 선택된 항목",
-        "time": "일시",
-        "language": "언어",
-        "comment": "의견 내용",
-        "callback": "회신 요청",
-        "yes": "예",
-        "no": "아니요",
-        "name": "이름",
-        "phone": "전화번호",
-    },
-}
+from dialog_config import catalogs
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "reports"
+#: The language of the message ids, which needs no catalog, and of a report in a
+#: language without one.
 FALLBACK_LANGUAGE = "en"
 
 
+class ReportText(NamedTuple):
+    english: str
+    #: What the text is for, as the catalogs show it to translators.
+    description: str
+
+
+#: The report's texts by the name the layout uses. ``{}`` is filled in with
+#: :meth:`str.format`; translations keep it.
+TEXTS: dict[str, ReportText] = {
+    "sheet_summary": ReportText(
+        "Summary", "Name of the first sheet: counts, ratings and the score by week"),
+    "sheet_classifier": ReportText(
+        "Classifier", "Name of the sheet with the tree of what visitors chose"),
+    "sheet_comments": ReportText(
+        "Comments", "Name of the sheet with the visitors' written comments"),
+    "sheet_callbacks": ReportText(
+        "Callbacks", "Name of the sheet with the visitors who asked to be called back"),
+    "title": ReportText("Visitor feedback report", "Title at the top of the summary sheet"),
+    "site": ReportText("Site: {}", "Note under the title; {} is the site's name"),
+    "terminal": ReportText("Terminal: {}", "Note under the title; {} is the terminal's id"),
+    "period": ReportText(
+        "Period: {} – {}", "Note under the title; {} are the first and the last day"),
+    "timezone": ReportText(
+        "Time zone: {}", "Note under the title; {} is a time zone such as Europe/Rome"),
+    "generated": ReportText(
+        "Generated: {}", "Note under the title; {} is the date and time the report was made"),
+    "no_messages": ReportText(
+        "No messages in this period.", "Note under the title when the period has no messages"),
+    "indicator": ReportText("Indicator", "Column header: what is counted"),
+    "count": ReportText("Count", "Column header: how many"),
+    "share": ReportText("Share", "Column header: the share of the total, as a percentage"),
+    "messages": ReportText("Messages", "Row and column header: the number of messages"),
+    "with_rating": ReportText("With a rating", "Row: messages with a rating"),
+    "with_text": ReportText("With a comment", "Row: messages with a written comment"),
+    "with_voice": ReportText("With a voice message", "Row: messages with a voice message"),
+    "with_callback": ReportText("Callback requested", "Row: messages that ask to be called back"),
+    "ratings": ReportText(
+        "Ratings: {}", "Caption of a rating table; {} is the rating question's kind"),
+    "scheme_smileys": ReportText(
+        "smileys, 1–{}", "A rating question's kind; {} is the number of faces"),
+    "scheme_nps": ReportText(
+        "NPS question, 0–10",
+        "A rating question's kind: the 0..10 'would you recommend us' question"),
+    "rating": ReportText("Rating", "Column header: the rating a visitor gave"),
+    "rating_scale": ReportText(
+        "Rating ({})", "Column header: the rating a visitor gave; {} is its range, such as 1–4"),
+    "promoters": ReportText("Promoters (9–10)", "Row: NPS answers 9 and 10"),
+    "passives": ReportText("Passives (7–8)", "Row: NPS answers 7 and 8"),
+    "detractors": ReportText("Detractors (0–6)", "Row: NPS answers 0 to 6"),
+    "nps": ReportText("NPS", "The Net Promoter Score (an abbreviation most languages keep)"),
+    "satisfied": ReportText(
+        "Satisfied ({})", "Row: the happier half of the faces; {} is their range, such as 3–4"),
+    "satisfied_share": ReportText(
+        "Satisfied, share", "Column header: the share of satisfied visitors by week"),
+    "by_week": ReportText("By week", "Caption of the table by week"),
+    "week": ReportText("Week from", "Column header: the first day of a week"),
+    "weekly_chart": ReportText(
+        "Messages and score by week", "Title of the chart of messages and score by week"),
+    "weekly_x": ReportText("Week", "Axis title of the chart by week"),
+    "tree": ReportText(
+        "Topic / category / detail", "Column header of the tree of what visitors chose"),
+    "level": ReportText(
+        "Level", "Column header: the level in the tree (topic, category or detail)"),
+    "level_topic": ReportText("Topic", "A level in the tree: the top row of buttons"),
+    "level_category": ReportText("Category", "A level in the tree: under a topic"),
+    "level_detail": ReportText("Detail", "A level in the tree: under a category"),
+    "id": ReportText("ID", "Column header: the ids of a choice, as the dialog file names it"),
+    "rank": ReportText("Rank", "Column header: the place in the list of most frequent choices"),
+    "choice": ReportText(
+        "Choice", "Column header: what a visitor chose (topic › category › detail)"),
+    "top_chart": ReportText(
+        "Most frequent choices", "Title of the bar chart of the most frequent choices"),
+    "time": ReportText("Time", "Column header: when a message was left"),
+    "language": ReportText("Language", "Column header: the language the visitor used"),
+    "comment": ReportText("Comment", "Column header: the text a visitor wrote"),
+    "callback": ReportText(
+        "Callback", "Column header: whether the visitor asked to be called back (yes or no)"),
+    "yes": ReportText("Yes", "Cell: yes"),
+    "no": ReportText("No", "Cell: no"),
+    "name": ReportText("Name", "Column header: the name a visitor gave for the callback"),
+    "phone": ReportText("Phone", "Column header: the phone number to call back"),
+}
+
+
+def catalog_path(language: str) -> Path:
+    """Where the report's catalog of ``language`` lives, whether or not it exists."""
+    return catalogs.catalog_path(LOCALE_DIR, DOMAIN, language)
+
+
+@functools.cache
+def translations(language: str) -> Mapping[str, str]:
+    """The finished translations of ``language`` (or its base language): English → text."""
+    return catalogs.find_translations(LOCALE_DIR, DOMAIN, language)
+
+
 def strings_for(language: str) -> Mapping[str, str]:
-    """The report's texts in ``language`` (or its base language), else English."""
-    return (STRINGS.get(language) or STRINGS.get(language.split("-")[0])
-            or STRINGS[FALLBACK_LANGUAGE])
+    """The report's texts by name in ``language`` (or its base language), else English."""
+    found = translations(language) if language != FALLBACK_LANGUAGE else {}
+    return {name: found.get(text.english, text.english) for name, text in TEXTS.items()}
+
+
+class _Languages(Mapping[str, Mapping[str, str]]):
+    """The report's texts by language, as far as its catalog translates them: English,
+    and each language with a catalog (a regional one, ``pt-BR``, only with its own)."""
+
+    def __getitem__(self, language: str) -> Mapping[str, str]:
+        if language == FALLBACK_LANGUAGE:
+            return {name: text.english for name, text in TEXTS.items()}
+        if not catalog_path(language).exists():
+            raise KeyError(language)
+        found = translations(language)
+        return {name: found[text.english] for name, text in TEXTS.items()
+                if text.english in found}
+
+    def __iter__(self) -> Iterator[str]:
+        yield FALLBACK_LANGUAGE
+        if LOCALE_DIR.is_dir():
+            for folder in sorted(LOCALE_DIR.iterdir()):
+                if (folder / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
+                    yield folder.name.replace("_", "-")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+#: Language → the texts its catalog translates, read when asked for.
+STRINGS: Mapping[str, Mapping[str, str]] = _Languages()
