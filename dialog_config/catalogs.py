@@ -52,7 +52,7 @@ def read_catalog(path: Path, domain: str) -> dict[str, str]:
                            f"(`msgfmt --check {path}` shows where) or restore it") from exc
     return {message.id: message.string for message in catalog
             if message.id and isinstance(message.id, str) and message.string
-            and not message.fuzzy}
+            and isinstance(message.string, str) and not message.fuzzy}
 
 
 def language_display_name(code: str, in_language: str) -> str:

@@ -260,16 +260,16 @@ def collect(messages: Iterable[Mapping[str, Any]], period: Period, *,
             callbacks.append(CallbackRequest(local, callback.get("name") or "", callback["phone"],
                                              labels.path(ids), value, message.get("text") or ""))
 
-    order = sorted(ratings, key=lambda key: -latest_rating[key])
+    schemes = sorted(ratings, key=lambda key: -latest_rating[key])
     rating_figures = tuple(RatingFigures(kind, scale, dict(ratings[(kind, scale)]))
-                           for kind, scale in order)
-    main = order[0] if order else None
+                           for kind, scale in schemes)
+    main = schemes[0] if schemes else None
     for ts, _, message in rows:
         rating = message.get("rating")
         if main is not None and rating is not None and (rating["kind"], rating["scale"]) == main:
             weekly_ratings[_week_start(period.local(ts).date(), period.first)][rating["value"]] += 1
     weeks = tuple(Week(start, weekly_counts[start],
-                       rating_score(*main, weekly_ratings[start]) if main else None)
+                       rating_score(main[0], main[1], weekly_ratings[start]) if main else None)
                   for start in _week_starts(period))
 
     chosen = sum(paths.values())

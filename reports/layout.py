@@ -126,8 +126,9 @@ def _summary(report: Report) -> Sheet:
     sheet.blocks.append(figures)
     row = figures.last_row + 2
     for number, rating in enumerate(report.ratings):
-        rows = [(value, rating.counts.get(value, 0),
-                 share(rating.counts.get(value, 0), rating.rated)) for value in rating.values]
+        rows: list[tuple[Any, ...]] = [(value, rating.counts.get(value, 0),
+                                         share(rating.counts.get(value, 0), rating.rated))
+                                        for value in rating.values]
         if rating.kind == "nps":
             for key, values in (("promoters", NPS_PROMOTERS), ("passives", NPS_PASSIVES),
                                 ("detractors", NPS_DETRACTORS)):
@@ -145,7 +146,7 @@ def _summary(report: Report) -> Sheet:
         sheet.blocks.append(block)
         row = block.last_row + 2
     main = report.main_rating
-    header = (s["week"], s["messages"])
+    header: tuple[str, ...] = (s["week"], s["messages"])
     kinds: tuple[str, ...] = (DATE, INT)
     if main is not None:
         header += (s["nps"] if main.kind == "nps" else s["satisfied_share"],)
