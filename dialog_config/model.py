@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .positioned_yaml import Problem
+from .rating import scale_values
 
 LEVELS = ("topic", "category", "detail")
 TONES = ("complaint", "praise", "suggestion", "question")
 PHOTO_MODES = ("off", "notice", "ask")
 RATING_KINDS = ("smileys", "nps")
 SMILEY_SCALES = (3, 4, 5)
-#: An NPS question is always answered 0..10.
-NPS_SCALE = 10
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ class Rating:
 
     @property
     def values(self) -> range:
-        return range(0, NPS_SCALE + 1) if self.kind == "nps" else range(1, self.scale + 1)
+        return scale_values(self.kind, self.scale)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, NPS_SCALE, TONES,
+from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, TONES,
                     Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
 from .positioned_yaml import (Checker, Problem, ProblemList, TreePath, describe, did_you_mean,
                               parse)
+from .rating import NPS_SCALE
 from .texts import SCREEN_TEXTS
 
 FORMAT_VERSION = 1

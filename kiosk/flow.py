@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialog_config import Dialog, MessageOptions, Node
+# The bands are read here by the rating screen, which colours the NPS buttons with them.
+from dialog_config.rating import NPS_DETRACTORS as NPS_DETRACTORS
+from dialog_config.rating import NPS_PROMOTERS as NPS_PROMOTERS
+from dialog_config.rating import is_low_rating, is_top_rating
 
 from .phone import normalize_phone
 
@@ -42,9 +46,6 @@ class Step(enum.Enum):
 
 #: The steps reached from the message step, which lead back to it.
 MESSAGE_PARTS = (Step.TEXT, Step.VOICE, Step.CALLBACK)
-#: NPS values that count as detractors (an alert) and as promoters (the QR code).
-NPS_DETRACTORS = range(0, 7)
-NPS_PROMOTERS = range(9, 11)
 #: How long the thanks screen stays before the next visitor's start screen.
 THANKS_S = 6.0
 
@@ -88,20 +89,6 @@ class Visit:
     callback: Callback | None = None
     voice: VoiceClip | None = None
     photo_consent: bool | None = None
-
-
-def is_low_rating(kind: str, value: int, scale: int) -> bool:
-    """The mail contract's low rating: the lowest half of the faces (rounded down), NPS 0..6."""
-    if kind == "nps":
-        return value in NPS_DETRACTORS
-    return value <= scale // 2
-
-
-def is_top_rating(kind: str, value: int, scale: int) -> bool:
-    """A rating that earns the promoter link: the happiest face, or NPS 9..10."""
-    if kind == "nps":
-        return value in NPS_PROMOTERS
-    return value == scale
 
 
 def local_timestamp(now: datetime.datetime) -> str:

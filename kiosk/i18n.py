@@ -9,11 +9,10 @@ Two kinds of text are translated here:
   (:func:`gettext`).
 
 Catalogs are ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po``, read at run time
-with Babel's ``read_po``: a fresh clone runs without a compile step that
-could be forgotten or go stale (no ``.mo`` files), and reading four small
-catalogs takes milliseconds. Each catalog is read once, on first use, and
-cached; :func:`preload` reads them at start-up so that a broken file stops
-the app there rather than in the middle of a visit. English needs no
+with Babel (:mod:`dialog_config.catalogs`, shared with the reports). Each
+catalog is read once, on first use, and cached; :func:`preload` reads them
+at start-up so that a broken file stops the app there rather than in the
+middle of a visit. English needs no
 catalog: the message id is the English text.
 
 Texts may hold ``{placeholders}`` for :meth:`str.format`; translations keep
@@ -26,10 +25,8 @@ import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import PoFileError, read_po
-
-from dialog_config import Dialog
+from dialog_config import Dialog, catalogs
+from dialog_config.catalogs import CatalogError as CatalogError
 from dialog_config.texts import SCREEN_TEXTS
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -81,13 +78,9 @@ APP_STRINGS: tuple[str, ...] = (
 )
 
 
-class CatalogError(Exception):
-    """A catalog file Babel cannot read; the message names the file and what to do."""
-
-
 def catalog_path(language: str) -> Path:
     """Where the catalog of ``language`` (``ru``, ``pt-BR``…) lives, whether or not it exists."""
-    return LOCALE_DIR / _locale_id(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return catalogs.catalog_path(LOCALE_DIR, DOMAIN, language)
 
 
 @functools.cache
@@ -99,11 +92,7 @@ def translations(language: str) -> Mapping[str, str]:
     translations, so everything falls back to English. Fuzzy and empty
     entries are left out: they are drafts, not translations.
     """
-    for candidate in _candidates(language):
-        path = catalog_path(candidate)
-        if path.exists():
-            return _read_catalog(path)
-    return {}
+    return catalogs.find_translations(LOCALE_DIR, DOMAIN, language)
 
 
 def gettext(language: str, msgid: str, **values: object) -> str:
@@ -130,46 +119,12 @@ def screen_text(dialog: Dialog, name: str, language: str) -> str:
 
 @functools.cache
 def language_name(code: str) -> str:
-    """The language's own name as a language button shows it: Русский, Italiano, 한국어.
-
-    Babel gives names as they appear inside a sentence ("русский",
-    "italiano"); on a button, alone, they start with a capital letter, as
-    every language menu writes them. Scripts without case (한국어) are
-    unchanged. An unknown code is shown as it is.
-    """
-    try:
-        locale = Locale.parse(_locale_id(code))
-    except (ValueError, UnknownLocaleError):
-        return code
-    name = locale.get_display_name(locale) or code
-    return name[:1].upper() + name[1:]
+    """The language's own name as a language button shows it: Русский, Italiano, 한국어;
+    an unknown code as it is."""
+    return catalogs.language_display_name(code, code)
 
 
 def preload(languages: Iterable[str]) -> None:
     """Reads the catalogs of ``languages`` now; raises :class:`CatalogError` for a broken one."""
     for language in languages:
         translations(language)
-
-
-def _read_catalog(path: Path) -> dict[str, str]:
-    try:
-        with path.open("rb") as file:
-            # abort_invalid: a damaged catalog is a bug to fix, not a file to half-use.
-            catalog = read_po(file, domain=DOMAIN, abort_invalid=True)
-    except (OSError, PoFileError, ValueError) as exc:
-        raise CatalogError(f"{path}: cannot read the translations: {exc}; fix the file "
-                           f"(`msgfmt --check {path}` shows where) or restore it") from exc
-    return {message.id: message.string for message in catalog
-            if message.id and isinstance(message.id, str) and message.string
-            and not message.fuzzy}
-
-
-def _candidates(language: str) -> tuple[str, ...]:
-    """``pt-BR`` → (``pt-BR``, ``pt``); ``ru`` → (``ru``,)."""
-    base = language.split("-", 1)[0]
-    return (language,) if base == language else (language, base)
-
-
-def _locale_id(language: str) -> str:
-    """A BCP 47 tag as gettext and Babel name locales: ``pt-BR`` → ``pt_BR``."""
-    return language.replace("-", "_")

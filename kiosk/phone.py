@@ -1,4 +1,4 @@
-"""Phone numbers as visitors type them, stored as E.164.
+"""Phone numbers as visitors type them, stored as E.164 (shown: :mod:`dialog_config.phone`).
 
 phonenumbers (Google's libphonenumber) knows every country's numbering
 plan; a hand-written pattern would accept numbers that cannot be called.
@@ -7,6 +7,9 @@ plan; a hand-written pattern would accept numbers that cannot be called.
 from __future__ import annotations
 
 import phonenumbers
+
+# Shown as the reports show it; the callback screen imports it from here.
+from dialog_config.phone import format_for_display as format_for_display
 
 
 def normalize_phone(text: str, region: str | None) -> str | None:
@@ -25,12 +28,3 @@ def normalize_phone(text: str, region: str | None) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_for_display(e164: str) -> str:
-    """``+390612345678`` → ``+39 06 1234 5678``, as people read numbers."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

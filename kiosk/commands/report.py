@@ -51,21 +51,21 @@ def period_dates(first: datetime.date | None, last: datetime.date | None,
 
 
 def command_report(args: argparse.Namespace) -> int:
+    import reports
     from dialog_config import DialogError, load_dialog
     from sync.errors import OutboxError
     from sync.outbox import DB_NAME, Outbox
 
-    from .. import report
     from ..settings import system_timezone
 
     settings = load_settings_or_fail(args)
-    tz, tz_name = report.resolve_timezone(settings.timezone or system_timezone())
+    tz, tz_name = reports.resolve_timezone(settings.timezone or system_timezone())
     first, last = period_dates(args.first, args.last, datetime.datetime.now(tz).date())
     if last < first:
         print(f"kiosk report: the first day {first} is after the last day {last}",
               file=sys.stderr)
         return EXIT_USAGE
-    period = report.Period(first, last, tz, tz_name)
+    period = reports.Period(first, last, tz, tz_name)
 
     data_dir = settings.data_dir
     where = f"the settings file {settings.source}" if settings.source else \
@@ -91,18 +91,18 @@ def command_report(args: argparse.Namespace) -> int:
 
     try:
         with Outbox(data_dir, recover=False) as box:
-            figures = report.collect(
+            figures = reports.collect(
                 box.messages(period.start_ts, period.end_ts), period, dialog=dialog,
                 later_messages=lambda: box.messages(period.end_ts, None),
                 site=settings.site, terminal_id=settings.terminal_id)
     except OutboxError as exc:
         raise Failure(f"cannot read the outbox: {exc}") from exc
-    sheets = report.layout(figures)
+    sheets = reports.layout(figures)
     try:
-        report.write_xlsx(sheets, args.xlsx)
+        reports.write_xlsx(sheets, args.xlsx)
         written = [args.xlsx]
         if args.csv is not None:
-            written += report.write_csv(sheets, args.csv)
+            written += reports.write_csv(sheets, args.csv)
     except OSError as exc:
         raise Failure(f"cannot write the report: {exc}") from exc
     print(f"{figures.messages} message(s) from {first} to {last} ({tz_name}): "

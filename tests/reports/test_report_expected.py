@@ -1,6 +1,6 @@
 """What ``kiosk report`` must show, computed here on its own from the messages.
 
-Only the report's words (``STRINGS``) come from kiosk.report; every figure,
+Only the report's words (``STRINGS``) come from reports; every figure,
 order and position is worked out from the issue's rules. No tests here: the
 figures test imports :func:`expected_sheets`.
 """
@@ -13,7 +13,7 @@ from collections import Counter
 import phonenumbers
 from babel import Locale
 
-from kiosk.report import STRINGS
+from reports import STRINGS
 
 SEP = " › "
 
