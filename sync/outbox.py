@@ -1135,11 +1135,11 @@ class Outbox:
             with self._lock:
                 rows = self._db.execute("PRAGMA quick_check").fetchall()
         except sqlite3.Error as exc:
-            return f"{self.db_path} is damaged: {exc}"
+            return str(OutboxDamagedError(self.db_path, str(exc)))
         findings = [row[0] for row in rows if row[0] != "ok"]
         if findings:
-            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-            return f"{self.db_path} is damaged: {findings[0]}{more}"
+            more = f" and {len(findings) - 1} more finding(s)" if len(findings) > 1 else ""
+            return str(OutboxDamagedError(self.db_path, f"{findings[0]}{more}"))
         for path in (self.db_path, self.data_dir, self.media_dir):
             if not os.access(path, os.W_OK):
                 return f"{path} is not writable for this user"
