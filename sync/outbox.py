@@ -1121,6 +1121,43 @@ class Outbox:
             os.close(fd)
 
 
+    # ----------------------------------------------------------------- repair
+
+    def restore(self, targets: Iterable[tuple[str, float]], messages: Iterable[Mapping[str, Any]],
+                deliveries: Iterable[Mapping[str, Any]], suppressed: Iterable[float]) -> int:
+        """Copy rows read from a damaged outbox into this one, in one transaction.
+
+        For ``sync.outbox_repair``: ``messages`` are rows of the messages
+        table (with their ``seq``, ``id``, ``body``, file names...),
+        ``deliveries`` rows of the deliveries table (leases are dropped).
+        A message without a delivery row for a target gets a pending one.
+        Returns how many messages got such new pending deliveries.
+        """
+        now = self._clock()
+        with self._write() as conn:
+            conn.executemany("INSERT OR IGNORE INTO targets (name, registered_at) VALUES (?, ?)",
+                             list(targets))
+            conn.executemany(
+                "INSERT INTO messages (seq, id, created_at, created_ts, alert, added_at, body,"
+                " photo_file, voice_file) VALUES (:seq, :id, :created_at, :created_ts, :alert,"
+                " :added_at, :body, :photo_file, :voice_file)",
+                [dict(row) for row in messages])
+            conn.executemany(
+                "INSERT OR IGNORE INTO deliveries (message_id, target, state, attempts,"
+                " next_attempt_at, last_error, failed_at, delivered_at, reason) VALUES"
+                " (:message_id, :target, :state, :attempts, :next_attempt_at, :last_error,"
+                " :failed_at, :delivered_at, :reason)",
+                [dict(row) for row in deliveries])
+            missing = conn.execute(
+                "SELECT COUNT(*) FROM messages m WHERE EXISTS (SELECT 1 FROM targets t"
+                " WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
+                " WHERE d.message_id = m.id AND d.target = t.name))").fetchone()[0]
+            conn.execute("INSERT OR IGNORE INTO deliveries (message_id, target, next_attempt_at)"
+                         " SELECT m.id, t.name, ? FROM messages m, targets t", (now,))
+            conn.executemany("INSERT INTO suppressed_taps (at) VALUES (?)",
+                             [(at,) for at in suppressed])
+        return missing
+
     # ----------------------------------------------------------------- health
 
     def health_problem(self) -> str | None:
