@@ -8,8 +8,10 @@ the microphone.
 
 from __future__ import annotations
 
+import grp
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -305,3 +307,28 @@ def test_send_test_queues_a_message_that_kiosk_sync_delivers_everywhere(
     assert mail.rcpt_tos == ["quality@example.com"]
     assert b"Test message from kiosk doctor" in mail.data
     assert message["id"].encode() in mail.data
+
+
+def test_send_test_as_root_makes_an_outbox_the_kiosk_group_can_write(tmp_path):
+    """/var/lib/kiosk is 2770 with the group kiosk; root's umask 022 must not decide the modes."""
+    group = grp.getgrnam("users") if os.getuid() == 0 else grp.getgrgid(os.getgid())
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, -1, group.gr_gid)
+    data.chmod(0o2770)
+    settings = write_settings(tmp_path, manager=f"http://127.0.0.1:{free_port()}")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--settings", str(settings), "--send-test"],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)), capture_output=True, text=True,
+        timeout=DOCTOR_TIMEOUT_S, umask=0o022)
+    assert "ok    test message: queued " in done.stdout, done.stdout + done.stderr
+
+    created = {path.relative_to(data).as_posix(): path.stat() for path in data.rglob("*")}
+    assert {"outbox.sqlite3", "outbox.lock", "media"} <= set(created)
+    for name, info in created.items():
+        assert info.st_gid == group.gr_gid, name
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISDIR(info.st_mode):
+            assert mode == 0o2770, f"{name}: {mode:o}"
+        else:
+            assert mode == 0o660, f"{name}: {mode:o}"
