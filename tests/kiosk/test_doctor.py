@@ -135,8 +135,8 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     states = {line.split(":")[0].split()[-1]: line.split()[0] for line in lines
               if not line.startswith("  ")}
     assert states == {"settings": "ok", "dialog": "ok", "camera": "ok", "microphone": "ok",
-                      "display": "ok", "disk": "ok", "clock": "ok", "manager": "ok",
-                      "mailbox": "ok"}, done.stdout
+                      "display": "ok", "disk": "ok", "outbox": "ok", "clock": "ok",
+                      "manager": "ok", "mailbox": "ok"}, done.stdout
     text = done.stdout
     assert f"settings: {settings}; terminal rome-01; 3 secret file(s)" in text
     assert "restaurant.yaml: valid" in text
@@ -144,6 +144,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     assert "'pulse' at 16000 Hz" in text and "dBFS" in text
     assert f"display: X display {xvfb.display}, screen 640×480" in text
     assert "reserve 1 MB" in text
+    assert f"outbox: {tmp_path / 'data'}: no outbox yet" in text
     assert f"manager: {manager.url} as rome-01: reachable, token accepted (dialog: 404" in text
     assert f"login as {SMTP_LOGIN[0]} accepted" in text
     assert "FAIL" not in text and done.stderr == ""
@@ -158,7 +159,7 @@ def test_the_json_report_has_every_check_with_its_state_and_hint(tmp_path):
     code, checks = doctor(write_settings(tmp_path), env=without_display())
     assert code == 1  # no display here
     assert list(checks) == ["settings", "dialog", "camera", "microphone", "display", "disk",
-                            "clock", "targets"]
+                            "outbox", "clock", "targets"]
     assert checks["camera"]["state"] == checks["microphone"]["state"] == "off"
     assert checks["targets"] == {"name": "targets", "state": "off", "hint": None,
                                  "detail": "no delivery target under `sync:` in the settings: "
