@@ -115,10 +115,10 @@ class Submitter:
             item = self._queue.get()
             if item is None:
                 return
-            if item == _SUPPRESSED:
-                self._count_suppressed()
-            else:
+            if isinstance(item, Submission):
                 self._store(item)
+            else:
+                self._count_suppressed()
 
     # -- one visit -----------------------------------------------------------
 

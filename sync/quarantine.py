@@ -56,7 +56,7 @@ def put(data_dir: str | os.PathLike[str], message: dict[str, Any], *,
     if not folder.exists():
         folder.mkdir(parents=True, exist_ok=True)
         shared_modes(Path(data_dir)).apply(folder, directory=True)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     name = f"{now:%Y%m%dT%H%M%S.%fZ}-{uuid.uuid4().hex[:8]}"
     temp = folder / f"{_TEMP_PREFIX}{name}.tmp"
     temp.mkdir()
@@ -111,7 +111,7 @@ def read(path: Path) -> Entry:
     """One entry; raises OSError or ValueError for a damaged one."""
     message = json.loads((path / MESSAGE_FILE).read_text(encoding="utf-8"))
     if not isinstance(message, dict):
-        raise ValueError(f"{path / MESSAGE_FILE} does not hold a message")
+        raise ValueError(f"{path / MESSAGE_FILE} does not hold a message")  # noqa: TRY004 - a bad file, not a bad argument
     reason = ""
     with contextlib.suppress(FileNotFoundError):
         reason = (path / REASON_FILE).read_text(encoding="utf-8").strip()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from outbox_damage import corrupt_page, corrupt_table
+
 from sync import quarantine
 from sync.outbox import Outbox
 
@@ -30,7 +31,7 @@ def message(number: int) -> dict:
 def kiosk(settings: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
                           env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
 
 
 def terminal(tmp_path: Path) -> tuple[Path, Path]:

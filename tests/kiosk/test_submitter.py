@@ -19,13 +19,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from device_media import write_video
+from outbox_damage import corrupt_table
+
 from kiosk.devices import open_camera
 from kiosk.flow import Submission
 from kiosk.settings import CameraSettings
 from kiosk.submitter import Submitter
-from outbox_damage import corrupt_table
 from sync import quarantine
 from sync.outbox import Outbox
 

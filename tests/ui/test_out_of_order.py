@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from outbox_damage import corrupt_table
-from sync.outbox import Outbox
 from test_operator import HOLD_S, PIN, enter, pin_settings
 
 from kiosk.i18n import gettext
+from sync.outbox import Outbox
 
 MESSAGE = {
     "terminal_id": "ui-test", "site": "", "created_at": "2026-11-22T15:04:05.123+01:00",
