@@ -64,7 +64,7 @@ def run_checks(settings_path: str | os.PathLike[str] | None) -> tuple[list[Check
 
     results = [result, check_dialog(settings.dialog),
                check_camera(settings.camera), check_microphone(settings.microphone),
-               check_display(), check_disk(settings), check_clock()]
+               check_display(), check_disk(settings), check_outbox(settings), check_clock()]
     results.extend(check_targets(settings))
     return results, settings
 
@@ -221,6 +221,39 @@ def check_disk(settings: Settings, *,
                            "free space on that disk (e.g. `sudo journalctl --vacuum-size=100M`,"
                            " remove old reports), or lower disk_reserve_mb in the settings")
     return CheckResult("disk", PASSED, detail)
+
+
+def check_outbox(settings: Settings) -> CheckResult:
+    """The outbox opens, ``PRAGMA quick_check`` passes, this user may write it; the quarantine."""
+    from sync import quarantine
+    from sync.errors import OutboxError
+    from sync.outbox import DB_NAME, Outbox
+
+    data_dir = settings.data_dir
+    waiting = quarantine.count(data_dir)
+    note = (f"; {waiting} message(s) in the quarantine ({data_dir / quarantine.QUARANTINE_DIR_NAME})"
+            if waiting else "")
+    requeue_hint = "`kiosk outbox requeue` puts them back into the outbox"
+    if not (data_dir / DB_NAME).exists():
+        return CheckResult("outbox", PASSED, f"{data_dir}: no outbox yet (the app makes it at "
+                           f"its first start){note}", requeue_hint if waiting else None)
+    try:
+        with Outbox(data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB,
+                    recover=False) as outbox:
+            problem = outbox.health_problem()
+    except OutboxError as exc:
+        problem = str(exc)
+    if problem:
+        return CheckResult("outbox", FAILED, f"{problem}{note}",
+                           "the app is out of order until this is fixed; for a damaged file "
+                           "stop the services and run `kiosk outbox repair`, then restart "
+                           "them; for permissions make data_dir and its files the kiosk "
+                           "group's (`sudo chgrp -R kiosk DIR; sudo chmod -R g+rwX DIR`)")
+    if waiting:
+        return CheckResult("outbox", FAILED, f"{data_dir / DB_NAME}: in order{note}",
+                           requeue_hint + " (the app also does at its next start)")
+    return CheckResult("outbox", PASSED, f"{data_dir / DB_NAME}: in order (quick_check ok, "
+                       f"writable)")
 
 
 def check_clock(*, now: float | None = None,

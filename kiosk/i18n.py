@@ -39,6 +39,11 @@ SOURCE_LANGUAGE = "en"
 #: exactly these plus the English screen texts (a test checks it), so add a
 #: string here and to the catalogs in one change.
 APP_STRINGS: tuple[str, ...] = (
+    # the outbox cannot store visits: the visitor's screen, then the operator's
+    "Out of order",
+    "This terminal cannot save feedback right now. Please tell a member of staff.",
+    "The outbox is out of order: {reason}",
+    "Messages kept in the quarantine: {count}",
     # operator screen
     "Operator",
     "Enter PIN",

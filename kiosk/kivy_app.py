@@ -22,12 +22,13 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from dialog_config import Dialog, DialogError
 from sync import systemd
-from sync.outbox import Outbox, OutboxError
+from sync.outbox import OutboxError
 
 from . import theme
 from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
 from .flow import Flow, InvalidStep, Step
 from .i18n import gettext, screen_text
+from .outbox_health import OutboxHealth, open_outbox
 from .operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
 from .settings import SettingsError, Settings
 from .submitter import Submitter
@@ -93,8 +94,12 @@ class KioskApp(App):
         signal.signal(signal.SIGTERM, self._on_sigterm)
 
         settings = self.settings
-        self.outbox = Outbox(settings.data_dir,
-                             reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB)
+        # Never raises: an outbox that cannot store visits puts the terminal out of order.
+        self.outbox, problem = open_outbox(settings.data_dir,
+                                           reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB)
+        self.outbox_health = OutboxHealth(self.outbox, problem,
+                                          on_change=self._outbox_health_changed)
+        start_daemon(self.outbox_health.run, "outbox-health")
         if self.devices is None:
             from sync.health import write_device_status
 
@@ -105,7 +110,8 @@ class KioskApp(App):
                 settings, on_status=lambda **states: write_device_status(settings.data_dir,
                                                                          **states))
         self.submitter = Submitter(self.outbox, self.devices.take_photo,
-                                   on_error=self._on_store_error)
+                                   on_error=self._on_store_error,
+                                   on_outbox_problem=self.outbox_health.report)
         self.flow = Flow(self.initial_dialog, terminal_id=settings.terminal_id,
                          site=settings.site, submit=self.submitter.submit,
                          on_spam=self.submitter.count_suppressed,
@@ -155,6 +161,7 @@ class KioskApp(App):
     def on_stop(self) -> None:
         systemd.stopping("stopping")
         self._stop_watching.set()
+        self.outbox_health.stop()
         self.submitter.close()
         self.devices.close()
         self.outbox.close()
@@ -203,7 +210,11 @@ class KioskApp(App):
         if self.flow.language != self.language:
             self.language = self.flow.language
         if not self.operator_open:
-            self._switch(self.flow.step.value)
+            name = self.flow.step.value
+            if name == Step.START.value and self.outbox_health.problem:
+                # No visit starts while the outbox cannot store it.
+                name = "out_of_order"
+            self._switch(name)
         if self.probe:
             self.probe.changed()
 
@@ -336,6 +347,9 @@ class KioskApp(App):
     def _on_store_error(self, text: str) -> None:
         Clock.schedule_once(lambda _dt: setattr(self, "last_store_error", text))
 
+    def _outbox_health_changed(self, _problem) -> None:
+        Clock.schedule_once(lambda _dt: self.show())
+
     # -- operator mode --------------------------------------------------------
 
     def open_operator(self) -> None:
@@ -404,7 +418,9 @@ class KioskApp(App):
         self.stop()
 
     def outbox_summary(self) -> dict:
+        health = {"problem": self.outbox_health.problem,
+                  "quarantined": self.outbox_health.quarantined()}
         try:
-            return {"targets": self.outbox.counts(), "error": self.last_store_error}
+            return {"targets": self.outbox.counts(), "error": self.last_store_error, **health}
         except OutboxError as exc:
-            return {"targets": {}, "error": str(exc)}
+            return {"targets": {}, "error": str(exc), **health}

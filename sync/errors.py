@@ -4,6 +4,7 @@ The hierarchy, so that callers can catch as broadly or as narrowly as they need:
 
     OutboxError                 anything the outbox refuses or cannot do
     ├── OutboxFullError         the disk reserve would be crossed; nothing was written
+    ├── OutboxDamagedError      the database file is damaged (``kiosk outbox repair``)
     ├── SchemaTooNewError       the database was written by a newer kiosk version
     ├── InvalidMessageError     the message handed to ``add`` cannot be stored (also a ValueError)
     ├── UnknownMessageError     no such message in the outbox (also a LookupError)
@@ -39,6 +40,18 @@ class OutboxFullError(OutboxError):
             f"this message needs {required_bytes} bytes and {reserve_bytes} bytes are kept "
             f"in reserve; free space on that disk (or let delivery and retention catch up), "
             f"or lower disk_reserve_mb in the settings"
+        )
+
+
+class OutboxDamagedError(OutboxError):
+    """SQLite found the database file damaged (a bad page, not a database at all)."""
+
+    def __init__(self, db_path: Path, detail: str):
+        self.db_path = db_path
+        super().__init__(
+            f"{db_path} is damaged ({detail}); stop the app and the delivery service and run "
+            f"`kiosk outbox repair`: it keeps the damaged file aside and copies what can be "
+            f"read into a new outbox"
         )
 
 

@@ -21,6 +21,13 @@ Delivery state is per (message, target): ``pending`` (with ``attempts``,
 A claim puts a lease on a pending delivery so that two delivery processes
 never work on the same one; a lease that runs out (its holder died) makes the
 delivery due again.
+
+Ownership: the app, the delivery service and root's tools (``kiosk doctor
+--send-test``) all may be the first to open an outbox. Whoever creates a
+file or folder here gives it ``data_dir``'s group, and when ``data_dir`` is
+group-writable (``/var/lib/kiosk`` is 2770, group ``kiosk``) the group may
+write it too, whatever the creator's umask: the others must be able to
+write what the first one made.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from typing import Any, Literal
 
 from sync.errors import (
     InvalidMessageError,
+    OutboxDamagedError,
     OutboxError,
     OutboxFullError,
     SchemaTooNewError,
@@ -55,10 +63,12 @@ from sync.errors import (
 from sync.fileio import fsync_directory, write_and_sync
 
 __all__ = [
+    "is_transient",
     "DEFAULT_RESERVE_BYTES",
     "LEASE_S",
     "Delivery",
     "Outbox",
+    "OutboxDamagedError",
     "OutboxError",
     "OutboxFullError",
     "RecoveryReport",
@@ -119,6 +129,15 @@ MEDIA_DIR_NAME = "media"
 # group (the app and the delivery service may run as two users of one group),
 # never by everyone. The umask can only narrow this.
 MEDIA_FILE_MODE = 0o640
+
+# The database and lock file when data_dir lets its group write (see
+# shared_modes); SQLite gives the -wal and -shm files the database's mode
+# and owner.
+SHARED_FILE_MODE = 0o660
+SHARED_DIR_MODE = 0o2770
+
+# SQLite's words for "another connection holds the lock": worth waiting for.
+_TRANSIENT_SQLITE_WORDS = ("locked", "busy")
 
 MediaKind = Literal["photo", "voice"]
 _MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "voice")
@@ -360,11 +379,23 @@ class Outbox:
         self._conn: sqlite3.Connection | None = None
 
         try:
-            self.media_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            modes = shared_modes(self.data_dir)
+            if not self.media_dir.exists():
+                self.media_dir.mkdir(exist_ok=True)
+                modes.apply(self.media_dir, directory=True)
             # The lock file must exist before any add or recovery opens it.
             # Read-only is enough for flock, and works when another user
             # (the app or the service) created it.
-            os.close(_open_lock_file(self.lock_path))
+            if not self.lock_path.exists():
+                os.close(_open_lock_file(self.lock_path))
+                modes.apply(self.lock_path)
+            if not self.db_path.exists():
+                # Made here rather than by SQLite, so that it gets the group's
+                # mode; SQLite then gives its -wal and -shm files the same.
+                os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC,
+                                 modes.file_mode))
+                modes.apply(self.db_path)
         except OSError as exc:
             raise OutboxError(
                 f"cannot create the outbox in {self.data_dir}: {exc.strerror}; "
@@ -376,6 +407,9 @@ class Outbox:
             self._migrate()
             if recover:
                 self.recover()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise OutboxDamagedError(self.db_path, str(exc)) from exc
         except BaseException:
             self.close()
             raise
@@ -420,9 +454,12 @@ class Outbox:
             # be cut at any moment on a kiosk.
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
+        except sqlite3.OperationalError as exc:
             conn.close()
             raise OutboxError(f"cannot set up {self.db_path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # "file is not a database": page 1 is damaged
+            conn.close()
+            raise OutboxDamagedError(self.db_path, str(exc)) from exc
         except BaseException:
             conn.close()
             raise
@@ -460,14 +497,19 @@ class Outbox:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise self._db_error(exc) from exc
+            except sqlite3.DatabaseError as exc:
+                raise OutboxDamagedError(self.db_path, str(exc)) from exc
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as exc:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):
                     raise self._db_error(exc) from exc
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise OutboxDamagedError(self.db_path, str(exc)) from exc
                 raise
 
     @contextlib.contextmanager
@@ -1079,7 +1121,124 @@ class Outbox:
             os.close(fd)
 
 
+    # ----------------------------------------------------------------- repair
+
+    def restore(self, targets: Iterable[tuple[str, float]], messages: Iterable[Mapping[str, Any]],
+                deliveries: Iterable[Mapping[str, Any]], suppressed: Iterable[float]) -> int:
+        """Copy rows read from a damaged outbox into this one, in one transaction.
+
+        For ``sync.outbox_repair``: ``messages`` are rows of the messages
+        table (with their ``seq``, ``id``, ``body``, file names...),
+        ``deliveries`` rows of the deliveries table (leases are dropped).
+        A message without a delivery row for a target gets a pending one.
+        Returns how many messages got such new pending deliveries.
+        """
+        now = self._clock()
+        with self._write() as conn:
+            conn.executemany("INSERT OR IGNORE INTO targets (name, registered_at) VALUES (?, ?)",
+                             list(targets))
+            conn.executemany(
+                "INSERT INTO messages (seq, id, created_at, created_ts, alert, added_at, body,"
+                " photo_file, voice_file) VALUES (:seq, :id, :created_at, :created_ts, :alert,"
+                " :added_at, :body, :photo_file, :voice_file)",
+                [dict(row) for row in messages])
+            conn.executemany(
+                "INSERT OR IGNORE INTO deliveries (message_id, target, state, attempts,"
+                " next_attempt_at, last_error, failed_at, delivered_at, reason) VALUES"
+                " (:message_id, :target, :state, :attempts, :next_attempt_at, :last_error,"
+                " :failed_at, :delivered_at, :reason)",
+                [dict(row) for row in deliveries])
+            missing = conn.execute(
+                "SELECT COUNT(*) FROM messages m WHERE EXISTS (SELECT 1 FROM targets t"
+                " WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
+                " WHERE d.message_id = m.id AND d.target = t.name))").fetchone()[0]
+            conn.execute("INSERT OR IGNORE INTO deliveries (message_id, target, next_attempt_at)"
+                         " SELECT m.id, t.name, ? FROM messages m, targets t", (now,))
+            conn.executemany("INSERT INTO suppressed_taps (at) VALUES (?)",
+                             [(at,) for at in suppressed])
+        return missing
+
+    # ----------------------------------------------------------------- health
+
+    def health_problem(self) -> str | None:
+        """Why this outbox cannot store a message now, or None when it can.
+
+        Checks what a write needs, without writing: the database's structure
+        (``PRAGMA quick_check``, which reads every page: milliseconds for a
+        kiosk's outbox), that this process may write the database and the
+        media folder, and free disk above the reserve.
+        """
+        try:
+            with self._lock:
+                rows = self._db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            return str(OutboxDamagedError(self.db_path, str(exc)))
+        findings = [row[0] for row in rows if row[0] != "ok"]
+        if findings:
+            more = f" and {len(findings) - 1} more finding(s)" if len(findings) > 1 else ""
+            return str(OutboxDamagedError(self.db_path, f"{findings[0]}{more}"))
+        for path in (self.db_path, self.data_dir, self.media_dir):
+            if not os.access(path, os.W_OK):
+                return f"{path} is not writable for this user"
+        free_bytes = int(self._disk_usage(self.data_dir).free)
+        if free_bytes < self.reserve_bytes:
+            return str(OutboxFullError(self.data_dir, free_bytes, 0, self.reserve_bytes))
+        return None
+
+
 # --------------------------------------------------------------------- helpers
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``add`` may well succeed if tried again soon with the same message.
+
+    Only two failures are: the disk reserve (delivery and retention free
+    space) and another connection holding the database's lock. Everything
+    else (a damaged or read-only database, an I/O error, a message that
+    cannot be stored) fails again the same way.
+    """
+    if isinstance(exc, OutboxFullError):
+        return True
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.OperationalError) and any(
+                word in str(seen).lower() for word in _TRANSIENT_SQLITE_WORDS):
+            return True
+        seen = seen.__cause__
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class SharedModes:
+    """The group and modes of what the outbox creates in a data_dir (see the module docstring).
+
+    ``shared`` when data_dir is group-writable: its users share the outbox.
+    Otherwise (a developer's ./var) what is made keeps the creator's umask.
+    """
+
+    gid: int
+    shared: bool
+
+    @property
+    def file_mode(self) -> int:
+        return SHARED_FILE_MODE if self.shared else 0o644
+
+    def apply(self, path: Path, *, directory: bool = False) -> None:
+        """Give a file or folder just made the data_dir's group and mode, whatever the umask."""
+        if not self.shared:
+            return
+        if path.stat().st_gid != self.gid:
+            # Only root (or a member of the group) may; inside a setgid
+            # data_dir the group is already right.
+            with contextlib.suppress(PermissionError):
+                os.chown(path, -1, self.gid)
+        path.chmod(SHARED_DIR_MODE if directory else SHARED_FILE_MODE)
+
+
+def shared_modes(data_dir: Path) -> SharedModes:
+    """The group of ``data_dir``, and whether that group may write what is made in it."""
+    info = data_dir.stat()
+    return SharedModes(info.st_gid, bool(info.st_mode & 0o020))
 
 
 def _complete_message(

@@ -20,6 +20,7 @@ def add_parser(commands) -> None:
 
 
 def command_status(args: argparse.Namespace) -> int:
+    from sync import quarantine
     from sync.errors import OutboxError
     from sync.outbox import DB_NAME, Outbox
     from sync.status import outbox_report
@@ -34,6 +35,7 @@ def command_status(args: argparse.Namespace) -> int:
     except OutboxError as exc:
         raise Failure(str(exc)) from exc
     report["configured_targets"] = list(settings.targets)
+    report["quarantined"] = quarantine.count(settings.data_dir)
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -60,6 +62,11 @@ def print_report(report: dict) -> None:
         for error in entry["last_errors"]:
             print(f"    {error['at']} {error['message_id']} {error['state']}, "
                   f"{error['attempts']} failed attempt(s): {error['error']}")
+    if report["quarantined"]:
+        print(f"Quarantined: {report['quarantined']} message(s) the outbox refused wait in "
+              f"{report['data_dir']}/quarantine; `kiosk outbox requeue` puts them back")
+    else:
+        print("Quarantined: 0")
     taps = report["suppressed_taps"]
     print(f"Spam taps not stored: {taps['total']} ({taps['last_24h']} in the last 24 h)")
     dialog = report["dialog"]

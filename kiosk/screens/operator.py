@@ -23,6 +23,12 @@ class OperatorScreen(KioskScreen):
         tr = kiosk.tr
         summary = kiosk.outbox_summary()
         lines = [f"[b]{tr('Outbox')}[/b]"]
+        if summary["problem"]:
+            text = tr("The outbox is out of order: {reason}", reason=summary["problem"])
+            lines.append(f"[color=#B3261E][b]{escape(text)}[/b][/color]")
+        if summary["quarantined"]:
+            lines.append(tr("Messages kept in the quarantine: {count}",
+                            count=summary["quarantined"]))
         if not summary["targets"]:
             lines.append(tr("Nothing to show"))
         for target, counts in summary["targets"].items():
@@ -31,7 +37,7 @@ class OperatorScreen(KioskScreen):
                          f"{tr('Rejected')} {counts['rejected']}")
             for error in counts["last_errors"][:ERRORS_SHOWN]:
                 lines.append(f"    {escape(error['error'] or '')[:160]}")
-        if summary["error"]:
+        if summary["error"] and summary["error"] != summary["problem"]:
             lines.append(f"[color=#B3261E]{escape(summary['error'])}[/color]")
         devices = kiosk.devices
         lines.append("")

@@ -17,9 +17,12 @@ and chained with ``from`` so that the journal still shows the cause.
 from __future__ import annotations
 
 import abc
+import logging
 from typing import Any
 
 from sync.outbox import Delivery
+
+log = logging.getLogger(__name__)
 
 #: How long wrong credentials pause a whole target: the contract allows one
 #: try at most every 5 minutes, so a wrong token does not hammer the server.
@@ -52,6 +55,38 @@ class Paused(DeliveryError):
     def __init__(self, reason: str, *, after: float = CREDENTIALS_PAUSE_S):
         super().__init__(reason)
         self.after = after
+
+
+def read_attachments(delivery: Delivery) -> tuple[dict[str, Any], dict[str, bytes | None]]:
+    """The message to send and its photo and voice bytes (None where it has none).
+
+    A media file that has gone (disk damage, a repair that could not find it,
+    a hand deletion) must not keep the visitor's words from the manager: the
+    message goes without it, its attachment null and its kind listed in
+    ``lost_attachments`` (the manager API's Message). A file that exists but
+    cannot be read now is retried.
+    """
+    message = dict(delivery.message)
+    media: dict[str, bytes | None] = {"photo": None, "voice": None}
+    lost = list(message.get("lost_attachments") or [])
+    for kind, path in (("photo", delivery.photo_path), ("voice", delivery.voice_path)):
+        if message.get(kind) is None:
+            continue
+        try:
+            if path is None:
+                raise FileNotFoundError(f"the outbox has no {kind} file for it")
+            media[kind] = path.read_bytes()
+        except FileNotFoundError as exc:
+            log.warning("message %s: its %s file is missing (%s); it is sent without it",
+                        delivery.message_id, kind, exc)
+            message[kind] = None
+            if kind not in lost:
+                lost.append(kind)
+        except OSError as exc:
+            raise Retry(f"cannot read the {kind} file {path}: {exc.strerror}") from exc
+    if lost:
+        message["lost_attachments"] = [kind for kind in ("photo", "voice") if kind in lost]
+    return message, media
 
 
 class Target(abc.ABC):

@@ -29,21 +29,29 @@ WORDS: dict[str, dict[str, str]] = {
            "question": "Question", "none": "Feedback", "path": "Path", "rating": "Rating",
            "text": "Text", "callback": "Call back", "time": "Time", "site": "Site",
            "terminal": "Terminal", "voice": "Voice message", "no_rating": "none",
-           "seconds": "s"},
+           "seconds": "s", "attachments": "Attachments",
+           "lost_photo": "The photo was lost on the terminal",
+           "lost_voice": "The voice message was lost on the terminal"},
     "it": {"complaint": "Reclamo", "praise": "Elogio", "suggestion": "Suggerimento",
            "question": "Domanda", "none": "Feedback", "path": "Percorso", "rating": "Voto",
            "text": "Testo", "callback": "Richiamare", "time": "Ora", "site": "Sede",
            "terminal": "Terminale", "voice": "Messaggio vocale", "no_rating": "nessuno",
-           "seconds": "s"},
+           "seconds": "s", "attachments": "Allegati",
+           "lost_photo": "La foto è andata persa sul terminale",
+           "lost_voice": "Il messaggio vocale è andato perso sul terminale"},
     "ru": {"complaint": "Жалоба", "praise": "Благодарность", "suggestion": "Предложение",
            "question": "Вопрос", "none": "Отзыв", "path": "Раздел", "rating": "Оценка",
            "text": "Текст", "callback": "Перезвонить", "time": "Время", "site": "Место",
            "terminal": "Терминал", "voice": "Голосовое сообщение", "no_rating": "нет",
-           "seconds": "с"},
+           "seconds": "с", "attachments": "Вложения",
+           "lost_photo": "Фото потеряно на терминале",
+           "lost_voice": "Голосовое сообщение потеряно на терминале"},
     "ko": {"complaint": "불만", "praise": "칭찬", "suggestion": "제안", "question": "질문",
            "none": "의견", "path": "항목", "rating": "평가", "text": "내용",
            "callback": "회신 요청", "time": "시간", "site": "장소", "terminal": "단말기",
-           "voice": "음성 메시지", "no_rating": "없음", "seconds": "초"},
+           "voice": "음성 메시지", "no_rating": "없음", "seconds": "초",
+           "attachments": "첨부 파일", "lost_photo": "사진이 단말기에서 유실되었습니다",
+           "lost_voice": "음성 메시지가 단말기에서 유실되었습니다"},
 }
 
 _SMILEY_FACES = {3: "☹😐☺", 4: "☹🙁🙂☺", 5: "😠☹😐🙂😄"}
@@ -113,7 +121,8 @@ _Row = tuple[str, str, str | None]
 
 
 def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
-    """The contract's order: path, rating, text, callback, local time, site and terminal, voice."""
+    """The contract's order: path, rating, text, callback, local time, site and terminal, voice,
+    and the attachments lost on the terminal."""
     rows: list[_Row] = []
     if message["path"]:
         rows.append((words["path"], PATH_SEPARATOR.join(i["label"] for i in message["path"]), None))
@@ -135,6 +144,10 @@ def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
         duration = voice.get("duration_s")
         rows.append((words["voice"], f"{duration:g} {words['seconds']}"
                      if isinstance(duration, (int, float)) else "voice.ogg", None))
+    lost = [words[f"lost_{kind}"] for kind in ("photo", "voice")
+            if kind in (message.get("lost_attachments") or ())]
+    if lost:
+        rows.append((words["attachments"], "\n".join(lost), None))
     return rows
 
 

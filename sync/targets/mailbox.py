@@ -19,7 +19,7 @@ from email.utils import getaddresses
 from typing import Any
 
 from sync.outbox import Delivery
-from sync.targets.base import Paused, Rejected, Retry, Target
+from sync.targets.base import Paused, Rejected, Retry, Target, read_attachments
 from sync.targets.mail_format import build_mail
 from sync.tls import verified_context
 
@@ -73,9 +73,9 @@ class MailboxTarget(Target):
         return None
 
     def deliver(self, delivery: Delivery) -> None:
-        mail = build_mail(delivery.message, sender=self.sender, recipients=self.recipients,
-                          photo=_read(delivery.photo_path), voice=_read(delivery.voice_path),
-                          language=self.language)
+        message, media = read_attachments(delivery)
+        mail = build_mail(message, sender=self.sender, recipients=self.recipients,
+                          photo=media["photo"], voice=media["voice"], language=self.language)
         started = time.monotonic()
         try:
             with self.connect() as smtp:
@@ -132,18 +132,6 @@ class MailboxTarget(Target):
             smtp.close()
             raise
         return smtp
-
-
-def _read(path) -> bytes | None:
-    if path is None:
-        return None
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise Rejected(f"the media file {path} is missing; the mail cannot be sent as it is "
-                       f"(look for disk damage or manual deletion)") from exc
-    except OSError as exc:
-        raise Retry(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def _reply(code: int, text: bytes | str) -> str:

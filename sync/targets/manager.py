@@ -15,14 +15,13 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from sync.backoff import parse_retry_after
 from sync.outbox import Delivery
-from sync.targets.base import Paused, Rejected, Retry, Target
+from sync.targets.base import Paused, Rejected, Retry, Target, read_attachments
 from sync.tls import verified_context
 
 log = logging.getLogger(__name__)
@@ -101,16 +100,18 @@ class ManagerTarget(Target):
     # ------------------------------------------------------------- messages
 
     def deliver(self, delivery: Delivery) -> None:
-        message = delivery.message
+        message, media = read_attachments(delivery)
         files: list[tuple[str, tuple[str | None, bytes, str]]] = [
             ("message", (None, json.dumps(message, ensure_ascii=False,
                                           separators=(",", ":")).encode("utf-8"),
                          "application/json")),
         ]
-        for kind, path in (("photo", delivery.photo_path), ("voice", delivery.voice_path)):
-            if message.get(kind) is None:
+        for kind, data in media.items():
+            if data is None:
                 continue
-            files.append((kind, (_FILE_NAME[kind], _read_media(kind, path),
+            # Not hashed here: the manager checks the bytes against the
+            # message's sha256 and refuses a damaged file (400/422).
+            files.append((kind, (_FILE_NAME[kind], data,
                                  message[kind].get("content_type") or _CONTENT_TYPE[kind])))
         response = self._send("POST", "v1/messages", files=files,
                               headers={"Idempotency-Key": delivery.message_id})
@@ -167,20 +168,6 @@ class ManagerTarget(Target):
             raise Retry(f"the manager is unavailable: {_describe(response)}", after=after)
         raise Retry(f"unexpected answer from the manager: {_describe(response)}; "
                     f"check sync.manager.url", after=after)
-
-
-def _read_media(kind: str, path: Path | None) -> bytes:
-    """The media bytes. Not hashed here: the manager checks them against the
-    message's sha256 and refuses a damaged file (400/422), which rejects it."""
-    if path is None:
-        raise Rejected(f"the message has a {kind} but the outbox has no file for it")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise Rejected(f"the {kind} file {path} is missing; the message cannot be sent "
-                       f"as it is (look for disk damage or manual deletion)") from exc
-    except OSError as exc:
-        raise Retry(f"cannot read the {kind} file {path}: {exc.strerror}") from exc
 
 
 def _describe(response: httpx.Response) -> str:

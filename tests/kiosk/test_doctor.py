@@ -8,8 +8,10 @@ the microphone.
 
 from __future__ import annotations
 
+import grp
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -133,8 +135,8 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     states = {line.split(":")[0].split()[-1]: line.split()[0] for line in lines
               if not line.startswith("  ")}
     assert states == {"settings": "ok", "dialog": "ok", "camera": "ok", "microphone": "ok",
-                      "display": "ok", "disk": "ok", "clock": "ok", "manager": "ok",
-                      "mailbox": "ok"}, done.stdout
+                      "display": "ok", "disk": "ok", "outbox": "ok", "clock": "ok",
+                      "manager": "ok", "mailbox": "ok"}, done.stdout
     text = done.stdout
     assert f"settings: {settings}; terminal rome-01; 3 secret file(s)" in text
     assert "restaurant.yaml: valid" in text
@@ -142,6 +144,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     assert "'pulse' at 16000 Hz" in text and "dBFS" in text
     assert f"display: X display {xvfb.display}, screen 640×480" in text
     assert "reserve 1 MB" in text
+    assert f"outbox: {tmp_path / 'data'}: no outbox yet" in text
     assert f"manager: {manager.url} as rome-01: reachable, token accepted (dialog: 404" in text
     assert f"login as {SMTP_LOGIN[0]} accepted" in text
     assert "FAIL" not in text and done.stderr == ""
@@ -156,7 +159,7 @@ def test_the_json_report_has_every_check_with_its_state_and_hint(tmp_path):
     code, checks = doctor(write_settings(tmp_path), env=without_display())
     assert code == 1  # no display here
     assert list(checks) == ["settings", "dialog", "camera", "microphone", "display", "disk",
-                            "clock", "targets"]
+                            "outbox", "clock", "targets"]
     assert checks["camera"]["state"] == checks["microphone"]["state"] == "off"
     assert checks["targets"] == {"name": "targets", "state": "off", "hint": None,
                                  "detail": "no delivery target under `sync:` in the settings: "
@@ -305,3 +308,28 @@ def test_send_test_queues_a_message_that_kiosk_sync_delivers_everywhere(
     assert mail.rcpt_tos == ["quality@example.com"]
     assert b"Test message from kiosk doctor" in mail.data
     assert message["id"].encode() in mail.data
+
+
+def test_send_test_as_root_makes_an_outbox_the_kiosk_group_can_write(tmp_path):
+    """/var/lib/kiosk is 2770 with the group kiosk; root's umask 022 must not decide the modes."""
+    group = grp.getgrnam("users") if os.getuid() == 0 else grp.getgrgid(os.getgid())
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, -1, group.gr_gid)
+    data.chmod(0o2770)
+    settings = write_settings(tmp_path, manager=f"http://127.0.0.1:{free_port()}")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--settings", str(settings), "--send-test"],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)), capture_output=True, text=True,
+        timeout=DOCTOR_TIMEOUT_S, umask=0o022)
+    assert "ok    test message: queued " in done.stdout, done.stdout + done.stderr
+
+    created = {path.relative_to(data).as_posix(): path.stat() for path in data.rglob("*")}
+    assert {"outbox.sqlite3", "outbox.lock", "media"} <= set(created)
+    for name, info in created.items():
+        assert info.st_gid == group.gr_gid, name
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISDIR(info.st_mode):
+            assert mode == 0o2770, f"{name}: {mode:o}"
+        else:
+            assert mode == 0o660, f"{name}: {mode:o}"

@@ -112,6 +112,31 @@ def test_the_mail_has_exactly_the_contract_headers_and_parts(outbox, make_messag
     assert positions == sorted(positions)
 
 
+@pytest.mark.parametrize("language, photo_line, voice_line", [
+    ("en", "The photo was lost on the terminal", "The voice message was lost on the terminal"),
+    ("it", "La foto è andata persa sul terminale",
+     "Il messaggio vocale è andato perso sul terminale"),
+    ("ru", "Фото потеряно на терминале", "Голосовое сообщение потеряно на терминале"),
+    ("ko", "사진이 단말기에서 유실되었습니다", "음성 메시지가 단말기에서 유실되었습니다"),
+])
+def test_a_lost_attachment_is_left_out_and_the_mail_says_so(outbox, make_message, language,
+                                                            photo_line, voice_line):
+    delivery = claim(outbox, full_message(make_message), photo=PHOTO, voice=VOICE)
+    delivery.photo_path.unlink()
+    with SMTPServer() as server:
+        mailbox(server.port, language=language).deliver(delivery)
+    [received] = server.received
+    mail = parse(received.data)
+    alternative, *attachments = mail.iter_parts()
+    assert [a.get_filename() for a in attachments] == ["voice.ogg", "message.json"]
+    sent = json.loads(attachments[1].get_content())
+    assert (sent["photo"], sent["lost_attachments"]) == (None, ["photo"])
+    plain, html = alternative.iter_parts()
+    assert photo_line in plain.get_content() and photo_line in html.get_content()
+    assert voice_line not in plain.get_content()
+    assert "Bcc: evil@example.com" in plain.get_content()  # the visitor's words arrive
+
+
 def test_message_id_is_stable_across_retries(outbox, make_message):
     delivery = claim(outbox, make_message(alert=True))
     with SMTPServer() as server:

@@ -174,9 +174,22 @@ def test_a_damaged_media_file_is_refused_by_the_manager_and_rejected(
     manager_server.errors.clear()  # the server did its job
 
 
-def test_a_missing_media_file_rejects(outbox, make_message, manager_server,
-                                      manager_target_factory):
-    delivery = claim_one(outbox, make_message, photo=PHOTO)
-    delivery.photo_path.unlink()
-    with pytest.raises(Rejected, match="missing"):
-        manager_target_factory(manager_server.url).deliver(delivery)
+@pytest.mark.parametrize("lost", [["photo"], ["voice"], ["photo", "voice"]])
+def test_a_missing_media_file_is_sent_as_lost_and_the_words_still_arrive(
+        outbox, make_message, manager_server, manager_target_factory, message_validator, lost):
+    delivery = claim_one(outbox, make_message, photo=PHOTO, voice=VOICE)
+    for kind in lost:
+        getattr(delivery, f"{kind}_path").unlink()
+
+    manager_target_factory(manager_server.url).deliver(delivery)
+
+    stored = manager_server.messages[delivery.message_id]
+    message_validator.validate(stored.message)
+    assert stored.message["lost_attachments"] == lost
+    assert stored.message["text"] == delivery.message["text"]
+    for kind in ("photo", "voice"):
+        assert (stored.message[kind] is None) == (kind in lost)
+        assert (getattr(stored, f"{kind}_sha256") is None) == (kind in lost)
+    assert manager_server.errors == []
+
+

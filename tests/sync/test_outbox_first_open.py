@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import grp
+import os
+import stat
 import subprocess
 import sys
 
@@ -32,3 +35,28 @@ def test_processes_opening_a_new_data_dir_together_all_succeed(tmp_path, helper_
         assert not errors, "\n".join(errors)
         with Outbox(data_dir) as box:
             assert box.counts()["manager"]["pending"] == OPENERS
+
+
+def test_the_first_opener_gives_every_file_the_shared_data_dirs_group_and_mode(
+        tmp_path, make_message):
+    """A group-writable data_dir (the installer's 2770) is shared: umask 022 must not narrow it."""
+    group = grp.getgrnam("users") if os.getuid() == 0 else grp.getgrgid(os.getgid())
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, -1, group.gr_gid)
+    data.chmod(0o2770)
+    old_umask = os.umask(0o022)
+    try:
+        with Outbox(data, reserve_bytes=0) as box:
+            box.add(make_message(), photo=b"\xff\xd8jpeg")
+            # While open, SQLite's -wal and -shm exist too.
+            paths = {p.name: p.stat() for p in (data / "outbox.sqlite3-wal",
+                                                data / "outbox.sqlite3-shm",
+                                                data / "outbox.sqlite3", data / "outbox.lock",
+                                                data / "media")}
+    finally:
+        os.umask(old_umask)
+    for name, info in paths.items():
+        assert info.st_gid == group.gr_gid, name
+        expected = 0o2770 if name == "media" else 0o660
+        assert stat.S_IMODE(info.st_mode) == expected, f"{name}: {stat.S_IMODE(info.st_mode):o}"
