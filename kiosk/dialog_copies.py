@@ -43,7 +43,7 @@ COPY_FILE = "dialog.yaml"
 #: folders deep, one per ``..``, so that every icon lands inside the copy.
 NESTING_DIR = "up"
 #: Copy folders are ``<serial>-<first 16 hex digits of the dialog's sha256>``.
-COPY_NAME = re.compile(r"(\d{6})-([0-9a-f]{16})")
+COPY_NAME = re.compile(r"(\d{6,})-([0-9a-f]{16})")
 FILE_MODE = 0o644
 
 #: What runs instead of a dialog file with errors, in the order they are tried.
@@ -125,7 +125,7 @@ class DialogCopies:
         except OSError:
             return []
         return sorted((e for e in entries if COPY_NAME.fullmatch(e.name)),
-                      key=lambda e: e.name, reverse=True)
+                      key=lambda e: int(COPY_NAME.fullmatch(e.name)[1]), reverse=True)
 
     def _write(self, dialog: Dialog) -> Path:
         source = Path(dialog.source)

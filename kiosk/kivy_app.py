@@ -127,7 +127,9 @@ class KioskApp(App):
                          voice_available=self.devices.voice_available,
                          clock=self.now)
         self.language = self.flow.language
-        self._keep_dialog(self.flow.dialog)
+        if self.dialog_fallback is None:
+            # A fallback is a copy already, or the bundled dialog: never "last good".
+            self._keep_dialog(self.flow.dialog)
         self.watcher = DialogWatcher(settings.dialog, self.initial_dialog.sha256,
                                      on_valid=self._dialog_changed,
                                      on_invalid=self._dialog_invalid, errors=self.dialog_errors)

@@ -176,3 +176,13 @@ def test_a_broken_copy_never_stops_the_start(tmp_path, kept):
     path.write_text(dialog_text(idle_s=4), encoding="utf-8")
     start = choose_start_dialog(path, copies)
     assert start.fallback == BUNDLED_DEFAULT
+
+
+def test_the_order_holds_past_a_million_copies(tmp_path):
+    copies = DialogCopies(tmp_path / "data")
+    first = copies.keep(load_dialog(write_dialog(tmp_path / "etc", dialog_text("Old"))))
+    folder = first.parent
+    folder.rename(folder.with_name(f"999999-{folder.name.split('-')[1]}"))
+    newer = copies.keep(load_dialog(write_dialog(tmp_path / "etc", dialog_text("New"))))
+    assert newer.parent.name.startswith("1000000-")
+    assert [staff_label(p) for p in copies.newest_first()] == ["New", "Old"]

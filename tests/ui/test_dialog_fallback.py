@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from dialog_config import load_dialog
+from dialog_config import DEFAULT_DIALOG, load_dialog
 from images import png
 from kiosk.dialog_copies import DialogCopies
 from sync.outbox import Outbox
@@ -87,3 +87,22 @@ def test_the_last_good_dialog_runs_and_the_operator_screen_says_why(start_kiosk,
         messages = list(box.messages())
     assert [(m["dialog"]["sha256"], m["path"][0]["id"]) for m in messages] == \
         [(good.sha256, "staff")], "the visit names the dialog the visitor saw"
+
+
+def test_with_no_good_dialog_ever_kept_the_bundled_one_runs(start_kiosk, tmp_path):
+    dialog = tmp_path / "dialog.yaml"
+    dialog.write_text(dialog_text(idle_s=4).replace("    style: {icon: icons/staff.png}\n", ""),
+                      encoding="utf-8")
+    kiosk = start_kiosk(dialog, **pin_settings(tmp_path))
+    kiosk.wait_step("start")
+    kiosk.tap("language:en", then=lambda s: s["step"] == "rating")  # the restaurant's smileys
+    kiosk.tap("cancel", then=lambda s: s["step"] == "start")
+    open_pin_pad(kiosk)
+    enter(kiosk, PIN, "operator")
+    shown = "\n".join(kiosk.wait_screen("operator")["texts"])
+    assert "The dialog file has errors; the bundled default dialog runs instead" in shown
+    assert str(DEFAULT_DIALOG) in shown
+    assert kiosk.stop() == 0
+    data_dir = kiosk.probe_dir.parent / "data"
+    assert DialogCopies(data_dir).newest_first() == [], \
+        "the bundled dialog is no terminal's last good one"
