@@ -1,9 +1,10 @@
 """The dialogs the terminal ran, kept in ``data_dir``, so that a bad dialog file never stops it.
 
-Each dialog the app applies is copied to ``data_dir/dialogs/<serial>-<sha256>/``
-with the icon files it names, laid out as they were beside the original, so
-the copy still validates after an original icon is deleted (for example by
-whoever replaced the dialog). Only the last :data:`KEPT_COPIES` are kept.
+Each dialog the app applies is copied to ``data_dir/dialogs/<serial>-<sha256
+prefix>/`` with the icon files it names, laid out as they were beside the
+original, so the copy still validates after an original icon is deleted or
+replaced. The copy has the original's bytes, hence its sha256: messages name
+the same dialog. Only the last :data:`KEPT_COPIES` are kept.
 
 At start, :func:`choose_start_dialog` takes the settings' dialog file if it
 is valid, else the newest kept copy that still validates, else the bundled
@@ -124,10 +125,11 @@ class DialogCopies:
             entries = list(self.directory.iterdir())
         except OSError:
             return []
-        return sorted((e for e in entries if COPY_NAME.fullmatch(e.name)),
-                      key=lambda e: int(COPY_NAME.fullmatch(e.name)[1]), reverse=True)
+        return sorted((e for e in entries if COPY_NAME.fullmatch(e.name)), key=_serial,
+                      reverse=True)
 
     def _write(self, dialog: Dialog) -> Path:
+        assert dialog.source is not None  # keep() copies only dialogs read from a file
         source = Path(dialog.source)
         data = source.read_bytes()
         raw = check_dialog(data, file=str(source))
@@ -136,7 +138,7 @@ class DialogCopies:
         names = icon_names(raw.dialog)
         depth = max((_leading_parents(name) for name in names), default=0)
         folders = self._folders()
-        serial = 1 + (int(COPY_NAME.fullmatch(folders[0].name)[1]) if folders else 0)
+        serial = 1 + (_serial(folders[0]) if folders else 0)
         final = self.directory / f"{serial:06d}-{dialog.sha256[:16]}"
         self.directory.mkdir(parents=True, exist_ok=True)
         for leftover in self.directory.glob(".*.tmp"):
@@ -170,7 +172,7 @@ class DialogCopies:
         """Drops older copies of the same dialog, then all but the newest ``self.kept``."""
         sha = _sha_part(kept)
         folders = self._folders()
-        stale = [f for f in folders[1:] if COPY_NAME.fullmatch(f.name)[2] == sha]
+        stale = [f for f in folders[1:] if _sha_part(f) == sha]
         survivors = [f for f in folders if f not in stale]
         for folder in stale + survivors[self.kept:]:
             shutil.rmtree(folder, ignore_errors=True)
@@ -182,7 +184,7 @@ class _CopyMismatch(Exception):
     """The dialog file changed between reading it and copying it."""
 
 
-def choose_start_dialog(path: str | os.PathLike[str], copies: DialogCopies) -> StartDialog:
+def choose_start_dialog(path: str | Path, copies: DialogCopies) -> StartDialog:
     """The settings' dialog file if valid, else the newest valid copy, else the bundled default.
 
     Raises :class:`DialogError` only if not even the bundled default loads
@@ -227,8 +229,14 @@ def _dialog_file_in(folder: Path) -> Path | None:
             return None
 
 
-def _sha_part(dialog_file: Path) -> str:
-    for part in reversed(dialog_file.parts):
+def _serial(folder: Path) -> int:
+    match = COPY_NAME.fullmatch(folder.name)
+    return int(match[1]) if match else 0
+
+
+def _sha_part(path: Path) -> str:
+    """The dialog's sha256 prefix from a copy folder's name, for the folder or a file in it."""
+    for part in reversed(path.parts):
         match = COPY_NAME.fullmatch(part)
         if match:
             return match[2]

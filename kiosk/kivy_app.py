@@ -29,6 +29,7 @@ from sync.outbox import Outbox, OutboxError
 
 from . import theme
 from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
+from .cli import EXIT_FAILURE, EXIT_OK
 from .dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
 from .faults import FaultBudget
 from .flow import Flow, InvalidStep, Step
@@ -83,7 +84,7 @@ class KioskApp(App):
         self.dialog_copies = DialogCopies(settings.data_dir)
         self.faults = FaultBudget()
         #: The process's exit code once the app has stopped.
-        self.exit_code = 0
+        self.exit_code = EXIT_OK
         self._screens: dict[str, object] = {}
         self._resting = False
         self._awake_fps = 0.0
@@ -299,7 +300,7 @@ class KioskApp(App):
     def _give_up(self) -> int:
         # A stop rather than the exception raised on: on_stop still stores
         # the visits in hand before the process ends.
-        self.exit_code = 1
+        self.exit_code = EXIT_FAILURE
         self.may_exit = True
         self.stop()
         return ExceptionManager.PASS
