@@ -20,8 +20,7 @@ import signal
 import threading
 from pathlib import Path
 
-from dialog_config import Dialog
-
+from .dialog_copies import StartDialog
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,14 +76,17 @@ def _configure_kivy(settings: Settings) -> None:
     default("kivy", "keyboard_mode", "system")
 
 
-def run_app(settings: Settings, dialog: Dialog) -> None:
+def run_app(settings: Settings, start: StartDialog) -> int:
+    """Runs the app until it stops; returns the process's exit code."""
     _configure_kivy(settings)
     # Ctrl+C in the terminal that started the app must not end a visit; only
     # the operator screen exits (SIGTERM from systemd still stops it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .kivy_app import KioskApp
 
-    KioskApp(settings=settings, dialog=dialog).run()
+    app = KioskApp(settings=settings, start=start)
+    app.run()
+    return app.exit_code
 
 
 def start_daemon(target, name: str) -> threading.Thread:

@@ -92,16 +92,6 @@ def load_settings_or_fail(args: argparse.Namespace):
                       "`kiosk --settings FILE validate` to check.") from exc
 
 
-def load_dialog_or_fail(path):
-    from dialog_config import DialogError, load_dialog
-
-    try:
-        return load_dialog(path)
-    except DialogError as exc:
-        raise Failure(f"{exc}\nThe dialog file has errors; fix them and check with "
-                      f"`kiosk validate {path}`.") from exc
-
-
 def print_problems(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -62,7 +62,7 @@ def run_checks(settings_path: str | os.PathLike[str] | None) -> tuple[list[Check
         return [result], None
     from .devices.check import check_camera, check_microphone
 
-    results = [result, check_dialog(settings.dialog),
+    results = [result, check_dialog(settings.dialog, settings.data_dir),
                check_camera(settings.camera), check_microphone(settings.microphone),
                check_display(), check_disk(settings), check_outbox(settings), check_clock()]
     results.extend(check_targets(settings))
@@ -110,17 +110,30 @@ def check_settings(path: str | os.PathLike[str] | None) -> tuple[CheckResult, Se
                        f"{secrets}"), settings
 
 
-def check_dialog(path: Path) -> CheckResult:
-    """The dialog loads; its warnings are counted (a warning does not stop the app)."""
-    from dialog_config import DialogError, load_dialog
+def check_dialog(path: Path, data_dir: Path) -> CheckResult:
+    """The dialog loads; its warnings are counted (a warning does not stop the app).
+
+    For a file with errors it says what ``kiosk run`` would start on instead:
+    the last good copy in ``data_dir``, or the bundled default.
+    """
+    from dialog_config import DialogError
+
+    from .dialog_copies import DialogCopies, choose_start_dialog
 
     try:
-        dialog = load_dialog(path)
+        start = choose_start_dialog(path, DialogCopies(data_dir))
     except DialogError as exc:
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return CheckResult("dialog", FAILED, f"{exc.problems[0]}{more}",
-                           f"`kiosk run` does not start on this file: fix it and check it "
-                           f"with `kiosk validate {path}`")
+        return CheckResult("dialog", FAILED, f"{exc.problems[0]}: not even the bundled "
+                           "default dialog loads", "the installation is damaged; install the "
+                           "software again")
+    if start.errors:
+        more = f" (and {len(start.errors) - 1} more)" if len(start.errors) > 1 else ""
+        return CheckResult("dialog", FAILED,
+                           f"{start.errors[0]}{more}; the terminal runs {start.describe()} "
+                           "instead",
+                           f"fix the file and check it with `kiosk validate {path}`; the app "
+                           "takes it at its next start screen")
+    dialog = start.dialog
     count = len(dialog.warnings)
     return CheckResult(
         "dialog", PASSED,

@@ -127,13 +127,16 @@ class Flow:
     """One terminal's visitor journey over one dialog at a time.
 
     ``submit`` receives every visit to be stored; ``on_spam`` is told of each
-    repeat the spam filter dropped. Both are called on the caller's thread
-    and must return at once (the app hands the work to a worker).
+    repeat the spam filter dropped; ``on_dialog_applied`` is told of each new
+    dialog once visitors see it (not when it is merely offered). All are
+    called on the caller's thread and must return at once (the app hands the
+    work to a worker).
     """
 
     def __init__(self, dialog: Dialog, *, terminal_id: str, site: str,
                  submit: Callable[[Submission], None],
                  on_spam: Callable[[], None] = lambda: None,
+                 on_dialog_applied: Callable[[Dialog], None] = lambda _dialog: None,
                  phone_region: str | None = None,
                  spam_window_s: float = 20,
                  voice_available: bool = True,
@@ -144,6 +147,7 @@ class Flow:
         self.site = site
         self.submit = submit
         self.on_spam = on_spam
+        self.on_dialog_applied = on_dialog_applied
         self.phone_region = phone_region
         self.voice_available = voice_available
         self.clock = clock
@@ -358,6 +362,7 @@ class Flow:
             self.dialog, self.pending_dialog = self.pending_dialog, None
             if self.visit.language not in self.dialog.languages:
                 self.visit = Visit(language=self.dialog.default_language)
+            self.on_dialog_applied(self.dialog)
 
     # -- the message ----------------------------------------------------------
 

@@ -65,6 +65,8 @@ APP_STRINGS: tuple[str, ...] = (
     "Microphone: {state}",
     "Dialog reloaded",
     "The dialog file has errors; the previous one stays in use",
+    "The dialog file has errors; the last good dialog runs instead",
+    "The dialog file has errors; the bundled default dialog runs instead",
     "Nothing to show",
     # visitor screens
     "Recording… {seconds} s left",

@@ -11,8 +11,11 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
@@ -26,6 +29,9 @@ from sync.outbox import OutboxError
 
 from . import theme
 from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
+from .cli import EXIT_FAILURE, EXIT_OK
+from .dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
+from .faults import FaultBudget
 from .flow import Flow, InvalidStep, Step
 from .i18n import gettext, screen_text
 from .outbox_health import OutboxHealth, open_outbox
@@ -61,18 +67,25 @@ class KioskApp(App):
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
 
-    def __init__(self, *, settings: Settings, dialog: Dialog, devices=None, probe=None,
+    def __init__(self, *, settings: Settings, start: StartDialog, devices=None, probe=None,
                  **kwargs):
         super().__init__(**kwargs)
         self.settings = settings
-        self.initial_dialog = dialog
+        self.initial_dialog = start.dialog
         self.devices = devices
         self.probe = probe
         #: Added to the monotonic clock: a test probe may advance time.
         self.clock_offset_s = 0.0
         self.pin_guard = PinGuard(clock=self.now)
         self.last_store_error = ""
-        self.dialog_errors: tuple[str, ...] = ()
+        #: Why the settings' dialog file is not in use, while it is not.
+        self.dialog_errors: tuple[str, ...] = start.errors
+        #: What runs instead of a dialog file that had errors at start (dialog_copies).
+        self.dialog_fallback: str | None = start.fallback
+        self.dialog_copies = DialogCopies(settings.data_dir)
+        self.faults = FaultBudget()
+        #: The process's exit code once the app has stopped.
+        self.exit_code = EXIT_OK
         self._screens: dict[str, object] = {}
         self._resting = False
         self._awake_fps = 0.0
@@ -115,14 +128,18 @@ class KioskApp(App):
         self.flow = Flow(self.initial_dialog, terminal_id=settings.terminal_id,
                          site=settings.site, submit=self.submitter.submit,
                          on_spam=self.submitter.count_suppressed,
+                         on_dialog_applied=self._keep_dialog,
                          phone_region=settings.phone_region,
                          spam_window_s=settings.spam_window_s,
                          voice_available=self.devices.voice_available,
                          clock=self.now)
         self.language = self.flow.language
+        if self.dialog_fallback is None:
+            # A fallback is a copy already, or the bundled dialog: never "last good".
+            self._keep_dialog(self.flow.dialog)
         self.watcher = DialogWatcher(settings.dialog, self.initial_dialog.sha256,
                                      on_valid=self._dialog_changed,
-                                     on_invalid=self._dialog_invalid)
+                                     on_invalid=self._dialog_invalid, errors=self.dialog_errors)
         self._stop_watching = threading.Event()
         start_daemon(self._watch_dialog, "dialog-watcher")
 
@@ -131,8 +148,10 @@ class KioskApp(App):
             from .probe import probe_from_environment
 
             self.probe = probe_from_environment(self)
-        Clock.schedule_interval(self._tick, TICK_S)
+        self._tick_event = Clock.schedule_interval(self._tick, TICK_S)
         Window.fbind("on_flip", self._on_first_frame)
+        self._fault_handler = _RecoverToStart(self)
+        ExceptionManager.add_handler(self._fault_handler)
         self.show()
         return self.manager
 
@@ -160,6 +179,7 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         systemd.stopping("stopping")
+        ExceptionManager.remove_handler(self._fault_handler)
         self._stop_watching.set()
         self.outbox_health.stop()
         self.submitter.close()
@@ -191,13 +211,18 @@ class KioskApp(App):
 
     # -- steps ------------------------------------------------------------
 
-    def act(self, action: str, *args):
-        """Calls the flow, then shows the step it is in."""
-        if action == "begin":
+    def act(self, action: Callable[..., Any], *args):
+        """Calls one of the flow's methods, then shows the step the flow is in.
+
+        Screens pass the method itself (``app.act(app.flow.send)``), never
+        its name: a misspelt action then fails
+        tests/kiosk/test_screen_actions.py rather than a visitor's tap.
+        """
+        if action == self.flow.begin:
             # Opening a webcam takes a second; start now so Send finds it awake.
             self.devices.camera.prepare()
         try:
-            result = getattr(self.flow, action)(*args)
+            result = action(*args)
         except InvalidStep as exc:
             # A second tap landing after the screen moved on: harmless.
             log.debug("tap ignored: %s", exc)
@@ -251,6 +276,45 @@ class KioskApp(App):
             # The operator screen is left alone for as long as the operator
             # needs; the visit behind it has ended.
             self.flow.cancel()
+
+    def recover(self, error: BaseException) -> int:
+        """An exception escaped into Kivy's loop: log it, end the visit, show the start screen.
+
+        Returns Kivy's ``ExceptionManager.PASS`` when the app goes on. Past
+        the fault budget (kiosk/faults.py), or when even the start screen
+        cannot be shown, the app stops with exit code 1 for systemd to
+        restart it: a screen that fails over and over must not look alive to
+        the watchdog.
+        """
+        if not isinstance(error, Exception):
+            return ExceptionManager.RAISE  # KeyboardInterrupt, SystemExit: let them end it
+        log.error("unexpected error; the visit is cancelled and the start screen shown",
+                  exc_info=error)
+        if not self.faults.allows_another():
+            log.critical("%d unexpected errors within %.0f s: the app exits so that systemd "
+                         "starts it afresh", self.faults.recent, self.faults.window_s)
+            return self._give_up()
+        try:
+            self.operator_open = False
+            self.flow.cancel()
+            self.show()
+            # Kivy drops an interval whose callback raised; without the tick
+            # there would be no idle reset any more.
+            self._tick_event.cancel()
+            self._tick_event = Clock.schedule_interval(self._tick, TICK_S)
+        except Exception:
+            log.critical("the start screen cannot be shown after an error; the app exits so "
+                         "that systemd starts it afresh", exc_info=True)
+            return self._give_up()
+        return ExceptionManager.PASS
+
+    def _give_up(self) -> int:
+        # A stop rather than the exception raised on: on_stop still stores
+        # the visits in hand before the process ends.
+        self.exit_code = EXIT_FAILURE
+        self.may_exit = True
+        self.stop()
+        return ExceptionManager.PASS
 
     def _on_sigterm(self, _signum, _frame) -> None:
         # A signal handler only sets things going; the stop runs on the clock.
@@ -328,6 +392,7 @@ class KioskApp(App):
 
     def _apply_dialog(self, dialog: Dialog) -> None:
         self.dialog_errors = ()
+        self.dialog_fallback = None
         self.flow.offer_dialog(dialog)
         self.revision += 1
         self.show()
@@ -341,6 +406,20 @@ class KioskApp(App):
         self.revision += 1
         if self.operator_open:
             self.current_screen().refresh()
+
+    def _keep_dialog(self, dialog: Dialog) -> None:
+        """A dialog visitors now see: its copy in data_dir is written off the UI thread."""
+        start_daemon(lambda: self.dialog_copies.keep(dialog), "dialog-copy")
+
+    def dialog_state(self) -> str:
+        """What the operator screen says about the dialog file, or "" when all is well."""
+        if not self.dialog_errors:
+            return ""
+        if self.dialog_fallback == BUNDLED_DEFAULT:
+            return "The dialog file has errors; the bundled default dialog runs instead"
+        if self.dialog_fallback:
+            return "The dialog file has errors; the last good dialog runs instead"
+        return "The dialog file has errors; the previous one stays in use"
 
     # -- storing ------------------------------------------------------------
 
@@ -424,3 +503,13 @@ class KioskApp(App):
             return {"targets": self.outbox.counts(), "error": self.last_store_error, **health}
         except OutboxError as exc:
             return {"targets": {}, "error": str(exc), **health}
+
+
+class _RecoverToStart(ExceptionHandler):
+    """Kivy's hook for exceptions that escape its loop; the app decides (KioskApp.recover)."""
+
+    def __init__(self, app: KioskApp):
+        self.app = app
+
+    def handle_exception(self, inst):
+        return self.app.recover(inst)

@@ -5,7 +5,9 @@ With ``KIOSK_TEST_PROBE=DIR`` in the environment the app writes
 every button on screen with its place in X's coordinates, so a test can
 send real X input to it. The test may write ``DIR/control.json`` with
 ``{"advance_s": N}`` to move the app's clock forward (idle reset, PIN
-lockout) without waiting.
+lockout) without waiting, or with ``{"fail": "choose", "times": N}`` to make
+the flow's ``choose`` raise ``ValueError`` on its next N calls, as a bug in
+the flow would (the app's recovery from unexpected errors).
 
 For the benchmarks (``tests/benchmarks``) it also appends to ``DIR/frames.log``
 one line per event, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import types
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -85,6 +88,8 @@ class Probe:
             return
         control.unlink(missing_ok=True)
         app.clock_offset_s += float(command.get("advance_s", 0))
+        if command.get("fail"):
+            fail_next_calls(app.flow, command["fail"], int(command.get("times", 1)))
 
     def _write(self, _dt) -> None:
         app = self.app
@@ -169,3 +174,21 @@ class Probe:
                     return False
             parent = parent.parent
         return True
+
+
+def fail_next_calls(flow, name: str, times: int) -> None:
+    """The flow's method ``name`` raises ValueError on its next ``times`` calls, then works again.
+
+    Screens still call it as ``app.flow.<name>``; the failure is raised from
+    inside the tap handler (or the clock's tick), where a real bug would be.
+    """
+    getattr(type(flow), name)  # only a method the flow has can fail
+    left = [times]
+
+    def failing(self, *_args, **_kwargs):
+        left[0] -= 1
+        if left[0] <= 0:
+            del self.__dict__[name]
+        raise ValueError(f"Flow.{name} failed as the test probe asked ({PROBE_ENV})")
+
+    setattr(flow, name, types.MethodType(failing, flow))

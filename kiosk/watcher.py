@@ -24,13 +24,15 @@ POLL_S = 2.0
 class DialogWatcher:
     def __init__(self, path: Path, current_sha256: str, *,
                  on_valid: Callable[[Dialog], None],
-                 on_invalid: Callable[[DialogError], None]):
+                 on_invalid: Callable[[DialogError], None],
+                 errors: tuple[str, ...] = ()):
+        """``errors``: what is wrong with the file now, when the app started on another dialog."""
         self.path = path
         self.on_valid = on_valid
         self.on_invalid = on_invalid
         self._sha256 = current_sha256
         self._signature = self._stat()
-        self.last_errors: tuple[str, ...] = ()
+        self.last_errors: tuple[str, ...] = errors
 
     def _stat(self) -> tuple | None:
         try:
@@ -55,8 +57,11 @@ class DialogWatcher:
                           "in use: %s", self.path, len(errors), "; ".join(errors))
                 self.on_invalid(exc)
             return
+        repaired = bool(self.last_errors)
         self.last_errors = ()
-        if dialog.sha256 != self._sha256:
+        # A file repaired back to the dialog in use is offered too: the
+        # errors shown for it must go.
+        if dialog.sha256 != self._sha256 or repaired:
             self._sha256 = dialog.sha256
             log.info("dialog %s changed (sha256 %s); it applies at the next start screen",
                      self.path, dialog.sha256[:12])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
-from ..cli import EXIT_OK, add_command, load_dialog_or_fail, load_settings_or_fail
+from ..cli import Failure, add_command, load_settings_or_fail
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(commands) -> None:
@@ -14,9 +17,22 @@ def add_parser(commands) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from dialog_config import DialogError
+
+    from ..dialog_copies import DialogCopies, choose_start_dialog
+
     settings = load_settings_or_fail(args)
-    dialog = load_dialog_or_fail(settings.dialog)
+    try:
+        # A dialog file with errors must not keep the screen dark: the app
+        # starts on the last good dialog, or the bundled one, and says why.
+        start = choose_start_dialog(settings.dialog, DialogCopies(settings.data_dir))
+    except DialogError as exc:
+        raise Failure(f"{exc}\nNot even the bundled default dialog loads: the installation "
+                      "is damaged; install the software again.") from exc
+    if start.errors:
+        log.error("the dialog file %s has %d error(s): %s; running %s instead until it is "
+                  "fixed (`kiosk validate %s` lists them)", settings.dialog, len(start.errors),
+                  "; ".join(start.errors), start.describe(), settings.dialog)
     from ..app import run_app
 
-    run_app(settings, dialog)
-    return EXIT_OK
+    return run_app(settings, start)

@@ -58,8 +58,8 @@ class CallbackScreen(KioskScreen):
             box.text = f"[color={MUTED_INK_HEX}]{escape(self.kiosk.text(hint))}[/color]" + caret
 
     def done(self) -> None:
-        problem = self.kiosk.act("set_callback", self.name_model.text, self.phone_model.text,
-                                 self.consent)
+        problem = self.kiosk.act(self.kiosk.flow.set_callback, self.name_model.text,
+                                 self.phone_model.text, self.consent)
         if problem:
             self.problem = problem
             if problem == "phone_invalid":

@@ -58,7 +58,8 @@ class ChoiceScreen(KioskScreen):
                                  bg_color=color[:3] + [0.45 if dimmed else 1.0], color=ink,
                                  selected=chosen is not None and chosen.id == topic.id,
                                  bold=True, font_scale=font_scale)
-            button.bind(on_release=lambda _b, node=topic: self.kiosk.act("choose", 1, node.id))
+            button.bind(on_release=lambda _b, node=topic: self.kiosk.act(
+                self.kiosk.flow.choose, 1, node.id))
             row.add_widget(button)
 
     def _topic_font_scale(self, texts: list[str]) -> float:
@@ -90,7 +91,8 @@ class ChoiceScreen(KioskScreen):
                 color=hex_color(node.style.text_color) if node.style.text_color else INK,
                 selected=chosen is not None and chosen.id == node.id,
                 size_hint_y=None, height=self.ids.categories_scroll.row_height)
-            button.bind(on_release=lambda _b, n=node, lv=level: self.kiosk.act("choose", lv, n.id))
+            button.bind(on_release=lambda _b, n=node, lv=level: self.kiosk.act(
+                self.kiosk.flow.choose, lv, n.id))
             column.add_widget(button)
 
 

@@ -32,7 +32,7 @@ class MessageScreen(KioskScreen):
         self.ids.photo_notice.text = kiosk.text("photo_notice") if notice else ""
 
     def open(self, step: str) -> None:
-        self.kiosk.act("open_part", Step(step))
+        self.kiosk.act(self.kiosk.flow.open_part, Step(step))
 
 
 SCREEN_CLASS = MessageScreen

@@ -48,11 +48,12 @@ class OperatorScreen(KioskScreen):
         self.ids.outbox.text = "\n".join(lines)
 
         dialog = kiosk.flow.dialog
-        info = [f"[b]{tr('Dialog in use')}[/b]", escape(str(kiosk.settings.dialog)),
+        # A dialog file with errors at start: the path shows which one runs instead.
+        info = [f"[b]{tr('Dialog in use')}[/b]",
+                escape(str(dialog.source or kiosk.settings.dialog)),
                 f"sha256 {dialog.sha256[:16]}…"]
         if kiosk.dialog_errors:
-            warning = tr("The dialog file has errors; the previous one stays in use")
-            info.append(f"[color=#B3261E]{warning}[/color]")
+            info.append(f"[color=#B3261E]{tr(kiosk.dialog_state())}[/color]")
             info.extend(f"[color=#B3261E]{escape(e)}[/color]" for e in kiosk.dialog_errors[:8])
         if dialog.warnings:
             info.append(f"[b]{tr('Warnings')}[/b]")
@@ -74,8 +75,7 @@ class OperatorScreen(KioskScreen):
 
     def _reloaded(self) -> None:
         kiosk = self.kiosk
-        self.notice = (kiosk.tr("The dialog file has errors; the previous one stays in use")
-                       if kiosk.dialog_errors else kiosk.tr("Dialog reloaded"))
+        self.notice = kiosk.tr(kiosk.dialog_state() or "Dialog reloaded")
         self.refresh()
 
 

@@ -27,7 +27,8 @@ class RatingScreen(KioskScreen):
                 steps = max(1, len(rating.values) - 1)
                 widget = Face(mood=-1 + 2 * (value - 1) / steps, key=f"rating:{value}",
                               face_color=face_color(value, rating.values))
-            widget.bind(on_release=lambda _w, value=value: self.kiosk.act("rate", value))
+            widget.bind(on_release=lambda _w, value=value: self.kiosk.act(
+                self.kiosk.flow.rate, value))
             row.add_widget(widget)
         self.ids.choices_holder.nps = nps
 

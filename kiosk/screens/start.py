@@ -36,7 +36,8 @@ class StartScreen(KioskScreen):
         for code in dialog.languages:
             button = KioskButton(text=language_name(code), key=f"language:{code}",
                                  bg_color=[1, 1, 1, 1])
-            button.bind(on_release=lambda _b, code=code: self.kiosk.act("begin", code))
+            button.bind(on_release=lambda _b, code=code: self.kiosk.act(
+                self.kiosk.flow.begin, code))
             box.add_widget(button)
         self.refresh_welcome()
 
@@ -47,7 +48,7 @@ class StartScreen(KioskScreen):
         self.ids.invitation.text = self.kiosk.text_in("invitation", language)
 
     def begin(self) -> None:
-        self.kiosk.act("begin", None)
+        self.kiosk.act(self.kiosk.flow.begin, None)
 
 
 SCREEN_CLASS = StartScreen

@@ -32,7 +32,7 @@ class TextScreen(KioskScreen):
         self.ids.counter.refused = model.refused
 
     def done(self, text: str | None = None) -> None:
-        self.kiosk.act("set_text", self.model.text if text is None else text)
+        self.kiosk.act(self.kiosk.flow.set_text, self.model.text if text is None else text)
 
 
 SCREEN_CLASS = TextScreen

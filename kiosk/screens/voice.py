@@ -57,7 +57,7 @@ class VoiceScreen(KioskScreen):
 
     def use(self) -> None:
         self._stop_all()
-        self.kiosk.act("set_voice", self.clip)
+        self.kiosk.act(self.kiosk.flow.set_voice, self.clip)
 
     def _update_meter(self, _dt) -> None:
         recording = getattr(self, "recording", None)

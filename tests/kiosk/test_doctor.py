@@ -265,7 +265,26 @@ def test_a_dialog_with_errors_fails_and_points_at_kiosk_validate(tmp_path):
     check = checks["dialog"]
     assert code == 1 and check["state"] == "failed"
     assert f"{dialog}:4:9: topics[0].id" in check["detail"]
+    # No dialog was ever kept on this terminal: the app would start on the bundled one.
+    assert (f"the terminal runs the bundled default dialog {DEFAULT_DIALOG} "
+            f"(sha256 {load_dialog(DEFAULT_DIALOG).sha256[:12]}) instead") in check["detail"]
     assert f"`kiosk validate {dialog}`" in check["hint"]
+
+
+def test_a_dialog_with_errors_names_the_last_good_copy_the_terminal_would_run(tmp_path):
+    from kiosk.dialog_copies import DialogCopies
+
+    dialog = tmp_path / "dialog.yaml"
+    good = DEFAULT_DIALOG.read_text(encoding="utf-8").replace('en: "Staff"', 'en: "Team"')
+    dialog.write_text(good, encoding="utf-8")
+    kept = DialogCopies(tmp_path / "data").keep(load_dialog(dialog))
+    dialog.write_text(good.replace("idle_reset_s: 45", "idle_reset_s: 4"), encoding="utf-8")
+    code, checks = doctor(write_settings(tmp_path, extra=f"dialog: {dialog}\n"))
+    check = checks["dialog"]
+    assert code == 1 and check["state"] == "failed"
+    assert "idle_reset_s: must be from 5 to 600 (found 4)" in check["detail"]
+    assert (f"the terminal runs the last good dialog {kept} "
+            f"(sha256 {load_dialog(kept).sha256[:12]}) instead") in check["detail"]
 
 
 def test_settings_that_do_not_load_stop_the_doctor_at_the_first_line(tmp_path):

@@ -415,13 +415,19 @@ class TestSpamFilter:
 class TestDialogUpdates:
     def test_a_new_dialog_waits_for_the_next_start_screen(self, restaurant):
         clinic = load_dialog(EXAMPLES_DIR / "clinic.yaml")
-        flow = make_flow(restaurant, [])
+        applied = []
+        flow = make_flow(restaurant, [], on_dialog_applied=applied.append)
         flow.begin()
         flow.offer_dialog(clinic)
         assert flow.dialog is restaurant
+        assert applied == [], "offered is not applied: the visitor still sees the old one"
         flow.cancel()
         assert flow.dialog is clinic
         assert flow.language == clinic.default_language
+        assert applied == [clinic]
+        flow.begin()
+        flow.cancel()
+        assert applied == [clinic], "told once per new dialog"
 
     def test_at_the_start_screen_it_applies_at_once(self, restaurant):
         clinic = load_dialog(EXAMPLES_DIR / "clinic.yaml")

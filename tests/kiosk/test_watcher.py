@@ -59,3 +59,18 @@ def test_reload_reads_the_file_even_when_it_looks_unchanged(tmp_path):
     watcher = DialogWatcher(path, "0" * 64, on_valid=seen.append, on_invalid=errors.append)
     watcher.reload()
     assert len(seen) == 1
+
+
+def test_a_file_repaired_to_the_dialog_in_use_is_offered_so_its_errors_go(tmp_path):
+    path = tmp_path / "dialog.yaml"
+    original = DEFAULT_DIALOG.read_text(encoding="utf-8")
+    path.write_text(original.replace("idle_reset_s: 45", "idle_reset_s: 4"), encoding="utf-8")
+    seen, errors = [], []
+    # The app started on the last good copy, which is the original.
+    watcher = DialogWatcher(path, load_dialog(DEFAULT_DIALOG).sha256, on_valid=seen.append,
+                            on_invalid=errors.append, errors=("dialog.yaml:3:15: idle_reset_s",))
+    path.write_text(original, encoding="utf-8")
+    touch_later(path)
+    watcher.poll()
+    assert [d.sha256 for d in seen] == [load_dialog(DEFAULT_DIALOG).sha256]
+    assert watcher.last_errors == ()

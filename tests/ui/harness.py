@@ -203,11 +203,21 @@ class Kiosk:
             self.xdotool("key", name)
 
     def advance_clock(self, seconds: float) -> None:
+        self.control({"advance_s": seconds})
+
+    def fail_next(self, action: str, times: int = 1) -> None:
+        """The flow's ``action`` raises ValueError on its next ``times`` calls (kiosk/probe.py)."""
+        self.control({"fail": action, "times": times})
+
+    def control(self, command: dict) -> None:
+        """Hands ``command`` to the probe; returns once the app has taken it."""
         control = self.probe_dir / "control.json"
-        control.write_text(json.dumps({"advance_s": seconds}), encoding="utf-8")
+        control.write_text(json.dumps(command), encoding="utf-8")
         deadline = time.monotonic() + STEP_TIMEOUT_S
         while control.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
+        if control.exists():
+            raise AssertionError(f"the app did not take {command} within {STEP_TIMEOUT_S} s")
 
     def screenshot(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from dialog_config import DEFAULT_DIALOG
+from dialog_config import DEFAULT_DIALOG, load_dialog
+from kiosk.dialog_copies import DialogCopies
 from test_operator import PIN, enter, open_pin_pad, pin_settings
 
 #: The watcher looks every 2 s; this leaves it time to see a change.
@@ -33,6 +34,13 @@ def test_a_valid_edit_applies_at_the_next_start_and_an_invalid_one_is_refused(
     kiosk.tap("rating:3", then=lambda s: s["step"] == "choice")
     kiosk.wait_step("choice")
     assert kiosk.button("topic:staff")["text"] == "Service team"
+    # The dialog visitors now see is kept as the last good one, beside the outbox.
+    copies = DialogCopies(kiosk.probe_dir.parent / "data")
+    edited = load_dialog(dialog).sha256
+    deadline = time.monotonic() + WATCH_WAIT_S
+    while not any(load_dialog(p).sha256 == edited for p in copies.newest_first()[:1]):
+        assert time.monotonic() < deadline, "no copy of the applied dialog was kept"
+        time.sleep(0.05)
     kiosk.tap("cancel", then=lambda s: s["step"] == "start")
 
     dialog.write_text(original.replace("idle_reset_s: 45", "idle_reset_s: 4"), encoding="utf-8")
