@@ -66,7 +66,7 @@ def item(request, message: Message) -> dict:
         media[kind] = request.build_absolute_uri(
             reverse("export-media", args=[message.id, kind])) if field else None
     return {
-        **message.as_sent(),
+        "message": message.as_sent(),
         "received_at": message.received_at.isoformat(),
         "manager_site": {"slug": message.site.slug, "name": message.site.name,
                          "timezone": message.site.timezone},

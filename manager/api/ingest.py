@@ -39,6 +39,9 @@ MEDIA = {
     "photo": ("image/jpeg", b"\xff\xd8\xff", "jpg"),
     "voice": ("audio/ogg", b"OggS", "ogg"),
 }
+#: A refused body up to this many times the limit is read to its end before the 413.
+DRAIN_FACTOR = 4
+DRAIN_CHUNK_BYTES = 1 << 16
 #: How many schema errors a 422 lists; the rest are counted.
 MAX_LISTED_ERRORS = 5
 
@@ -99,6 +102,7 @@ class Upload:
     def parse(cls, request, terminal: Terminal, max_bytes: int) -> Upload:
         length = request.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
+            _drain(request, int(length), max_bytes)
             raise Problem(413, f"the message has {length} bytes; the manager accepts at most "
                                f"{max_bytes} (its [api] max_message_mb)")
         if request.content_type != "multipart/form-data":
@@ -251,6 +255,15 @@ class _LimitedStream:
         if self._left < 0:
             raise _TooLarge
         return data
+
+
+def _drain(request, length: int, max_bytes: int) -> None:
+    """Reads and drops a refused body of moderate size, so that the client, still
+    sending, reads the 413 rather than a reset connection (which it would retry)."""
+    if length > DRAIN_FACTOR * max_bytes:
+        return
+    while request.read(DRAIN_CHUNK_BYTES):
+        pass
 
 
 def _check_created_at(text: str) -> None:

@@ -79,13 +79,13 @@ def test_a_message_its_media_the_dialog_and_the_status_arrive_as_the_terminal_se
 
     page = httpx.get(f"{manager.url}/v1/export/messages",
                      headers={"Authorization": f"Bearer {reader}"}).json()
-    by_id = {item["id"]: item for item in page["items"]}
+    by_id = {item["message"]["id"]: item for item in page["items"]}
     assert len(by_id) == 2 and page["next"] is None
     stored = by_id[visitor_id]
     for key in ("terminal_id", "site", "created_at", "locale", "rating", "path", "tone",
                 "alert", "text", "callback"):
-        assert stored[key] == visitor[key], key
-    assert stored["photo"]["sha256"] == hashlib.sha256(photo).hexdigest()
+        assert stored["message"][key] == visitor[key], key
+    assert stored["message"]["photo"]["sha256"] == hashlib.sha256(photo).hexdigest()
     assert stored["manager_site"]["name"] == "Trattoria Roma"
     assert stored["case"]["status"] == "new"
     for kind, data in (("photo", photo), ("voice", voice)):
