@@ -31,18 +31,18 @@ def page(request, user) -> dict:
                            + ", ".join(FILTERS))
     queryset = Message.objects.visible_to(user).select_related(
         "terminal", "site", "assignee").prefetch_related("tags")
-    if params.get("since"):
+    if "since" in params:
         queryset = queryset.filter(created_at__gte=_time(params["since"], "since"))
-    if params.get("until"):
+    if "until" in params:
         queryset = queryset.filter(created_at__lt=_time(params["until"], "until"))
-    if params.get("site"):
+    if "site" in params:
         site = Site.objects.visible_to(user).filter(slug=params["site"]).first()
         if site is None:
             raise Problem(404, f"no site {params['site'][:60]!r} among your sites; "
                                "use the site's slug")
         queryset = queryset.filter(site=site)
     limit = _limit(params.get("limit"))
-    if params.get("after"):
+    if "after" in params:
         created, last_id = _cursor(params["after"])
         queryset = queryset.filter(Q(created_at__gt=created)
                                    | Q(created_at=created, id__gt=last_id))
@@ -94,7 +94,7 @@ def _time(text: str, name: str) -> datetime.datetime:
 
 
 def _limit(text: str | None) -> int:
-    if not text:
+    if text is None:
         return DEFAULT_LIMIT
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
         raise Problem(400, f"limit must be a whole number from 1 to {MAX_LIMIT}")
@@ -110,7 +110,10 @@ def _cursor(text: str) -> tuple[datetime.datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
         created, _, last_id = raw.partition("|")
-        return datetime.datetime.fromisoformat(created), uuid.UUID(last_id)
+        moment = datetime.datetime.fromisoformat(created)
+        if moment.utcoffset() is None:
+            raise ValueError("no offset")
+        return moment, uuid.UUID(last_id)
     except ValueError:
         raise Problem(400, "after= is not a cursor from a `next` link; start again "
                            "without it") from None
