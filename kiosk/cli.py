@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "kiosk.commands.sync",
     "kiosk.commands.status",
     "kiosk.commands.doctor",
+    "kiosk.commands.enroll",
 )
 
 
