@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from live import PROJECT_ROOT, LiveManager
+from postgres import Cluster
 
 PROCESSES = 8
 MESSAGES = 2000
@@ -46,9 +47,21 @@ def post_concurrently(manager, token_file: Path, folder: Path) -> Counter:
     return totals
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_every_message_is_stored_exactly_once(tmp_path, backend):
-    with LiveManager(tmp_path / "manager", workers=4) as manager:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request, tmp_path):
+    if request.param == "sqlite":
+        yield {}
+        return
+    cluster = Cluster().start()
+    try:
+        yield {"DATABASE_URL": cluster.url}
+    finally:
+        cluster.stop()
+
+
+def test_every_message_is_stored_exactly_once(tmp_path, database_env):
+    with LiveManager(tmp_path / "manager", workers=4, env=database_env) as manager:
+        assert f"{'postgresql' if database_env else 'sqlite'} " in manager.run("check").stdout
         token_file = tmp_path / "token"
         manager.add_terminal("rome-01", "Trattoria Roma", token_file)
         reader = manager.user_token("boss", admin=True)

@@ -9,6 +9,7 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 DEFAULT_BIND = "127.0.0.1:8000"
 #: A slow terminal upload over a mobile link takes seconds; a worker stuck this long is dead.
@@ -36,6 +37,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self._first_admin()
+        # The workers are forked from this process: a connection opened here
+        # would be shared by all of them, their queries interleaved on one socket.
+        connections.close_all()
         workers = options["workers"] or settings.SERVE_WORKERS or \
             multiprocessing.cpu_count() * 2 + 1
         _Gunicorn({
