@@ -1,4 +1,6 @@
 # make run        — set up and start the kiosk on its embedded defaults, in a window
+# make manager    — set up and start the feedback manager on its embedded defaults
+#                   (SQLite and media under ./var/manager) on http://127.0.0.1:8000
 # make test       — set up everything the tests need (system packages included) and run them
 # make test-fast  — the tests but the ui, system and slow tiers (about 2 minutes)
 #
@@ -14,6 +16,9 @@ STAMP := $(VENV)/.installed
 # zone.tab gives the phone region of a timezone), the GL and
 # input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
 RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
+# The manager's tests run it on Debian's PostgreSQL too (a private cluster
+# made by the test with initdb, as an unprivileged user).
+MANAGER_TEST_PACKAGES := postgresql
 # What the tests need on top:
 # - an X server and X input for the UI tests, ImageMagick's import for screenshots;
 # - the real audio path: a PulseAudio null sink read through ALSA's pulse
@@ -26,12 +31,22 @@ RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaud
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
 	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
-	debootstrap systemd
+	debootstrap systemd \
+	$(MANAGER_TEST_PACKAGES)
+# The manager on its embedded defaults needs only Python.
+MANAGER_PACKAGES := python3-venv
 
-.PHONY: run test test-fast screenshots system-run system-test venv clean
+.PHONY: run test test-fast screenshots system-run system-test venv clean manager system-manager
 
 run: system-run $(STAMP)
 	$(VENV)/bin/kiosk run
+
+# The first start creates the admin account and prints its password once.
+manager: system-manager $(STAMP)
+	$(VENV)/bin/kiosk-manager serve
+
+system-manager:
+	@$(call ensure_packages,$(MANAGER_PACKAGES))
 
 test: system-test $(STAMP)
 	$(VENV_PYTHON) -m pytest
@@ -69,7 +84,7 @@ venv: $(STAMP)
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --upgrade pip
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '.[test]'
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '.[test,manager]'
 	touch $@
 
 # The appliance: installs (or updates) this checkout as the terminal's

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "kiosk.commands.status",
     "kiosk.commands.doctor",
     "kiosk.commands.outbox",
+    "kiosk.commands.enroll",
 )
 
 

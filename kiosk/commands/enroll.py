@@ -1,0 +1,124 @@
+"""``kiosk enroll URL CODE``: joins this terminal to a feedback manager with a one-time code.
+
+The manager's admin registers the terminal (``kiosk-manager terminal add``)
+and reads out a code; this exchanges it for the terminal's token, writes
+the token file (mode 0600) and the ``terminal_id``, ``site`` and
+``sync.manager`` settings, and says which service to restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import EXIT_OK, Failure, add_command
+
+#: The token file's place when the settings name none: beside the settings, as the installer does.
+TOKEN_FILE_NAME = Path("secrets") / "manager-token"
+ENROL_TIMEOUT_S = 30.0
+
+
+def add_parser(commands) -> None:
+    parser = add_command(
+        commands, "enroll", help="join a feedback manager with a one-time enrolment code",
+        description="Exchange the one-time CODE that the manager's admin gave for this "
+                    "terminal's token, write the token file (mode 0600) and the sync.manager "
+                    "section of the settings file, then restart kiosk-sync to start "
+                    "delivering. URL is the manager's API, e.g. https://feedback.example.com/api.")
+    parser.add_argument("url", help="the manager's API address, ending in /api")
+    parser.add_argument("code", help="the one-time enrolment code, e.g. K7QM-3WZP-HX9D")
+    parser.add_argument("--token-file", type=Path,
+                        help="where to write the token (default: secrets/manager-token "
+                             "beside the settings file)")
+    parser.add_argument("--ca-file", type=Path, help="the CA of a manager with a private "
+                                                     "certificate")
+    parser.set_defaults(handler=command_enroll)
+
+
+def command_enroll(args: argparse.Namespace) -> int:
+    import os
+
+    import yaml
+
+    from ..settings import SETTINGS_ENV, SYSTEM_SETTINGS, SettingsError, check_settings
+
+    settings_path = Path(args.settings or os.environ.get(SETTINGS_ENV) or SYSTEM_SETTINGS)
+    url = args.url.rstrip("/")
+    answer = _exchange(url, args.code, args.ca_file)
+    token_file = args.token_file or settings_path.parent / TOKEN_FILE_NAME
+    try:
+        current = yaml.safe_load(settings_path.read_bytes()) if settings_path.exists() else {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise Failure(f"cannot read {settings_path}: {exc}; fix it or pass --settings") from exc
+    data = dict(current or {})
+    data["terminal_id"] = answer["terminal_id"]
+    data.setdefault("site", answer["site"])
+    data.setdefault("timezone", answer.get("timezone") or "UTC")
+    sync = dict(data.get("sync") or {})
+    manager = {key: value for key, value in dict(sync.get("manager") or {}).items()
+               if key in ("poll_dialog",)}
+    manager.update(url=url, token_file=str(token_file.resolve()))
+    if args.ca_file:
+        manager["ca_file"] = str(args.ca_file.resolve())
+    sync["manager"] = manager
+    data["sync"] = sync
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    _write_secret(token_file, answer["token"])
+    try:
+        check_settings(text.encode("utf-8"), file=str(settings_path),
+                       base_dir=settings_path.resolve().parent)
+    except SettingsError as exc:
+        raise Failure(f"{exc}\nThe settings with the manager added have errors; the token "
+                      f"is in {token_file}, the settings file is unchanged.") from exc
+    if settings_path.exists():
+        backup = settings_path.with_name(settings_path.name + ".before-enroll")
+        backup.write_bytes(settings_path.read_bytes())
+        print(f"the previous settings are kept in {backup}")
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    settings_path.write_text(text, encoding="utf-8")
+    print(f"enrolled as {answer['terminal_id']} at {answer['site']}; token written to "
+          f"{token_file}, {settings_path} updated.\n"
+          f"Restart the delivery service to start delivering: systemctl restart kiosk-sync")
+    return EXIT_OK
+
+
+def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
+    import httpx
+
+    from sync.tls import verified_context
+
+    from ..settings import LOOPBACK_HOSTS
+
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if not url.startswith("https://") and not (url.startswith("http://")
+                                               and host in LOOPBACK_HOSTS):
+        raise Failure(f"{url} must start with https:// (plain http only to this machine)")
+    try:
+        with httpx.Client(verify=verified_context(ca_file), timeout=ENROL_TIMEOUT_S) as client:
+            response = client.post(f"{url}/v1/enrolment", json={"code": code})
+    except OSError as exc:
+        raise Failure(f"cannot read the CA file {ca_file}: {exc.strerror}") from exc
+    except httpx.HTTPError as exc:
+        raise Failure(f"cannot reach the manager at {url}: {exc}; check the address (it ends "
+                      "in /api) and the network") from exc
+    if response.status_code == 403:
+        raise Failure("the manager refused the code: it is unknown, used or expired; ask "
+                      "its admin for a new one")
+    if response.status_code != 200:
+        raise Failure(f"the manager answered {response.status_code} to the enrolment; check "
+                      f"that {url} is the manager's API (it ends in /api)")
+    try:
+        answer = response.json()
+        return {key: answer[key] for key in ("terminal_id", "site", "timezone", "token")}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Failure(f"{url} did not answer as a feedback manager does") from exc
+
+
+def _write_secret(path: Path, text: str) -> None:
+    import os
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")

@@ -1,0 +1,306 @@
+"""A terminal's message POST: checked whole before anything is stored, then stored once.
+
+Checks, in order, each with the contract's status: the body's size (413),
+its type (415), the Idempotency-Key (400), the parts (400), the message
+JSON (400) and its schema (422), the terminal it claims to come from
+(403), and each attachment: its part's type (415), size, SHA-256 and magic
+bytes (422). Only then is anything written: the media to the storage, then
+one transaction with the receipt and the message. Of concurrent posts of
+one id exactly one inserts the receipt; the others find it and answer as
+for a repeat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils import timezone
+
+from manager.api.models import Receipt
+from manager.api.problems import Problem
+from manager.fleet.models import Terminal
+from manager.inbox.models import Message, media_path
+
+SCHEMAS_PATH = Path(__file__).resolve().parent / "schemas.json"
+PARTS = ("message", "photo", "voice")
+MEDIA = {
+    # kind: (content type, magic bytes at the start, file extension)
+    "photo": ("image/jpeg", b"\xff\xd8\xff", "jpg"),
+    "voice": ("audio/ogg", b"OggS", "ogg"),
+}
+#: A refused body up to this many times the limit is read to its end before the 413.
+DRAIN_FACTOR = 4
+DRAIN_CHUNK_BYTES = 1 << 16
+#: How many schema errors a 422 lists; the rest are counted.
+MAX_LISTED_ERRORS = 5
+
+
+@functools.cache
+def validator(name: str):
+    """A JSON Schema validator for one of the contract's schemas."""
+    from jsonschema import Draft202012Validator
+
+    document = json.loads(SCHEMAS_PATH.read_text(encoding="utf-8"))
+    document.pop("$comment", None)
+    document["$ref"] = f"#/components/schemas/{name}"
+    return Draft202012Validator(document, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_problems(name: str, instance) -> list[str]:
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(e.path))
+    described = []
+    for error in errors[:MAX_LISTED_ERRORS]:
+        where = "/".join(str(p) for p in error.path) or "(top)"
+        described.append(f"{where}: {error.message[:200]}")
+    if len(errors) > MAX_LISTED_ERRORS:
+        described.append(f"and {len(errors) - MAX_LISTED_ERRORS} more")
+    return described
+
+
+def read_json_body(request, max_bytes: int):
+    """A request's JSON body (415 unless application/json, 413 above max_bytes, 400 unless JSON)."""
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        raise Problem(415, f"send the body as application/json, not {content_type or 'nothing'}")
+    length = request.headers.get("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise Problem(413, f"the body has {length} bytes; at most {max_bytes} are accepted")
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, f"the body is not JSON: {exc}") from exc
+
+
+@dataclasses.dataclass
+class Attachment:
+    kind: str
+    data: bytes
+    meta: dict
+
+
+@dataclasses.dataclass
+class Upload:
+    """A message POST that passed every check; ``store()`` writes it."""
+
+    terminal: Terminal
+    message: dict
+    attachments: list[Attachment]
+    body_sha256: str
+
+    @classmethod
+    def parse(cls, request, terminal: Terminal, max_bytes: int) -> Upload:
+        length = request.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            _drain(request, int(length), max_bytes)
+            raise Problem(413, f"the message has {length} bytes; the manager accepts at most "
+                               f"{max_bytes} (its [api] max_message_mb)")
+        if request.content_type != "multipart/form-data":
+            raise Problem(415, "send the message as multipart/form-data, not "
+                               f"{request.content_type or 'nothing'}")
+        key = request.headers.get("Idempotency-Key", "")
+        try:
+            key_uuid = uuid.UUID(key)
+        except ValueError:
+            raise Problem(400, "the Idempotency-Key header must be the message's id "
+                               f"(a UUID), not {key[:60]!r}") from None
+        fields, files = _parse_multipart(request, max_bytes)
+        parts: dict[str, object] = {}
+        for name, values in [*fields.lists(), *files.lists()]:
+            if name not in PARTS:
+                raise Problem(400, f"unknown part {name[:60]!r}; the parts are message, "
+                                   "photo and voice")
+            if len(values) > 1 or name in parts:
+                raise Problem(400, f"the part {name!r} is sent more than once")
+            parts[name] = values[0]
+        if "message" not in parts:
+            raise Problem(400, "the message part is missing")
+        raw = parts["message"]
+        text = raw.read().decode("utf-8", "replace") if isinstance(raw, UploadedFile) else raw
+        try:
+            message = json.loads(text)
+        except ValueError as exc:
+            raise Problem(400, f"the message part is not JSON: {exc}") from exc
+        problems = schema_problems("Message", message)
+        if problems:
+            raise Problem(422, "the message does not match the contract's Message: "
+                               + "; ".join(problems))
+        if uuid.UUID(message["id"]) != key_uuid:
+            raise Problem(400, "the Idempotency-Key header is not the message's id")
+        if message["terminal_id"] != terminal.terminal_id:
+            raise Problem(403, f"this token belongs to terminal {terminal.terminal_id!r}, the "
+                               f"message comes from {message['terminal_id']!r}; check "
+                               "terminal_id in the terminal's settings, or enrol it again")
+        _check_created_at(message["created_at"])
+        attachments = [_attachment(kind, message[kind], parts.get(kind)) for kind in MEDIA]
+        canonical = json.dumps(message, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode("utf-8")
+        return cls(terminal, message, [a for a in attachments if a is not None],
+                   hashlib.sha256(canonical).hexdigest())
+
+    def existing(self) -> int | None:
+        """200 for a repeat of a stored message, 409 for other content under its id."""
+        receipt = Receipt.objects.filter(message_id=self.message["id"]).first()
+        if receipt is None:
+            return None
+        if receipt.body_sha256 and receipt.body_sha256 != self.body_sha256:
+            raise Problem(409, f"message {self.message['id']} was stored earlier with other "
+                               "content; a message id is used once")
+        if receipt.terminal_id != self.terminal.pk:
+            raise Problem(409, f"message {self.message['id']} was stored earlier from "
+                               "another terminal")
+        return 200
+
+    def store(self) -> int:
+        """Stores the message and its media; 201, or 200/409 when it is already there."""
+        repeat = self.existing()
+        if repeat:
+            return repeat
+        message = self._model()
+        saved: list[str] = []
+        try:
+            for attachment in self.attachments:
+                _, _, extension = MEDIA[attachment.kind]
+                name = default_storage.save(
+                    media_path(message, attachment.kind, extension),
+                    ContentFile(attachment.data))
+                saved.append(name)
+                setattr(message, attachment.kind, name)
+            with transaction.atomic():
+                Receipt.objects.create(message_id=message.id, terminal=self.terminal,
+                                       body_sha256=self.body_sha256,
+                                       received_at=message.received_at)
+                message.save(force_insert=True)
+        except IntegrityError:
+            # Another request stored this id between our check and our insert.
+            for name in saved:
+                default_storage.delete(name)
+            status = self.existing()
+            if status is None:
+                raise
+            return status
+        except BaseException:
+            for name in saved:
+                default_storage.delete(name)
+            raise
+        return 201
+
+    def _model(self) -> Message:
+        sent = self.message
+        created = datetime.datetime.fromisoformat(sent["created_at"].replace("Z", "+00:00"))
+        offset = created.utcoffset() or datetime.timedelta(0)
+        rating = sent["rating"] or {}
+        callback = sent["callback"] or {}
+        levels = {step["level"]: step["id"] for step in sent["path"]}
+        return Message(
+            id=uuid.UUID(sent["id"]), terminal=self.terminal, site_id=self.terminal.site_id,
+            site_label=sent["site"], created_at=created,
+            utc_offset_min=int(offset.total_seconds() // 60), received_at=timezone.now(),
+            locale=sent["locale"], dialog_version=sent["dialog"]["version"],
+            dialog_sha256=sent["dialog"]["sha256"], rating_kind=rating.get("kind", ""),
+            rating_value=rating.get("value"), rating_scale=rating.get("scale"),
+            path=sent["path"], topic=levels.get("topic", ""),
+            category=levels.get("category", ""), detail=levels.get("detail", ""),
+            tone=sent["tone"], alert=sent["alert"], text=sent["text"],
+            callback_name=callback.get("name"), callback_phone=callback.get("phone", ""),
+            photo_meta=sent["photo"], voice_meta=sent["voice"],
+            lost_attachments=sent.get("lost_attachments", []))
+
+
+def _parse_multipart(request, max_bytes: int):
+    try:
+        parser = MultiPartParser(request.META, _LimitedStream(request, max_bytes),
+                                 request.upload_handlers, request.encoding)
+        return parser.parse()
+    except _TooLarge:
+        raise Problem(413, f"the message is larger than the {max_bytes} bytes the manager "
+                           "accepts (its [api] max_message_mb)") from None
+    except MultiPartParserError as exc:
+        raise Problem(400, f"the multipart body cannot be read: {exc}") from exc
+    except Exception as exc:
+        # Django signals too many fields or too large a form field by its own exceptions.
+        from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+        if isinstance(exc, RequestDataTooBig):
+            raise Problem(413, "a part of the message is too large") from exc
+        if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+            raise Problem(400, "the body has too many parts") from exc
+        raise
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _LimitedStream:
+    """The request body, cut off with _TooLarge past ``max_bytes`` (a chunked body has no
+    Content-Length to refuse it by)."""
+
+    def __init__(self, request, max_bytes: int):
+        self._request = request
+        self._left = max_bytes
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._request.read(size if size is not None and size >= 0 else self._left + 1)
+        self._left -= len(data)
+        if self._left < 0:
+            raise _TooLarge
+        return data
+
+
+def _drain(request, length: int, max_bytes: int) -> None:
+    """Reads and drops a refused body of moderate size, so that the client, still
+    sending, reads the 413 rather than a reset connection (which it would retry)."""
+    if length > DRAIN_FACTOR * max_bytes:
+        return
+    while request.read(DRAIN_CHUNK_BYTES):
+        pass
+
+
+def _check_created_at(text: str) -> None:
+    try:
+        created = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Problem(422, f"created_at {text[:40]!r} is not an RFC 3339 time") from exc
+    if created.utcoffset() is None:
+        raise Problem(422, f"created_at {text[:40]!r} has no UTC offset; send the "
+                           "terminal's offset, e.g. +01:00")
+
+
+def _attachment(kind: str, meta: dict | None, part) -> Attachment | None:
+    content_type, magic, _ = MEDIA[kind]
+    if meta is None:
+        if part is not None:
+            raise Problem(422, f"the body has a {kind} part but message.{kind} is null")
+        return None
+    if part is None:
+        raise Problem(422, f"message.{kind} is set but the body has no {kind} part")
+    if not isinstance(part, UploadedFile):
+        raise Problem(400, f"send the {kind} part as a file (with a filename), "
+                           f"as {content_type}")
+    if (part.content_type or "") != content_type:
+        raise Problem(415, f"the {kind} part is {part.content_type or 'untyped'}; "
+                           f"it must be {content_type}")
+    if meta["content_type"] != content_type:
+        raise Problem(422, f"message.{kind}.content_type must be {content_type}")
+    data = part.read()
+    if len(data) != meta["bytes"]:
+        raise Problem(422, f"the {kind} has {len(data)} bytes, message.{kind}.bytes says "
+                           f"{meta['bytes']}: it was cut or changed on the way")
+    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        raise Problem(422, f"the {kind}'s SHA-256 is not message.{kind}.sha256: it was "
+                           "changed on the way")
+    if not data.startswith(magic):
+        raise Problem(422, f"the {kind} is not {content_type} (its first bytes are not "
+                           f"{magic!r})")
+    return Attachment(kind, data, meta)

@@ -1,0 +1,1 @@
+"""Running the manager: ``serve`` and ``check``, and what the commands share."""
