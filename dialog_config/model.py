@@ -10,13 +10,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .message import Level, RatingKind, Tone
 from .positioned_yaml import Problem
 from .rating import scale_values
 
-LEVELS = ("topic", "category", "detail")
-TONES = ("complaint", "praise", "suggestion", "question")
+LEVELS: tuple[Level, ...] = ("topic", "category", "detail")
+#: The tones a node may set; a message without a path has the tone "none".
+TONES: tuple[Tone, ...] = ("complaint", "praise", "suggestion", "question")
 PHOTO_MODES = ("off", "notice", "ask")
-RATING_KINDS = ("smileys", "nps")
+RATING_KINDS: tuple[RatingKind, ...] = ("smileys", "nps")
 SMILEY_SCALES = (3, 4, 5)
 
 
@@ -70,8 +72,8 @@ class Node:
 
     id: str
     label: Label
-    level: str
-    tone: str
+    level: Level
+    tone: Tone
     alert: bool
     message: MessageOptions
     style: Style
@@ -90,7 +92,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Rating:
-    kind: str
+    kind: RatingKind
     #: smileys: the number of faces (value 1..scale); nps: always 10 (value 0..10).
     scale: int
     prompt: Label | None

@@ -149,11 +149,12 @@ def parse(data: bytes | str, file: str) -> Document:
     """
     doc = Document(file=file)
     if isinstance(data, bytes):
+        raw = data
         try:
-            data = data.decode("utf-8-sig")
+            data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            line = raw[: exc.start].count(b"\n") + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             doc.problems.append(Problem(
                 file, line, column, "",
                 "the file is not UTF-8 text; save it as UTF-8 in your editor"))

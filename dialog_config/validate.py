@@ -11,8 +11,9 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from .message import Level, RatingKind, Tone
 from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, TONES,
                     Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
 from .positioned_yaml import (Checker, Problem, ProblemList, TreePath, describe, did_you_mean,
@@ -83,7 +84,7 @@ class _DialogChecker(Checker):
             return None
         version = self.version(top["version"]) if "version" in top else None
         self.languages = self.language_list(top.get("languages"))
-        idle = IDLE_RESET_DEFAULT_S
+        idle: int | None = IDLE_RESET_DEFAULT_S
         if "idle_reset_s" in top:
             idle = self.integer(("idle_reset_s",), top["idle_reset_s"],
                                 minimum=IDLE_RESET_RANGE_S[0], maximum=IDLE_RESET_RANGE_S[1])
@@ -94,7 +95,7 @@ class _DialogChecker(Checker):
         promoter = self.promoter(top["promoter_link"]) if "promoter_link" in top else None
         topics = self.nodes(("topics",), top["topics"], "topic", "complaint", message,
                             minimum=1, maximum=MAX_TOPICS) if "topics" in top else ()
-        if self.errors or version is None or not self.languages:
+        if self.errors or version is None or idle is None or not self.languages:
             return None
         return Dialog(
             version=version, languages=self.languages, idle_reset_s=idle, texts=texts,
@@ -170,7 +171,8 @@ class _DialogChecker(Checker):
         prompt = self.label(path + ("prompt",), mapping["prompt"]) if "prompt" in mapping else None
         if kind is None or scale is None:
             return None
-        return Rating(kind=kind, scale=scale, prompt=prompt)
+        # choice() returned one of RATING_KINDS.
+        return Rating(kind=cast(RatingKind, kind), scale=scale, prompt=prompt)
 
     def photo(self, value: Any) -> str:
         mapping = self.mapping(("photo",), value, optional=("mode",))
@@ -234,14 +236,14 @@ class _DialogChecker(Checker):
         enabled = self.boolean(path + ("enabled",), value["enabled"]) \
             if "enabled" in value else None
         limit = None
-        if limit_key and limit_key in value:
+        if limit_key and limit_range and limit_key in value:
             limit = self.integer(path + (limit_key,), value[limit_key],
                                  minimum=limit_range[0], maximum=limit_range[1])
         return enabled, limit
 
     # -- the tree ------------------------------------------------------------
 
-    def nodes(self, path: TreePath, value: Any, level: str, tone: str,
+    def nodes(self, path: TreePath, value: Any, level: Level, tone: Tone,
               message: MessageOptions, *, minimum: int, maximum: int) -> tuple[Node, ...]:
         what = {"topic": "topics", "category": "categories", "detail": "details"}[level]
         items = self.sequence(path, value, minimum=minimum, maximum=maximum, what=what)
@@ -262,7 +264,7 @@ class _DialogChecker(Checker):
             nodes.append(node)
         return tuple(nodes)
 
-    def node(self, path: TreePath, value: Any, level: str, tone: str,
+    def node(self, path: TreePath, value: Any, level: Level, tone: Tone,
              message: MessageOptions) -> Node | None:
         mapping = self.mapping(path, value, required=("id", "label"),
                                optional=[k for k in NODE_KEYS if k not in ("id", "label")])
@@ -272,7 +274,8 @@ class _DialogChecker(Checker):
             if "id" in mapping else None
         label = self.label(path + ("label",), mapping["label"]) if "label" in mapping else None
         if "tone" in mapping:
-            tone = self.choice(path + ("tone",), mapping["tone"], TONES) or tone
+            # choice() returns only one of TONES, or None.
+            tone = cast(Tone, self.choice(path + ("tone",), mapping["tone"], TONES)) or tone
         alert = False
         if "alert" in mapping:
             alert = bool(self.boolean(path + ("alert",), mapping["alert"]))

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialog_config import Dialog, MessageOptions, Node
+from dialog_config.message import NewAttachment, NewMessage, RatingValue, Tone
 # The bands are read here by the rating screen, which colours the NPS buttons with them.
 from dialog_config.rating import NPS_DETRACTORS as NPS_DETRACTORS
 from dialog_config.rating import NPS_PROMOTERS as NPS_PROMOTERS
@@ -71,7 +72,7 @@ class Submission:
     whether the photo of the moment is to be attached now.
     """
 
-    message: dict[str, Any]
+    message: NewMessage
     voice: bytes | None
     take_photo: bool
     #: True for a visit that ended by inactivity rather than by Send.
@@ -108,7 +109,7 @@ class SpamFilter:
         self.clock = clock
         self._last: dict[tuple, float] = {}
 
-    def is_repeat(self, message: dict[str, Any]) -> bool:
+    def is_repeat(self, message: NewMessage) -> bool:
         if message["text"] or message["voice"] or message["callback"]:
             return False
         rating = message["rating"]
@@ -219,8 +220,9 @@ class Flow:
     def rate(self, value: int) -> None:
         self._expect(Step.RATING)
         rating = self.dialog.rating
-        if value not in rating.values:
-            raise ValueError(f"rating {value} is outside {rating.values}")
+        if rating is None or value not in rating.values:
+            allowed = rating.values if rating else "none (the dialog asks for no rating)"
+            raise ValueError(f"rating {value} is outside {allowed}")
         self.touch()
         self.visit.rating = value
         self._go(Step.CHOICE)
@@ -366,18 +368,19 @@ class Flow:
 
     # -- the message ----------------------------------------------------------
 
-    def build_message(self) -> dict[str, Any]:
+    def build_message(self) -> NewMessage:
         """The visit as the manager API's ``Message``, less the outbox's fields."""
         visit = self.visit
         dialog = self.dialog
-        rating = None
+        rating: RatingValue | None = None
         if visit.rating is not None and dialog.rating is not None:
             rating = {"kind": dialog.rating.kind, "value": visit.rating,
                       "scale": dialog.rating.scale}
-        tone = visit.path[-1].tone if visit.path else "none"
+        tone: Tone = visit.path[-1].tone if visit.path else "none"
         alert = (any(node.alert for node in visit.path) or tone == "complaint"
-                 or (rating is not None and is_low_rating(**rating)))
-        voice = None
+                 or (rating is not None
+                     and is_low_rating(rating["kind"], rating["value"], rating["scale"])))
+        voice: NewAttachment | None = None
         if visit.voice is not None:
             voice = {"content_type": "audio/ogg", "duration_s": round(visit.voice.duration_s, 2)}
         return {
