@@ -493,7 +493,8 @@ class _SettingsChecker(Checker):
         recipients = self.recipients(base + ("to",), mapping["to"]) if "to" in mapping else None
         send = self.choice(base + ("send",), mapping["send"], MAIL_SELECTIONS) \
             if "send" in mapping else "alerts"
-        if None in (host, port, sender, recipients, security, send):
+        if (host is None or port is None or sender is None or recipients is None
+                or security is None or send is None):
             return None
         return MailboxSettings(host=host, port=port, sender=sender, recipients=recipients,
                                security=security, username=username, password_file=password,
@@ -527,7 +528,8 @@ class _SettingsChecker(Checker):
             return None
         checked = [self.address(path if single else path + (i,), item)
                    for i, item in enumerate(items)]
-        return None if None in checked else tuple(checked)
+        addresses = [address for address in checked if address is not None]
+        return tuple(addresses) if len(addresses) == len(checked) else None
 
     def retention(self, value: Any) -> RetentionSettings:
         default = RetentionSettings()
