@@ -20,9 +20,9 @@ from . import KioskScreen
 
 #: Below this a topic's label is too small to read at arm's length.
 MIN_TOPIC_FONT = 14
-#: Beside an icon a topic's text keeps at least this size (design pixels);
+#: Beside an icon a topic's text keeps at least this share of its full size;
 #: where it would have to be smaller, the icons stand above the text instead.
-MIN_FONT_BESIDE_ICON = 18
+MIN_FONT_SCALE_BESIDE_ICON = 0.85
 #: An icon above a topic's text, as a share of the row's design height.
 ICON_ABOVE_SHARE = 0.36
 #: Space above and below an icon and text stacked in a topic (design pixels).
@@ -130,7 +130,7 @@ class ChoiceScreen(KioskScreen):
         rooms = [room - (icon.drawn_size(beside)[0] + ICON_GAP * scale if icon else 0)
                  for icon in icons]
         font_scale = self._fitting_font(texts, rooms)
-        if font_scale * FONT_BUTTON >= MIN_FONT_BESIDE_ICON:
+        if font_scale >= MIN_FONT_SCALE_BESIDE_ICON:
             font_size = FONT_BUTTON * scale * font_scale
             # The text keeps the lines it has at the left edge beside the
             # icon; only the space around the pair is shared out evenly.
