@@ -35,6 +35,10 @@ IDLE_RESET_RANGE_S = (5, 600)
 VOICE_MAX_RANGE_S = (5, 300)
 TEXT_MAX_CHARS_RANGE = (1, 5000)
 ICON_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+#: Where an icon that is not next to the dialog file is looked for next: the
+#: bundled examples' folder, so that a copy of an example (the installer's
+#: dialog.yaml, one the manager sends) still finds the icons that ship with it.
+BUNDLED_ICONS_BASE = Path(__file__).resolve().parent / "examples"
 
 TOP_KEYS_REQUIRED = ("version", "languages", "topics")
 TOP_KEYS_OPTIONAL = ("idle_reset_s", "texts", "rating", "message", "photo", "promoter_link")
@@ -321,11 +325,16 @@ class _DialogChecker(Checker):
         if self.base_dir is None:
             return Path(name)
         icon = (self.base_dir / name).resolve()
+        bundled = (BUNDLED_ICONS_BASE / name).resolve()
+        if (not icon.exists() and bundled.is_relative_to(BUNDLED_ICONS_BASE)
+                and bundled.is_file()):
+            icon = bundled
         try:
             with icon.open("rb") as handle:
                 head = handle.read(8)
         except FileNotFoundError:
-            self.error(path, f"{describe(name)}: no such file (looked for {icon})")
+            self.error(path, f"{describe(name)}: no such file (looked for {icon}, then for "
+                       f"the bundled {bundled})")
             return None
         except OSError as exc:
             self.error(path, f"{describe(name)}: cannot be read ({exc.strerror})")

@@ -128,7 +128,23 @@ class Probe:
                    "disabled": widget.disabled, "words_fit": self._words_fit(widget),
                    # X counts from the top; Kivy from the bottom.
                    "x": round(x), "y": round(height - y - widget.height),
-                   "width": round(widget.width), "height": round(widget.height)}
+                   "width": round(widget.width), "height": round(widget.height),
+                   "icon": self._icon(widget)}
+
+    @staticmethod
+    def _icon(widget) -> dict | None:
+        """Where a button draws its icon, in X's coordinates, and from which file."""
+        if getattr(widget, "icon_texture", None) is None:
+            return None
+        width, height = widget.icon_size
+        x, y = widget.to_window(*widget.icon_pos)
+        return {"source": widget.icon_source, "tinted": widget.icon_tinted,
+                "above": widget.icon_above, "x": round(x),
+                "y": round(Window.height - y - height), "width": width, "height": height,
+                # Partly hidden by the edge of a scroll view that holds it.
+                "clipped": not Probe._box_in_scroll_views(widget, x, y, width, height),
+                "texture": list(widget.icon_texture.size),
+                "file_size": list(widget.icon_source_size)}
 
     @staticmethod
     def _on_window(widget) -> bool:
@@ -157,9 +173,24 @@ class Probe:
         if not text or not isinstance(widget, Label) or widget.markup:
             return True
         room = widget.text_size[0] if widget.text_size[0] else widget.width
+        # Kivy lays the text out inside the padding (an icon's slot, a check box).
+        room -= widget.padding[0] + widget.padding[2]
         measure = CoreLabel(font_size=widget.font_size, bold=widget.bold,
                             font_name=widget.font_name)
         return all(measure.get_extents(word)[0] <= room + 1 for word in text.split())
+
+    @staticmethod
+    def _box_in_scroll_views(widget, x: float, y: float, width: float, height: float) -> bool:
+        """Whether a box (window coordinates) lies wholly inside every scroll view above it."""
+        parent = widget.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                left, bottom = parent.to_window(parent.x, parent.y)
+                if not (left - 1 <= x and x + width <= left + parent.width + 1
+                        and bottom - 1 <= y and y + height <= bottom + parent.height + 1):
+                    return False
+            parent = parent.parent
+        return True
 
     @staticmethod
     def _inside_scroll_view(widget, x: float, y: float) -> bool:

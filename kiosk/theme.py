@@ -36,3 +36,28 @@ FONT_SMALL = 18
 #: Heights at the design size, in pixels.
 BUTTON_HEIGHT = 78
 BAR_HEIGHT = 88
+#: The choice screen's row of topics; taller where icons stand above the text.
+TOPIC_ROW_HEIGHT = 112
+#: An icon beside a button's text is this share of the button's height.
+ICON_SHARE = 0.42
+#: Space between an icon and its text, at the design size (pixels).
+ICON_GAP = 10
+
+#: An icon pixel counts as drawn from this alpha (0..255) on.
+_ICON_DRAWN_ALPHA = 16
+#: ... and as white from this value of each of red, green and blue.
+_ICON_WHITE = 240
+
+
+def is_white_symbol(rgba: bytes) -> bool:
+    """Whether an RGBA image is white wherever it is drawn (a symbol on transparency).
+
+    Such an icon is drawn in its button's text colour, like the text beside
+    it, so one file serves light and dark buttons; any other image (a
+    coloured PNG, a JPEG photo) is drawn as it is.
+    """
+    import numpy as np
+
+    pixels = np.frombuffer(rgba, dtype=np.uint8).reshape(-1, 4)
+    drawn = pixels[:, 3] >= _ICON_DRAWN_ALPHA
+    return bool(drawn.any() and (pixels[drawn, :3] >= _ICON_WHITE).all())

@@ -6,14 +6,24 @@ are RGBA lists, as Kivy takes them.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle
-from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
+from kivy.graphics.texture import Texture
+from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
+                             ObjectProperty, StringProperty)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from ..theme import FACE_COLORS, INK, hex_color
+from ..theme import FACE_COLORS, INK, hex_color, is_white_symbol
+
+log = logging.getLogger(__name__)
 
 #: Space between a button's edge and its text, at the design size (pixels).
 BUTTON_TEXT_MARGIN = 10
@@ -21,8 +31,93 @@ BUTTON_TEXT_MARGIN = 10
 HOT_CORNER_HOLD_S = 3.0
 
 
+@dataclass
+class Icon:
+    """A dialog's icon, read once: its pixels and whether it takes the text colour."""
+
+    path: Path
+    #: RGBA, top row first, at the file's own size.
+    pixels: np.ndarray
+    tinted: bool
+    _textures: dict[tuple[int, int], Texture] = field(default_factory=dict)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.pixels.shape[1], self.pixels.shape[0]
+
+    def drawn_size(self, box_px: float) -> tuple[int, int]:
+        """Its size in a square of ``box_px``, never bigger than its own pixels (no blur)."""
+        width, height = self.size
+        fit = min(box_px / width, box_px / height, 1.0)
+        return max(1, round(width * fit)), max(1, round(height * fit))
+
+    def texture(self, size: tuple[int, int]) -> Texture:
+        """A texture of exactly ``size`` pixels, to be drawn one to one.
+
+        Scaled down once on the CPU with area averaging, it is as sharp as the
+        screen allows; a large texture scaled by the GPU at every frame blurs
+        (mipmaps) or flickers (no mipmaps).
+        """
+        if size not in self._textures:
+            import cv2
+
+            # Averaged with the alpha applied: the colour under transparent
+            # pixels (black, in most files) would otherwise darken the edges.
+            alpha = self.pixels[:, :, 3:].astype(np.float32) / 255
+            premultiplied = np.dstack([self.pixels[:, :, :3] * alpha, alpha])
+            small = cv2.resize(premultiplied, size, interpolation=cv2.INTER_AREA)
+            small_alpha = small[:, :, 3:]
+            colour = small[:, :, :3] / np.maximum(small_alpha, 1e-6)
+            scaled = np.dstack([colour, small_alpha * 255]).round().clip(0, 255).astype(np.uint8)
+            texture = Texture.create(size=size, colorfmt="rgba")
+            # Kivy's textures start at the bottom row.
+            texture.blit_buffer(np.ascontiguousarray(scaled[::-1]).tobytes(), colorfmt="rgba",
+                                bufferfmt="ubyte")
+            self._textures[size] = texture
+        return self._textures[size]
+
+
+#: Icons read, by file and modification time: screens rebuild their buttons on every tap.
+_ICONS: dict[tuple[str, int], Icon] = {}
+
+
+def load_icon(path: Path) -> Icon | None:
+    """The icon at ``path``; None, logged, when it cannot be drawn.
+
+    A missing or broken icon costs the button its picture, never the screen:
+    the dialog was valid when it was loaded, but a file can go away since.
+    """
+    import cv2
+
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except OSError as exc:
+        log.warning("icon %s cannot be read (%s); its button shows the text only",
+                    path, exc.strerror)
+        return None
+    if key in _ICONS:
+        return _ICONS[key]
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None or image.size == 0:
+        log.warning("icon %s cannot be decoded as PNG or JPEG; its button shows the text only",
+                    path)
+        return None
+    if image.dtype != np.uint8:  # a 16-bit PNG
+        image = (image / 257).astype(np.uint8)
+    conversion = {2: cv2.COLOR_GRAY2RGBA, 3: cv2.COLOR_BGR2RGBA, 4: cv2.COLOR_BGRA2RGBA}
+    channels = 2 if image.ndim == 2 else image.shape[2]
+    pixels = cv2.cvtColor(image, conversion.get(channels, cv2.COLOR_BGRA2RGBA))
+    icon = Icon(path, pixels, is_white_symbol(pixels.tobytes()))
+    _ICONS[key] = icon
+    return icon
+
+
 class KioskButton(ButtonBehavior, Label):
-    """A flat rounded button whose text wraps to its width."""
+    """A flat rounded button whose text wraps to its width, with an optional icon.
+
+    The icon stands left of the text, or above it with ``icon_above``; the
+    text keeps the rest of the button (``widgets.kv`` pads it by the icon).
+    """
 
     bg_color = ColorProperty([0.9, 0.9, 0.9, 1])
     #: Multiplies the theme's font size; below 1 where long words must fit.
@@ -31,6 +126,75 @@ class KioskButton(ButtonBehavior, Label):
     #: The name tests and screenshots know the button by.
     key = StringProperty("")
     radius = NumericProperty(14)
+    icon_texture = ObjectProperty(None, allownone=True)
+    #: Draw the icon in the text's colour (a white symbol) rather than as it is.
+    icon_tinted = BooleanProperty(False)
+    icon_above = BooleanProperty(False)
+    #: The icon as drawn, in pixels; its place follows the text (``place_icon``).
+    icon_size = ListProperty([0, 0])
+    icon_pos = ListProperty([0, 0])
+    #: Space between the text's box and the icon beside it, taken from the
+    #: text's room on both sides so that icon and text stand together.
+    icon_offset = NumericProperty(0)
+    #: With the icon above: the height of icon and text together, the same
+    #: for a whole row, so that its icons line up whatever the text's lines.
+    stack_height = NumericProperty(0)
+    icon_source = StringProperty("")
+    #: The icon file's own size in pixels (it is drawn at most that big).
+    icon_source_size = ListProperty([0, 0])
+
+    def __init__(self, **kwargs):
+        self._place_icon = Clock.create_trigger(self.place_icon)
+        super().__init__(**kwargs)
+        self.bind(pos=self._place_icon, size=self._place_icon, texture_size=self._place_icon,
+                  icon_size=self._place_icon, icon_offset=self._place_icon,
+                  icon_above=self._place_icon, parent=self._follow_scroll_views)
+
+    def _follow_scroll_views(self, *_args) -> None:
+        """Places the icon again when a scroll view above it moves (it moves no ``pos``)."""
+        parent = self.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                parent.fbind("scroll_y", self._place_icon)
+                parent.fbind("scroll_x", self._place_icon)
+                parent.fbind("size", self._place_icon)
+            parent = parent.parent
+        self._place_icon()
+
+    def place_icon(self, *_args) -> None:
+        """Puts the icon on whole screen pixels, so that it is drawn one to one, sharp.
+
+        Left of the text's box (``icon_offset`` in), or above the text; whole
+        pixels of the window, not of the widget, which a scroll view may
+        have moved by a fraction.
+        """
+        if self.icon_texture is None:
+            return
+        width, height = self.icon_size
+        if self.icon_above:
+            x = self.center_x - width / 2
+            y = self.center_y + self.texture_size[1] / 2 - height
+        else:
+            x = self.center_x - self.texture_size[0] / 2 + self.icon_offset
+            y = self.center_y - height / 2
+        window_x, window_y = self.to_window(x, y)
+        self.icon_pos = list(self.to_widget(round(window_x), round(window_y)))
+
+    def show_icon(self, icon: Icon, box_px: float, *, above: bool = False,
+                  offset: float = 0, stack_height: float = 0) -> None:
+        """Draws ``icon`` within a square of ``box_px``: beside the text, ``offset``
+        pixels in from the left of the text's box, or above it in a stack of
+        ``stack_height`` pixels."""
+        size = icon.drawn_size(box_px)
+        self.icon_size = list(size)
+        self.icon_offset = 0 if above else offset
+        self.stack_height = stack_height if above else 0
+        self.icon_tinted = icon.tinted
+        self.icon_above = above
+        self.icon_source = str(icon.path)
+        self.icon_source_size = list(icon.size)
+        self.icon_texture = icon.texture(size)
+        self._place_icon()
 
 
 class TapArea(ButtonBehavior, Widget):

@@ -4,7 +4,8 @@ Each file in ``invalid/`` breaks one rule of the key table in the contract (dial
 first line says which), except ``several_mistakes.yaml``, which breaks many at
 once. ``EXPECTED`` holds every problem each file must produce, exactly as an
 operator reads it: ``line:column: path: message`` after the file name.
-``{dir}`` stands for the corpus directory (icon messages name the full path).
+``{dir}`` stands for the corpus directory and ``{examples}`` for the bundled
+examples' (icon messages name the full paths).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dialog_config import DialogError, check_dialog, load_dialog
+from dialog_config import EXAMPLES_DIR, DialogError, check_dialog, load_dialog
 
 INVALID_DIR = Path(__file__).resolve().parent / "invalid"
 
@@ -54,7 +55,7 @@ EXPECTED: dict[str, list[str]] = {
         '1:1: the file is empty; a dialog needs at least `version`, `languages` and `topics`',
     ],
     "icon_missing.yaml": [
-        '7:19: topics[0].style.icon: "icons/nope.png": no such file (looked for {dir}/icons/nope.png)',
+        '7:19: topics[0].style.icon: "icons/nope.png": no such file (looked for {dir}/icons/nope.png, then for the bundled {examples}/icons/nope.png)',
     ],
     "icon_not_image.yaml": [
         '7:19: topics[0].style.icon: "icons/not_an_image.png" must be a PNG or JPEG image',
@@ -165,7 +166,7 @@ EXPECTED: dict[str, list[str]] = {
         '8:9: topics[0].id: "Food" must match [a-z0-9][a-z0-9_-]{0,39}',
         '10:11: topics[0].tone: must be one of complaint, praise, suggestion, question (found "complain"); did you mean `complaint`?',
         '11:20: topics[0].style.color: "#E4572" must match #[0-9A-Fa-f]{6} (for example #E4572E)',
-        '11:36: topics[0].style.icon: "icons/nope.png": no such file (looked for {dir}/icons/nope.png)',
+        '11:36: topics[0].style.icon: "icons/nope.png": no such file (looked for {dir}/icons/nope.png, then for the bundled {examples}/icons/nope.png)',
         '15:13: topics[0].categories[1].id: `soups` is already the id of categories[0]; ids must differ among siblings',
         '17:5: topics[1].label: required key is missing',
         '18:5: topics[1].lable: unknown key; did you mean `label`?',
@@ -217,7 +218,8 @@ CORPUS = sorted(path.name for path in INVALID_DIR.glob("*.yaml"))
 
 
 def expected_lines(name: str, file: str) -> list[str]:
-    return [f"{file}:" + line.replace("{dir}", str(INVALID_DIR)) for line in EXPECTED[name]]
+    return [f"{file}:" + line.replace("{dir}", str(INVALID_DIR))
+                         .replace("{examples}", str(EXAMPLES_DIR)) for line in EXPECTED[name]]
 
 
 def check(name: str):

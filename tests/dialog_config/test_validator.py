@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dialog_config import MessageOptions, check_dialog, load_dialog
+from dialog_config import (DEFAULT_DIALOG, EXAMPLES_DIR, DialogError, MessageOptions, check_dialog,
+                           load_dialog)
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
@@ -258,6 +259,36 @@ def test_an_icon_is_found_next_to_the_dialog_file(tmp_path):
     assert food.style.icon == tmp_path / "icons" / "food.png"
     assert (food.style.color, food.style.text_color) == ("#E4572E", "#ffffff")
     assert staff.style.icon == tmp_path / "icons" / "staff.jpg"
+
+
+def test_a_copy_of_an_example_finds_the_bundled_icons(tmp_path):
+    # The installer copies restaurant.yaml to /var/lib/kiosk/dialog.yaml, and
+    # the manager may send it: its icons are not beside the copy.
+    copy = tmp_path / "dialog.yaml"
+    copy.write_bytes(DEFAULT_DIALOG.read_bytes())
+    topics = load_dialog(copy).topics
+    icons = [topic.style.icon for topic in topics]
+    assert icons == [EXAMPLES_DIR / "icons" / f"{name}.png" for name in
+                     ("menu_book", "restaurant", "person_apron", "cleaning_services",
+                      "payments", "favorite")]
+    assert all(icon.is_file() for icon in icons)
+
+
+def test_an_icon_beside_the_dialog_comes_before_the_bundled_one(tmp_path):
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "favorite.png").write_bytes(PNG_HEADER)
+    path = tmp_path / "dialog.yaml"
+    path.write_text(MINIMAL.replace("label: Food", "label: Food\n    style: {icon: icons/favorite.png}"),
+                    encoding="utf-8")
+    assert load_dialog(path).topics[0].style.icon == tmp_path / "icons" / "favorite.png"
+
+
+def test_a_path_out_of_the_bundled_folder_is_not_taken_from_there(tmp_path):
+    path = tmp_path / "dialog.yaml"
+    path.write_text(MINIMAL.replace("label: Food", "label: Food\n    style: {icon: ../schema.json}"),
+                    encoding="utf-8")
+    with pytest.raises(DialogError, match="no such file"):
+        load_dialog(path)
 
 
 # -- identity -------------------------------------------------------------------
