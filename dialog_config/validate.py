@@ -40,6 +40,17 @@ ICON_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 #: dialog.yaml, one the manager sends) still finds the icons that ship with it.
 BUNDLED_ICONS_BASE = Path(__file__).resolve().parent / "examples"
 
+
+
+def find_icon(base_dir: Path, name: str) -> Path:
+    """Where an icon written as ``name`` is: next to the dialog file, else among the bundled ones."""
+    icon = (base_dir / name).resolve()
+    bundled = (BUNDLED_ICONS_BASE / name).resolve()
+    if not icon.exists() and bundled.is_relative_to(BUNDLED_ICONS_BASE) and bundled.is_file():
+        return bundled
+    return icon
+
+
 TOP_KEYS_REQUIRED = ("version", "languages", "topics")
 TOP_KEYS_OPTIONAL = ("idle_reset_s", "texts", "rating", "message", "photo", "promoter_link")
 NODE_KEYS = ("id", "label", "categories", "details", "tone", "alert", "message", "style")
@@ -324,17 +335,13 @@ class _DialogChecker(Checker):
             return None
         if self.base_dir is None:
             return Path(name)
-        icon = (self.base_dir / name).resolve()
-        bundled = (BUNDLED_ICONS_BASE / name).resolve()
-        if (not icon.exists() and bundled.is_relative_to(BUNDLED_ICONS_BASE)
-                and bundled.is_file()):
-            icon = bundled
+        icon = find_icon(self.base_dir, name)
         try:
             with icon.open("rb") as handle:
                 head = handle.read(8)
         except FileNotFoundError:
             self.error(path, f"{describe(name)}: no such file (looked for {icon}, then for "
-                       f"the bundled {bundled})")
+                       f"the bundled {(BUNDLED_ICONS_BASE / name).resolve()})")
             return None
         except OSError as exc:
             self.error(path, f"{describe(name)}: cannot be read ({exc.strerror})")

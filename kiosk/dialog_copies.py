@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialog_config import DEFAULT_DIALOG, Dialog, DialogError, check_dialog, load_dialog
+from dialog_config.validate import find_icon
 from sync.fileio import fsync_directory, write_atomically
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class DialogCopies:
                     continue  # an absolute path names the same file from the copy
                 target = Path(posixpath.normpath(posixpath.join(str(home), name)))
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(target, (base / name).resolve().read_bytes(), mode=FILE_MODE)
+                write_atomically(target, find_icon(base, name).read_bytes(), mode=FILE_MODE)
             for folder in _folders_deepest_first(temp):
                 fsync_directory(folder)
             copy = load_dialog(home / COPY_FILE)

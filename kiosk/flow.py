@@ -26,8 +26,6 @@ from typing import Any
 from dialog_config import Dialog, MessageOptions, Node
 from dialog_config.message import NewAttachment, NewMessage, RatingValue, Tone
 # The bands are read here by the rating screen, which colours the NPS buttons with them.
-from dialog_config.rating import NPS_DETRACTORS as NPS_DETRACTORS
-from dialog_config.rating import NPS_PROMOTERS as NPS_PROMOTERS
 from dialog_config.rating import is_low_rating, is_top_rating
 
 from .phone import normalize_phone

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import phonenumbers
 
-# Shown as the reports show it; the callback screen imports it from here.
-from dialog_config.phone import format_for_display as format_for_display
-
 
 def normalize_phone(text: str, region: str | None) -> str | None:
     """The number in E.164 (``+390612345678``), or None when it is not a valid number.

@@ -33,6 +33,6 @@ def command_run(args: argparse.Namespace) -> int:
         log.error("the dialog file %s has %d error(s): %s; running %s instead until it is "
                   "fixed (`kiosk validate %s` lists them)", settings.dialog, len(start.errors),
                   "; ".join(start.errors), start.describe(), settings.dialog)
-    from ..app import run_app
+    from ..ui.launch import run_app
 
     return run_app(settings, start)

@@ -84,7 +84,7 @@ def _css(color: list[float]) -> str:
 def write_page(directory: Path, dialog_path: Path = RESTAURANT, site: str = SITE) -> Path:
     """A static page showing what the kiosk's start screen shows, plus the topics as buttons.
 
-    Sizes are the kiosk's at its design size (kiosk/theme.py, start.kv); the
+    Sizes are the kiosk's at its design size (kiosk/ui/theme.py, start.kv); the
     fonts are the kiosk's own files, loaded with @font-face.
     """
     dialog = load_dialog(dialog_path)

@@ -342,7 +342,7 @@ class Screen:
 # -- the app's frame log --------------------------------------------------------
 
 class FrameLog:
-    """Reads ``frames.log`` that the app's probe appends to (see kiosk/probe.py)."""
+    """Reads ``frames.log`` that the app's probe appends to (see kiosk/ui/probe.py)."""
 
     def __init__(self, path: Path):
         self.path = path

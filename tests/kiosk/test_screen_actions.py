@@ -1,6 +1,6 @@
 """Every action a screen names exists: a misspelt one fails here, not under a visitor's finger.
 
-The screens (``kiosk/screens/*.kv`` and ``*.py``) call the flow through the
+The screens (``kiosk/ui/screens/*.kv`` and ``*.py``) call the flow through the
 app, ``app.act(app.flow.send)``, and the app and the screen itself by
 method. Python finds a wrong name only when the button is tapped, so this
 reads the kv rules and the screens' source (without Kivy, which would open
@@ -18,12 +18,12 @@ import pytest
 from dialog_config import DEFAULT_DIALOG, load_dialog
 from kiosk.flow import Flow
 
-KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
-SCREENS = KIOSK / "screens"
-KV_FILES = sorted(SCREENS.glob("*.kv")) + sorted((KIOSK / "widgets").glob("*.kv"))
+UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
+SCREENS = UI / "screens"
+KV_FILES = sorted(SCREENS.glob("*.kv")) + sorted((UI / "widgets").glob("*.kv"))
 SCREEN_MODULES = sorted(SCREENS.glob("*.py"))
 #: Modules whose classes are kv rules' roots.
-CLASS_MODULES = [*SCREEN_MODULES, *sorted((KIOSK / "widgets").glob("*.py"))]
+CLASS_MODULES = [*SCREEN_MODULES, *sorted((UI / "widgets").glob("*.py"))]
 
 RULE = re.compile(r"<(?P<name>\w+)(?:@(?P<base>[\w+]+))?>:\s*$")
 DECLARATION = re.compile(r"\s+[A-Z]\w*:\s*$")
@@ -73,7 +73,7 @@ def flow() -> Flow:
 
 @pytest.fixture(scope="module")
 def app_names() -> set[str]:
-    return defined_on(class_names([KIOSK / "kivy_app.py"]), "KioskApp")
+    return defined_on(class_names([UI / "app.py"]), "KioskApp")
 
 
 @pytest.fixture(scope="module")

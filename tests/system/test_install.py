@@ -88,7 +88,7 @@ def test_the_settings_skeleton_is_valid_for_the_installed_kiosk(debian):
 
 def test_the_installed_code_finds_its_assets(debian):
     result = debian.chroot("/opt/kiosk/venv/bin/python", "-c",
-                           "from kiosk.app import ASSETS_DIR; print(ASSETS_DIR)")
+                           "from kiosk.ui.design import ASSETS_DIR; print(ASSETS_DIR)")
     assets = result.stdout.strip()
     assert assets == "/opt/kiosk/src/assets"
     assert any(debian.file(assets).joinpath("fonts").glob("*.otf"))

@@ -2,7 +2,7 @@
 
 The app runs as ``python -m kiosk run`` in its own process, on its own X
 display. With ``KIOSK_TEST_PROBE`` set it writes where each button is
-(``kiosk/probe.py``); the harness moves X's pointer there and clicks with
+(``kiosk/ui/probe.py``); the harness moves X's pointer there and clicks with
 xdotool, so every tap goes through X, SDL and Kivy's input providers.
 """
 
@@ -206,7 +206,7 @@ class Kiosk:
         self.control({"advance_s": seconds})
 
     def fail_next(self, action: str, times: int = 1) -> None:
-        """The flow's ``action`` raises ValueError on its next ``times`` calls (kiosk/probe.py)."""
+        """The flow's ``action`` raises ValueError on its next ``times`` calls (kiosk/ui/probe.py)."""
         self.control({"fail": action, "times": times})
 
     def control(self, command: dict) -> None:

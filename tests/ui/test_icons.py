@@ -16,7 +16,7 @@ import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 from harness import Kiosk, Xvfb, write_settings
-from kiosk.theme import INK, hex_color
+from kiosk.ui.theme import INK, hex_color
 
 SMALL = (800, 480)
 #: The least correlation between the screen and the icon file scaled down to

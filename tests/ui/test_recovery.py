@@ -24,7 +24,7 @@ def test_an_error_in_a_tap_cancels_the_visit_and_the_next_visitor_is_served(star
     assert "unexpected error; the visit is cancelled and the start screen shown" in log
     assert "Traceback (most recent call last)" in log
     assert "ValueError: Flow.choose failed as the test probe asked" in log
-    assert "kiosk/screens/choice.py" in log, "raised from the topic button's tap handler"
+    assert "kiosk/ui/screens/choice.py" in log, "raised from the topic button's tap handler"
 
     # The next visitor goes all the way through.
     kiosk.tap("language:en", then=lambda s: s["step"] == "rating")

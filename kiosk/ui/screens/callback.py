@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from ..keyboard import KeyboardModel, layout_name_for_language, load_layout
-from ..phone import format_for_display
+from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
+from dialog_config.phone import format_for_display
 from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
 from ..theme import MUTED_INK_HEX
 from . import KioskScreen, escape

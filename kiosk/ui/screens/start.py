@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty
 
-from ..i18n import language_name
+from ...i18n import language_name
 from ..widgets import KioskButton
 from . import KioskScreen
 

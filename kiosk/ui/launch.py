@@ -1,15 +1,9 @@
-"""The Kivy application: wires the flow, the devices and the outbox to the screens.
+"""Starts the touchscreen app: Kivy's settings first, then the app.
 
 Kivy reads its configuration and the command line when it is first
 imported, so every Kivy import happens inside :func:`run_app`, after the
-environment is set. The screens render :class:`kiosk.flow.Flow`'s state and
-forward taps to it; this module owns the threads and the clock:
-
-- visits go to the outbox through :class:`kiosk.submitter.Submitter`, off the
-  UI thread, so the thanks screen shows at once;
-- the dialog file is polled on a worker thread; results come back to the UI
-  thread through ``Clock.schedule_once``;
-- a one-second tick drives the idle reset.
+environment is set; :mod:`kiosk.ui.app` (the app itself) is imported only
+then.
 """
 
 from __future__ import annotations
@@ -17,27 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import threading
-from pathlib import Path
 
-from .dialog_copies import StartDialog
-from .settings import Settings
+from ..dialog_copies import StartDialog
+from ..settings import Settings
+from .design import DESIGN_SIZE_PX
 
 log = logging.getLogger(__name__)
-
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
-SCREENS_DIR = Path(__file__).resolve().parent / "screens"
-#: How often the flow checks for inactivity.
-TICK_S = 1.0
-#: The design is drawn for this window; sizes scale from it.
-DESIGN_SIZE_PX = (1280, 800)
-#: The smallest scale: at 800×480 on a 7-inch screen it keeps a button at
-#: 48 px, which is 9 mm, the size of a thumb.
-MIN_SCALE = 0.75
-#: Screens, in the order the flow's steps name them.
-SCREEN_NAMES = ("start", "rating", "choice", "message", "text", "voice", "callback",
-                "photo_consent", "thanks", "pin", "operator")
-
 
 def _configure_kivy(settings: Settings) -> None:
     """Kivy settings that must be in place before the window exists.
@@ -82,14 +61,9 @@ def run_app(settings: Settings, start: StartDialog) -> int:
     # Ctrl+C in the terminal that started the app must not end a visit; only
     # the operator screen exits (SIGTERM from systemd still stops it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .kivy_app import KioskApp
+    from .app import KioskApp
 
     app = KioskApp(settings=settings, start=start)
     app.run()
     return app.exit_code
 
-
-def start_daemon(target, name: str) -> threading.Thread:
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    thread.start()
-    return thread

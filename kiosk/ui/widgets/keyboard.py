@@ -10,7 +10,7 @@ from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from ..keyboard import KeyAction, KeyboardModel, Shift
+from ...keyboard import KeyAction, KeyboardModel, Shift
 from ..theme import NEUTRAL, PRIMARY, PRIMARY_INK, SURFACE, INK
 from . import KioskButton
 

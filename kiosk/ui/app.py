@@ -1,4 +1,4 @@
-"""The Kivy ``App`` of the terminal. Imported only by :func:`kiosk.app.run_app`.
+"""The Kivy ``App`` of the terminal. Imported only by :func:`kiosk.ui.launch.run_app`.
 
 The app owns the objects and the threads; the flow owns the visit; the
 screens own nothing but widgets.
@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
@@ -28,19 +29,23 @@ from sync import systemd
 from sync.outbox import OutboxError
 
 from . import theme
-from .app import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE, SCREENS_DIR, TICK_S, start_daemon
-from .cli import EXIT_FAILURE, EXIT_OK
-from .dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
-from .faults import FaultBudget
-from .flow import Flow, InvalidStep, Step
-from .i18n import gettext, screen_text
-from .outbox_health import OutboxHealth, open_outbox
-from .operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
-from .settings import SettingsError, Settings
-from .submitter import Submitter
-from .watcher import POLL_S, DialogWatcher
+from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
+from ..cli import EXIT_FAILURE, EXIT_OK
+from ..dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
+from ..faults import FaultBudget
+from ..flow import Flow, InvalidStep, Step
+from ..i18n import gettext, screen_text
+from ..outbox_health import OutboxHealth, open_outbox
+from ..operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
+from ..settings import SettingsError, Settings
+from ..submitter import Submitter
+from ..watcher import POLL_S, DialogWatcher
 
 log = logging.getLogger(__name__)
+
+SCREENS_DIR = Path(__file__).resolve().parent / "screens"
+#: How often the flow checks for inactivity.
+TICK_S = 1.0
 
 FONT_NAME = "KioskSans"
 FONT_FILES = ("NotoSansKR-Regular.otf", "NotoSansKR-Bold.otf")
@@ -116,7 +121,7 @@ class KioskApp(App):
         if self.devices is None:
             from sync.health import write_device_status
 
-            from .devices import open_devices
+            from ..devices import open_devices
 
             # The delivery service reports these to the manager with its status.
             self.devices = open_devices(
@@ -253,7 +258,7 @@ class KioskApp(App):
         """The screen called ``name``, made (with its kv file) the first time it is needed."""
         if name not in self._screens:
             Builder.load_file(str(SCREENS_DIR / f"{name}.kv"))
-            module = importlib.import_module(f"kiosk.screens.{name}")
+            module = importlib.import_module(f"kiosk.ui.screens.{name}")
             screen = module.SCREEN_CLASS(name=name, kiosk=self)
             self.manager.add_widget(screen)
             self._screens[name] = screen
@@ -513,3 +518,9 @@ class _RecoverToStart(ExceptionHandler):
 
     def handle_exception(self, inst):
         return self.app.recover(inst)
+
+
+def start_daemon(target: Callable[[], object], name: str) -> threading.Thread:
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..flow import Step
+from ...flow import Step
 from . import KioskScreen
 
 #: Shown on a part's button once the visitor has added it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty
 
-from ..i18n import gettext
+from ...i18n import gettext
 from . import KioskScreen
 from .start import WELCOME_CYCLE_S
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..keyboard import KeyboardModel, layout_name_for_language, load_layout
+from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
 from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
 from . import KioskScreen, escape
 

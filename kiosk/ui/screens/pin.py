@@ -6,7 +6,7 @@ import math
 
 from kivy.properties import StringProperty
 
-from ..operator import PIN_DIGITS
+from ...operator import PIN_DIGITS
 from ..widgets import KioskButton
 from . import KioskScreen
 

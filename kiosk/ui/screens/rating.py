@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..flow import NPS_DETRACTORS, NPS_PROMOTERS
+from dialog_config.rating import NPS_DETRACTORS, NPS_PROMOTERS
 from ..theme import NPS_COLORS, hex_color
 from ..widgets import Face, KioskButton, face_color
 from . import KioskScreen
