@@ -35,12 +35,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import errno
-import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 import threading
@@ -48,7 +45,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sync.errors import (
     InvalidMessageError,
@@ -60,13 +57,29 @@ from sync.errors import (
     UnknownDeliveryError,
     UnknownMessageError,
 )
-from sync.fileio import fsync_directory, write_and_sync
+from sync.fileio import fsync_directory
 from sync.outbox import schema
+from sync.outbox.media import (
+    DEFAULT_CONTENT_TYPE,
+    FINAL_NAME_RE,
+    MEDIA_FILE_MODE,
+    TEMP_NAME_RE,
+    MediaKind,
+    lock_exclusive,
+    media_column,
+    media_file_name,
+    media_temp_name,
+    open_lock_file,
+    unlink_media,
+    write_durably,
+    writer_lock,
+)
 
 __all__ = [
     "is_transient",
     "DEFAULT_RESERVE_BYTES",
     "LEASE_S",
+    "MEDIA_FILE_MODE",
     "Delivery",
     "Outbox",
     "OutboxDamagedError",
@@ -100,7 +113,6 @@ BUSY_TIMEOUT_S = 5.0
 # How long recovery waits for adds in progress (in any process) to finish
 # before it gives up for this time and leaves the files for the next recovery.
 RECOVERY_WAIT_S = 2.0
-_RECOVERY_POLL_S = 0.01
 _WAL_RETRY_S = 0.01
 
 # Error texts from servers can be long; the status needs the gist only.
@@ -126,11 +138,6 @@ DB_NAME = "outbox.sqlite3"
 LOCK_NAME = "outbox.lock"
 MEDIA_DIR_NAME = "media"
 
-# Visitors' photos and voices are personal data: readable by the owner and the
-# group (the app and the delivery service may run as two users of one group),
-# never by everyone. The umask can only narrow this.
-MEDIA_FILE_MODE = 0o640
-
 # The database and lock file when data_dir lets its group write (see
 # shared_modes); SQLite gives the -wal and -shm files the database's mode
 # and owner.
@@ -139,27 +146,6 @@ SHARED_DIR_MODE = 0o2770
 
 # SQLite's words for "another connection holds the lock": worth waiting for.
 _TRANSIENT_SQLITE_WORDS = ("locked", "busy")
-
-MediaKind = Literal["photo", "voice"]
-_MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "voice")
-_DEFAULT_CONTENT_TYPE = {"photo": "image/jpeg", "voice": "audio/ogg"}
-_EXTENSION_BY_CONTENT_TYPE = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "audio/ogg": "ogg",
-    "audio/opus": "opus",
-    "audio/wav": "wav",
-    "audio/x-wav": "wav",
-    "audio/mpeg": "mp3",
-}
-_FALLBACK_EXTENSION = "bin"
-
-# Only names the outbox itself makes are ever considered by recovery, so a
-# file someone else put in media/ is never deleted.
-_UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_FINAL_NAME_RE = re.compile(rf"^{_UUID_RE}\.(?:photo|voice)\.[a-z0-9]+$")
-_TEMP_NAME_RE = re.compile(rf"^\.{_UUID_RE}\.(?:photo|voice)\.tmp$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -258,7 +244,7 @@ class Outbox:
             # Read-only is enough for flock, and works when another user
             # (the app or the service) created it.
             if not self.lock_path.exists():
-                os.close(_open_lock_file(self.lock_path))
+                os.close(open_lock_file(self.lock_path))
                 modes.apply(self.lock_path)
             if not self.db_path.exists():
                 # Made here rather than by SQLite, so that it gets the group's
@@ -426,14 +412,14 @@ class Outbox:
         self._check_reserve(len(body_json.encode()) + sum(len(data) for _, _, data in media))
 
         files = {kind: name for kind, name, _ in media}
-        with self._writer_lock():
+        with writer_lock(self.lock_path):
             written: list[Path] = []
             try:
                 for kind, name, data in media:
-                    temp = self.media_dir / f".{message_id}.{kind}.tmp"
+                    temp = self.media_dir / media_temp_name(message_id, kind)
                     written.append(temp)
                     final = self.media_dir / name
-                    _write_durably(temp, final, data)
+                    write_durably(temp, final, data)
                     written[-1] = final
                 if media:
                     # The renames are durable only once the directory is synced.
@@ -484,22 +470,6 @@ class Outbox:
         free_bytes = int(self._disk_usage(self.data_dir).free)
         if free_bytes - required_bytes < self.reserve_bytes:
             raise OutboxFullError(self.data_dir, free_bytes, required_bytes, self.reserve_bytes)
-
-    @contextlib.contextmanager
-    def _writer_lock(self) -> Iterator[None]:
-        """Held (shared) by every add from its first file write until its commit.
-
-        Recovery takes the same lock exclusively, so it only runs when no add is
-        in progress in any process: then every unreferenced media file and every
-        temporary file is truly an orphan. flock locks die with their process,
-        so a killed writer never leaves the lock behind.
-        """
-        fd = _open_lock_file(self.lock_path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            yield
-        finally:
-            os.close(fd)  # also releases the lock
 
     # ----------------------------------------------------------------- targets
 
@@ -766,7 +736,8 @@ class Outbox:
             )
         # Files go after the commit: a crash in between leaves unreferenced
         # files, which recovery removes, never a record naming a missing file.
-        self._unlink_media(name for _, photo, voice in rows for name in (photo, voice) if name)
+        unlink_media(self.media_dir,
+                     [name for _, photo, voice in rows for name in (photo, voice) if name])
         return [message_id for message_id, _, _ in rows]
 
     def purge_messages(self, finished_before: float) -> int:
@@ -782,17 +753,9 @@ class Outbox:
             ).fetchall()
             # Their deliveries go with them (ON DELETE CASCADE).
             conn.executemany("DELETE FROM messages WHERE id = ?", [(row[0],) for row in rows])
-        self._unlink_media(name for _, photo, voice in rows for name in (photo, voice) if name)
+        unlink_media(self.media_dir,
+                     [name for _, photo, voice in rows for name in (photo, voice) if name])
         return len(rows)
-
-    def _unlink_media(self, names: Iterable[str]) -> None:
-        removed = False
-        for name in names:
-            with contextlib.suppress(FileNotFoundError):
-                (self.media_dir / name).unlink()
-                removed = True
-        if removed:
-            fsync_directory(self.media_dir)
 
     # ----------------------------------------------------------------- reading
 
@@ -844,7 +807,7 @@ class Outbox:
 
     def media_path(self, message_id: str, kind: MediaKind) -> Path | None:
         """The path of the message's photo or voice file, or None if it has none."""
-        column = _media_column(kind)
+        column = media_column(kind)
         with self._lock:
             row = self._db.execute(
                 f"SELECT {column} FROM messages WHERE id = ?", (message_id,)
@@ -945,12 +908,12 @@ class Outbox:
 
         They are what a crash between writing the files and committing leaves.
         Runs only while no add is in progress in any process (see
-        ``_writer_lock``); if adds keep it waiting longer than RECOVERY_WAIT_S,
+        ``media.writer_lock``); if adds keep it waiting longer than RECOVERY_WAIT_S,
         it does nothing this time and says so.
         """
-        fd = _open_lock_file(self.lock_path)
+        fd = open_lock_file(self.lock_path)
         try:
-            if not _lock_exclusive(fd, RECOVERY_WAIT_S):
+            if not lock_exclusive(fd, RECOVERY_WAIT_S):
                 return RecoveryReport(skipped=True)
             # With the lock held no add can be between its file writes and its
             # commit, so the database and the directory are consistent here.
@@ -966,7 +929,7 @@ class Outbox:
             present = set(os.listdir(self.media_dir))
             removed = []
             for name in sorted(present):
-                orphan = _TEMP_NAME_RE.match(name) or (_FINAL_NAME_RE.match(name) and name not in referenced)
+                orphan = TEMP_NAME_RE.match(name) or (FINAL_NAME_RE.match(name) and name not in referenced)
                 if orphan:
                     path = self.media_dir / name
                     try:
@@ -1137,15 +1100,14 @@ def _complete_message(
             extra = {}
         elif not isinstance(extra, dict):
             raise InvalidMessageError(f"message[{kind!r}] must be a dict or None, not {extra!r}")
-        content_type = extra.get("content_type") or _DEFAULT_CONTENT_TYPE[kind]
+        content_type = extra.get("content_type") or DEFAULT_CONTENT_TYPE[kind]
         body[kind] = {
             **extra,
             "content_type": content_type,
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
         }
-        extension = _EXTENSION_BY_CONTENT_TYPE.get(content_type, _FALLBACK_EXTENSION)
-        media.append((kind, f"{message_id}.{kind}.{extension}", data))
+        media.append((kind, media_file_name(message_id, kind, content_type), data))
     return body, media
 
 
@@ -1161,19 +1123,6 @@ def _parse_created_at(created_at: Any) -> float:
     if moment.tzinfo is None:
         raise InvalidMessageError(f"message['created_at'] {created_at!r} lacks its UTC offset ({example})")
     return moment.timestamp()
-
-
-def _write_durably(temp: Path, final: Path, data: bytes) -> None:
-    """Write ``data`` to ``temp``, fsync it and rename it to ``final``.
-
-    The rename is atomic: ``final`` is either absent or whole. The caller
-    fsyncs the directory to make the rename itself durable.
-    """
-    # O_EXCL: a leftover temp file with this name is impossible (the id is
-    # new), so finding one means something is badly wrong; fail loudly.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, MEDIA_FILE_MODE)
-    write_and_sync(fd, data)
-    os.replace(temp, final)
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
@@ -1197,35 +1146,6 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
             if time.monotonic() >= deadline:
                 raise
         time.sleep(_WAL_RETRY_S)
-
-
-def _open_lock_file(path: Path) -> int:
-    return os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
-
-
-def _lock_exclusive(fd: int, wait_s: float) -> bool:
-    """Take an exclusive flock on ``fd``, waiting at most ``wait_s``; False if not taken.
-
-    Polling rather than a blocking flock, so that a stuck writer cannot hang
-    the caller (recovery runs at open, in the app's start-up path).
-    """
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(_RECOVERY_POLL_S)
-
-
-def _media_column(kind: str) -> str:
-    if kind not in _MEDIA_KINDS:
-        raise ValueError(f"kind must be 'photo' or 'voice', not {kind!r}")
-    return f"{kind}_file"
 
 
 def _clip(text: str) -> str:
