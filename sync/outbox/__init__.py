@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from sync import media_types
 from sync.errors import (
     InvalidMessageError,
     OutboxDamagedError,
@@ -60,7 +61,6 @@ from sync.errors import (
 from sync.fileio import fsync_directory
 from sync.outbox import schema
 from sync.outbox.media import (
-    DEFAULT_CONTENT_TYPE,
     FINAL_NAME_RE,
     MEDIA_FILE_MODE,
     TEMP_NAME_RE,
@@ -1100,7 +1100,7 @@ def _complete_message(
             extra = {}
         elif not isinstance(extra, dict):
             raise InvalidMessageError(f"message[{kind!r}] must be a dict or None, not {extra!r}")
-        content_type = extra.get("content_type") or DEFAULT_CONTENT_TYPE[kind]
+        content_type = media_types.content_type(kind, extra)
         body[kind] = {
             **extra,
             "content_type": content_type,

@@ -2,7 +2,8 @@
 
 ::
 
-    data_dir/media/<id>.photo.jpg, <id>.voice.ogg   a message's photo and voice
+    data_dir/media/<id>.photo.jpg, <id>.voice.ogg   a message's photo and voice (the
+                                                    extension by sync.media_types)
     data_dir/media/.<id>.photo.tmp                  a photo being written
     data_dir/outbox.lock                            held by adds, taken by recovery
 
@@ -23,29 +24,14 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal
 
 from sync.fileio import fsync_directory, write_and_sync
+from sync.media_types import MEDIA_KINDS, MediaKind, extension
 
 # Visitors' photos and voices are personal data: readable by the owner and the
 # group (the app and the delivery service may run as two users of one group),
 # never by everyone. The umask can only narrow this.
 MEDIA_FILE_MODE = 0o640
-
-MediaKind = Literal["photo", "voice"]
-_MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "voice")
-DEFAULT_CONTENT_TYPE = {"photo": "image/jpeg", "voice": "audio/ogg"}
-_EXTENSION_BY_CONTENT_TYPE = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "audio/ogg": "ogg",
-    "audio/opus": "opus",
-    "audio/wav": "wav",
-    "audio/x-wav": "wav",
-    "audio/mpeg": "mp3",
-}
-_FALLBACK_EXTENSION = "bin"
 
 # Only names the outbox itself makes are ever considered by recovery, so a
 # file someone else put in media/ is never deleted.
@@ -59,8 +45,7 @@ _LOCK_POLL_S = 0.01
 
 def media_file_name(message_id: str, kind: MediaKind, content_type: str) -> str:
     """The name of a message's photo or voice file in media/."""
-    extension = _EXTENSION_BY_CONTENT_TYPE.get(content_type, _FALLBACK_EXTENSION)
-    return f"{message_id}.{kind}.{extension}"
+    return f"{message_id}.{kind}.{extension(content_type)}"
 
 
 def media_temp_name(message_id: str, kind: MediaKind) -> str:
@@ -70,7 +55,7 @@ def media_temp_name(message_id: str, kind: MediaKind) -> str:
 
 def media_column(kind: str) -> str:
     """The messages table's column naming the file of ``kind``."""
-    if kind not in _MEDIA_KINDS:
+    if kind not in MEDIA_KINDS:
         raise ValueError(f"kind must be 'photo' or 'voice', not {kind!r}")
     return f"{kind}_file"
 
