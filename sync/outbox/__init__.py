@@ -40,7 +40,6 @@ import json
 import os
 import shutil
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -60,6 +59,13 @@ from sync.errors import (
 )
 from sync.fileio import fsync_directory
 from sync.outbox import schema
+from sync.outbox.layout import (
+    DB_NAME,
+    LOCK_NAME,
+    MEDIA_DIR_NAME,
+    SharedModes,
+    shared_modes,
+)
 from sync.outbox.media import (
     FINAL_NAME_RE,
     MEDIA_FILE_MODE,
@@ -74,11 +80,16 @@ from sync.outbox.media import (
     write_durably,
     writer_lock,
 )
+from sync.outbox.store import BUSY_TIMEOUT_S, DiskUsage, OutboxStore
 
 __all__ = [
     "is_transient",
+    "BUSY_TIMEOUT_S",
+    "DB_NAME",
     "DEFAULT_RESERVE_BYTES",
     "LEASE_S",
+    "LOCK_NAME",
+    "MEDIA_DIR_NAME",
     "MEDIA_FILE_MODE",
     "Delivery",
     "Outbox",
@@ -86,12 +97,14 @@ __all__ = [
     "OutboxError",
     "OutboxFullError",
     "RecoveryReport",
+    "SharedModes",
     "TargetPause",
     "SchemaTooNewError",
     "ServiceRunningError",
     "InvalidMessageError",
     "UnknownDeliveryError",
     "UnknownMessageError",
+    "shared_modes",
 ]
 
 # Free disk that adding a message must leave untouched, so that the system,
@@ -106,14 +119,9 @@ LEASE_S = 300.0
 # How many due deliveries one claim returns when the caller does not say.
 DEFAULT_CLAIM_LIMIT = 10
 
-# How long a writer waits for another process's write transaction before
-# giving up. Transactions here last milliseconds; seconds means something is stuck.
-BUSY_TIMEOUT_S = 5.0
-
 # How long recovery waits for adds in progress (in any process) to finish
 # before it gives up for this time and leaves the files for the next recovery.
 RECOVERY_WAIT_S = 2.0
-_WAL_RETRY_S = 0.01
 
 # Error texts from servers can be long; the status needs the gist only.
 MAX_ERROR_CHARS = 2000
@@ -133,16 +141,6 @@ _FINISHED_BEFORE = """
 
 # Messages read per query when iterating over a period for a report.
 _MESSAGES_PAGE = 500
-
-DB_NAME = "outbox.sqlite3"
-LOCK_NAME = "outbox.lock"
-MEDIA_DIR_NAME = "media"
-
-# The database and lock file when data_dir lets its group write (see
-# shared_modes); SQLite gives the -wal and -shm files the database's mode
-# and owner.
-SHARED_FILE_MODE = 0o660
-SHARED_DIR_MODE = 0o2770
 
 # SQLite's words for "another connection holds the lock": worth waiting for.
 _TRANSIENT_SQLITE_WORDS = ("locked", "busy")
@@ -194,10 +192,7 @@ class TargetPause:
     reason: str
 
 
-DiskUsage = Callable[[str | os.PathLike[str]], Any]
-
-
-class Outbox:
+class Outbox(OutboxStore):
     """The message outbox in ``data_dir``: created if missing, migrated and recovered at open.
 
     One instance holds one SQLite connection; it may be shared by threads (calls
@@ -220,45 +215,7 @@ class Outbox:
         full disk and the passing of time; ``recover=False`` skips the orphan
         clean-up at open (tools that only read).
         """
-        if reserve_bytes < 0:
-            raise ValueError(f"reserve_bytes must be 0 or more, not {reserve_bytes}")
-        self.data_dir = Path(data_dir)
-        self.media_dir = self.data_dir / MEDIA_DIR_NAME
-        self.db_path = self.data_dir / DB_NAME
-        self.lock_path = self.data_dir / LOCK_NAME
-        self.reserve_bytes = reserve_bytes
-        self._disk_usage = disk_usage
-        self._clock = clock
-        # Serialises threads sharing this instance; sqlite3 connections are not
-        # safe for concurrent use, and a transaction must not interleave.
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            modes = shared_modes(self.data_dir)
-            if not self.media_dir.exists():
-                self.media_dir.mkdir(exist_ok=True)
-                modes.apply(self.media_dir, directory=True)
-            # The lock file must exist before any add or recovery opens it.
-            # Read-only is enough for flock, and works when another user
-            # (the app or the service) created it.
-            if not self.lock_path.exists():
-                os.close(open_lock_file(self.lock_path))
-                modes.apply(self.lock_path)
-            if not self.db_path.exists():
-                # Made here rather than by SQLite, so that it gets the group's
-                # mode; SQLite then gives its -wal and -shm files the same.
-                os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC,
-                                 modes.file_mode))
-                modes.apply(self.db_path)
-        except OSError as exc:
-            raise OutboxError(
-                f"cannot create the outbox in {self.data_dir}: {exc.strerror}; "
-                f"check data_dir in the settings and that this user may write there"
-            ) from exc
-
-        self._conn = self._connect()
+        super().__init__(data_dir, reserve_bytes=reserve_bytes, disk_usage=disk_usage, clock=clock)
         try:
             self._migrate()
             if recover:
@@ -270,112 +227,10 @@ class Outbox:
             self.close()
             raise
 
-    # ----------------------------------------------------------------- life cycle
-
-    def close(self) -> None:
-        """Close the database connection. Safe to call more than once."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> Outbox:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Outbox({str(self.data_dir)!r})"
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
-            # write transaction takes the write lock up front and cannot fail
-            # half-way with a lock upgrade error.
-            conn = sqlite3.connect(
-                self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open {self.db_path}: {exc}; check the file's permissions") from exc
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = _switch_to_wal(conn)
-            if mode.lower() != "wal":
-                raise OutboxError(
-                    f"{self.db_path} cannot use SQLite's WAL mode (got {mode!r}); "
-                    f"put data_dir on a local file system (not NFS or a FAT stick)"
-                )
-            # FULL: a commit has reached the disk when it returns; the power can
-            # be cut at any moment on a kiosk.
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise OutboxError(f"cannot set up {self.db_path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:  # "file is not a database": page 1 is damaged
-            conn.close()
-            raise OutboxDamagedError(self.db_path, str(exc)) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
     def _migrate(self) -> None:
         """Bring the schema to the newest version, all steps in one transaction."""
         with self._write() as conn:
             schema.migrate(conn, self.db_path)
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        return self._ensure_open()
-
-    def _ensure_open(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise OutboxError(f"{self!r} is closed; open a new Outbox")
-        return self._conn
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction, holding SQLite's write lock from its first statement."""
-        with self._lock:
-            conn = self._db
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise self._db_error(exc) from exc
-            except sqlite3.DatabaseError as exc:
-                raise OutboxDamagedError(self.db_path, str(exc)) from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise self._db_error(exc) from exc
-                if isinstance(exc, sqlite3.DatabaseError):
-                    raise OutboxDamagedError(self.db_path, str(exc)) from exc
-                raise
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: one consistent snapshot across several queries."""
-        with self._lock:
-            conn = self._db
-            conn.execute("BEGIN DEFERRED")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-
-    def _db_error(self, exc: sqlite3.OperationalError) -> OutboxError:
-        return OutboxError(
-            f"{self.db_path}: {exc}; if another process holds the database for long, "
-            f"look for a stuck kiosk process; otherwise check that the disk is writable and not full"
-        )
 
     # ----------------------------------------------------------------- adding
 
@@ -1032,39 +887,6 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-@dataclasses.dataclass(frozen=True)
-class SharedModes:
-    """The group and modes of what the outbox creates in a data_dir (see the module docstring).
-
-    ``shared`` when data_dir is group-writable: its users share the outbox.
-    Otherwise (a developer's ./var) what is made keeps the creator's umask.
-    """
-
-    gid: int
-    shared: bool
-
-    @property
-    def file_mode(self) -> int:
-        return SHARED_FILE_MODE if self.shared else 0o644
-
-    def apply(self, path: Path, *, directory: bool = False) -> None:
-        """Give a file or folder just made the data_dir's group and mode, whatever the umask."""
-        if not self.shared:
-            return
-        if path.stat().st_gid != self.gid:
-            # Only root (or a member of the group) may; inside a setgid
-            # data_dir the group is already right.
-            with contextlib.suppress(PermissionError):
-                os.chown(path, -1, self.gid)
-        path.chmod(SHARED_DIR_MODE if directory else SHARED_FILE_MODE)
-
-
-def shared_modes(data_dir: Path) -> SharedModes:
-    """The group of ``data_dir``, and whether that group may write what is made in it."""
-    info = data_dir.stat()
-    return SharedModes(info.st_gid, bool(info.st_mode & 0o020))
-
-
 def _complete_message(
     message: Mapping[str, Any], message_id: str, *, photo: bytes | None, voice: bytes | None
 ) -> tuple[dict[str, Any], list[tuple[MediaKind, str, bytes]]]:
@@ -1123,29 +945,6 @@ def _parse_created_at(created_at: Any) -> float:
     if moment.tzinfo is None:
         raise InvalidMessageError(f"message['created_at'] {created_at!r} lacks its UTC offset ({example})")
     return moment.timestamp()
-
-
-def _switch_to_wal(conn: sqlite3.Connection) -> str:
-    """Put the database in WAL mode; return the journal mode it is in.
-
-    WAL lets the delivery service read while the app writes. It is persistent
-    in the file, so only the first opener switches. The switch needs an
-    exclusive lock and SQLite reports "locked" at once instead of waiting when
-    another process is opening the same new file, so this retries for a while.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            mode: str = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            return mode
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise
-        time.sleep(_WAL_RETRY_S)
 
 
 def _clip(text: str) -> str:
