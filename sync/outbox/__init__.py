@@ -78,8 +78,8 @@ from sync.outbox.media import (
     lock_exclusive,
     media_column,
     open_lock_file,
-    unlink_media,
 )
+from sync.outbox.purge import PurgeMixin
 from sync.outbox.store import BUSY_TIMEOUT_S, DiskUsage, OutboxStore
 
 __all__ = [
@@ -120,16 +120,6 @@ RECOVERY_WAIT_S = 2.0
 # How many recent errors per target ``counts`` reports.
 LAST_ERRORS_SHOWN = 5
 
-# A message every target is done with, the last of them before ? (epoch s):
-# it has deliveries, none of them pending, and all finished in time. A
-# rejection's time is failed_at; a delivery's or a skip's is delivered_at.
-_FINISHED_BEFORE = """
-    EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
-    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state = 'pending')
-    AND (SELECT MAX(COALESCE(d.delivered_at, d.failed_at, 0)) FROM deliveries d
-         WHERE d.message_id = m.id) < ?
-"""
-
 # Messages read per query when iterating over a period for a report.
 _MESSAGES_PAGE = 500
 
@@ -149,7 +139,7 @@ class RecoveryReport:
     skipped: bool = False
 
 
-class Outbox(AddingMixin, DeliveryMixin, OutboxStore):
+class Outbox(AddingMixin, DeliveryMixin, PurgeMixin, OutboxStore):
     """The message outbox in ``data_dir``: created if missing, migrated and recovered at open.
 
     One instance holds one SQLite connection; it may be shared by threads (calls
@@ -188,52 +178,6 @@ class Outbox(AddingMixin, DeliveryMixin, OutboxStore):
         """Bring the schema to the newest version, all steps in one transaction."""
         with self._write() as conn:
             schema.migrate(conn, self.db_path)
-
-    # ----------------------------------------------------------------- retention
-
-    def purge_media(self, finished_before: float) -> list[str]:
-        """Delete the photo and voice files of messages every target is done with.
-
-        Done means no delivery of the message is pending and the last one
-        finished (delivered, rejected or skipped) before ``finished_before``
-        (epoch s). A message without any delivery (no target yet) is kept for
-        the targets to come. The record stays, with its photo and voice
-        columns set to NULL so that recovery knows the files are gone on
-        purpose. Returns the ids of the messages whose media were deleted.
-        """
-        with self._write() as conn:
-            rows = conn.execute(
-                "SELECT m.id, m.photo_file, m.voice_file FROM messages m"
-                " WHERE (m.photo_file IS NOT NULL OR m.voice_file IS NOT NULL)"
-                f"   AND {_FINISHED_BEFORE}",
-                (finished_before,),
-            ).fetchall()
-            conn.executemany(
-                "UPDATE messages SET photo_file = NULL, voice_file = NULL WHERE id = ?",
-                [(message_id,) for message_id, _, _ in rows],
-            )
-        # Files go after the commit: a crash in between leaves unreferenced
-        # files, which recovery removes, never a record naming a missing file.
-        unlink_media(self.media_dir,
-                     [name for _, photo, voice in rows for name in (photo, voice) if name])
-        return [message_id for message_id, _, _ in rows]
-
-    def purge_messages(self, finished_before: float) -> int:
-        """Delete the records (and any media) of messages every target is done with.
-
-        The same rule as :meth:`purge_media`; nothing pending is ever deleted.
-        Returns how many messages were deleted.
-        """
-        with self._write() as conn:
-            rows = conn.execute(
-                f"SELECT m.id, m.photo_file, m.voice_file FROM messages m WHERE {_FINISHED_BEFORE}",
-                (finished_before,),
-            ).fetchall()
-            # Their deliveries go with them (ON DELETE CASCADE).
-            conn.executemany("DELETE FROM messages WHERE id = ?", [(row[0],) for row in rows])
-        unlink_media(self.media_dir,
-                     [name for _, photo, voice in rows for name in (photo, voice) if name])
-        return len(rows)
 
     # ----------------------------------------------------------------- reading
 
