@@ -22,21 +22,30 @@ A claim puts a lease on a pending delivery so that two delivery processes
 never work on the same one; a lease that runs out (its holder died) makes the
 delivery due again.
 
-Ownership: the app, the delivery service and root's tools (``kiosk doctor
---send-test``) all may be the first to open an outbox. Whoever creates a
-file or folder here gives it ``data_dir``'s group, and when ``data_dir`` is
-group-writable (``/var/lib/kiosk`` is 2770, group ``kiosk``) the group may
-write it too, whatever the creator's umask: the others must be able to
-write what the first one made.
+The package, one module per job::
+
+    core.py       Outbox: the facade, the whole public API in one class; opening
+    store.py      OutboxStore: the connection, transactions, clock and paths all parts share
+    layout.py     the files in data_dir and their group and modes (who may write them)
+    schema.py     the migrations, applied at open
+    media.py      media file names, durable writes, the lock between adds and recovery
+    adding.py     add, and is_transient for the app's retries
+    delivery.py   targets, claims and leases, outcomes, pauses
+    queries.py    status counts, messages and media, messages over a period for reports
+    purge.py      deleting what every target is done with (for sync.retention)
+    recovery.py   orphan clean-up at open, restore for a repair, the health check
+
+Each job's methods are a mixin over ``OutboxStore``, and ``Outbox`` is their
+sum. Mixins rather than functions that take the connection: the public
+methods keep their documented signatures and docstrings next to their code,
+with no second layer of forwarding methods, and every mixin sees only what
+``OutboxStore`` declares (the connection, ``_write``, ``_read``, the clock,
+the paths). No mixin imports another; the imports run one way: ``core`` →
+the job modules → ``store`` → ``layout`` → ``media`` (``queries`` takes the
+``TargetPause`` record from ``delivery``).
 """
 
 from __future__ import annotations
-
-import os
-import shutil
-import sqlite3
-import time
-from collections.abc import Callable
 
 from sync.errors import (
     InvalidMessageError,
@@ -48,104 +57,58 @@ from sync.errors import (
     UnknownDeliveryError,
     UnknownMessageError,
 )
-from sync.outbox import schema
-from sync.outbox.adding import AddingMixin, is_transient
+from sync.outbox.adding import is_transient
+from sync.outbox.core import DEFAULT_RESERVE_BYTES, Outbox
 from sync.outbox.delivery import (
     DEFAULT_CLAIM_LIMIT,
     LEASE_S,
     MAX_ERROR_CHARS,
     Delivery,
-    DeliveryMixin,
     TargetPause,
 )
 from sync.outbox.layout import (
     DB_NAME,
     LOCK_NAME,
     MEDIA_DIR_NAME,
+    SHARED_DIR_MODE,
+    SHARED_FILE_MODE,
     SharedModes,
     shared_modes,
 )
-from sync.outbox.media import (
-    MEDIA_FILE_MODE,
-)
-from sync.outbox.purge import PurgeMixin
-from sync.outbox.queries import LAST_ERRORS_SHOWN, QueriesMixin
-from sync.outbox.recovery import RECOVERY_WAIT_S, RecoveryMixin, RecoveryReport
-from sync.outbox.store import BUSY_TIMEOUT_S, DiskUsage, OutboxStore
+from sync.outbox.media import MEDIA_FILE_MODE, MediaKind
+from sync.outbox.queries import LAST_ERRORS_SHOWN
+from sync.outbox.recovery import RECOVERY_WAIT_S, RecoveryReport
+from sync.outbox.store import BUSY_TIMEOUT_S, DiskUsage
 
 __all__ = [
-    "is_transient",
     "BUSY_TIMEOUT_S",
     "DB_NAME",
-    "DEFAULT_RESERVE_BYTES",
     "DEFAULT_CLAIM_LIMIT",
+    "DEFAULT_RESERVE_BYTES",
     "LAST_ERRORS_SHOWN",
     "LEASE_S",
-    "MAX_ERROR_CHARS",
     "LOCK_NAME",
+    "MAX_ERROR_CHARS",
     "MEDIA_DIR_NAME",
     "MEDIA_FILE_MODE",
+    "RECOVERY_WAIT_S",
+    "SHARED_DIR_MODE",
+    "SHARED_FILE_MODE",
     "Delivery",
+    "DiskUsage",
+    "InvalidMessageError",
+    "MediaKind",
     "Outbox",
     "OutboxDamagedError",
     "OutboxError",
     "OutboxFullError",
-    "RECOVERY_WAIT_S",
     "RecoveryReport",
-    "SharedModes",
-    "TargetPause",
     "SchemaTooNewError",
     "ServiceRunningError",
-    "InvalidMessageError",
+    "SharedModes",
+    "TargetPause",
     "UnknownDeliveryError",
     "UnknownMessageError",
+    "is_transient",
     "shared_modes",
 ]
-
-# Free disk that adding a message must leave untouched, so that the system,
-# its journal and SQLite's own WAL growth never hit a full disk because of us.
-DEFAULT_RESERVE_BYTES = 50 * 1024 * 1024
-
-class Outbox(AddingMixin, DeliveryMixin, PurgeMixin, QueriesMixin, RecoveryMixin, OutboxStore):
-    """The message outbox in ``data_dir``: created if missing, migrated and recovered at open.
-
-    One instance holds one SQLite connection; it may be shared by threads (calls
-    are serialised) and any number of processes may open the same ``data_dir``.
-    Close it (or use it as a context manager) when done.
-    """
-
-    def __init__(
-        self,
-        data_dir: str | os.PathLike[str],
-        *,
-        reserve_bytes: int = DEFAULT_RESERVE_BYTES,
-        disk_usage: DiskUsage = shutil.disk_usage,
-        clock: Callable[[], float] = time.time,
-        recover: bool = True,
-    ) -> None:
-        """Open (creating if needed) the outbox in ``data_dir``.
-
-        ``disk_usage`` and ``clock`` are injectable so that tests can simulate a
-        full disk and the passing of time; ``recover=False`` skips the orphan
-        clean-up at open (tools that only read).
-        """
-        super().__init__(data_dir, reserve_bytes=reserve_bytes, disk_usage=disk_usage, clock=clock)
-        try:
-            self._migrate()
-            if recover:
-                self.recover()
-        except sqlite3.DatabaseError as exc:
-            self.close()
-            raise OutboxDamagedError(self.db_path, str(exc)) from exc
-        except BaseException:
-            self.close()
-            raise
-
-    def _migrate(self) -> None:
-        """Bring the schema to the newest version, all steps in one transaction."""
-        with self._write() as conn:
-            schema.migrate(conn, self.db_path)
-
-# --------------------------------------------------------------------- helpers
-
-
