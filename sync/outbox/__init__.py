@@ -34,6 +34,7 @@ The package, one module per job::
     queries.py    status counts, messages and media, messages over a period for reports
     purge.py      deleting what every target is done with (for sync.retention)
     recovery.py   orphan clean-up at open, restore for a repair, the health check
+    repair.py     ``kiosk outbox repair``: a damaged database aside, a new one with what was read
 
 Each job's methods are a mixin over ``OutboxStore``, and ``Outbox`` is their
 sum. Mixins rather than functions that take the connection: the public

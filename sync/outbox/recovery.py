@@ -98,7 +98,7 @@ class RecoveryMixin(OutboxStore):
                 deliveries: Iterable[Mapping[str, Any]], suppressed: Iterable[float]) -> int:
         """Copy rows read from a damaged outbox into this one, in one transaction.
 
-        For ``sync.outbox_repair``: ``messages`` are rows of the messages
+        For ``sync.outbox.repair``: ``messages`` are rows of the messages
         table (with their ``seq``, ``id``, ``body``, file names...),
         ``deliveries`` rows of the deliveries table (leases are dropped).
         A message without a delivery row for a target gets a pending one.

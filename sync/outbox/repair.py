@@ -26,7 +26,8 @@ from typing import Any
 
 from sync.errors import OutboxError
 from sync.fileio import fsync_directory
-from sync.outbox import DB_NAME, Outbox, shared_modes
+from sync.outbox.core import Outbox
+from sync.outbox.layout import DB_NAME, shared_modes
 from sync.outbox.media import FINAL_NAME_RE
 
 _MESSAGE_COLUMNS = ("seq", "id", "created_at", "created_ts", "alert", "added_at", "body",
