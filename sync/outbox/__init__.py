@@ -58,6 +58,7 @@ from sync.errors import (
     UnknownDeliveryError,
     UnknownMessageError,
 )
+from sync.media_types import MediaKind
 from sync.outbox.adding import is_transient
 from sync.outbox.core import DEFAULT_RESERVE_BYTES, Outbox
 from sync.outbox.delivery import (
@@ -76,7 +77,7 @@ from sync.outbox.layout import (
     SharedModes,
     shared_modes,
 )
-from sync.outbox.media import MEDIA_FILE_MODE, MediaKind
+from sync.outbox.media import MEDIA_FILE_MODE
 from sync.outbox.queries import LAST_ERRORS_SHOWN
 from sync.outbox.recovery import RECOVERY_WAIT_S, RecoveryReport
 from sync.outbox.store import BUSY_TIMEOUT_S, DiskUsage

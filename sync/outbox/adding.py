@@ -22,8 +22,8 @@ from typing import Any
 from sync import media_types
 from sync.errors import InvalidMessageError, OutboxError, OutboxFullError
 from sync.fileio import fsync_directory
+from sync.media_types import MediaKind
 from sync.outbox.media import (
-    MediaKind,
     media_file_name,
     media_temp_name,
     write_durably,
@@ -171,7 +171,8 @@ def _complete_message(
         raise InvalidMessageError(f"message['alert'] must be true or false, not {body.get('alert')!r}")
 
     media: list[tuple[MediaKind, str, bytes]] = []
-    for kind, data in (("photo", photo), ("voice", voice)):
+    given: tuple[tuple[MediaKind, bytes | None], ...] = (("photo", photo), ("voice", voice))
+    for kind, data in given:
         if data is None:
             body[kind] = None
             continue

@@ -270,7 +270,8 @@ class DeliveryMixin(OutboxStore):
                 " FROM deliveries WHERE target = ? AND state = 'pending'",
                 (target,),
             ).fetchone()
-        return row[0]
+        due: float | None = row[0]
+        return due
 
     # ----------------------------------------------------------------- pauses
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import UnknownMessageError
+from sync.media_types import MediaKind
 from sync.outbox.delivery import TargetPause
-from sync.outbox.media import MediaKind, media_column
+from sync.outbox.media import media_column
 from sync.outbox.store import OutboxStore
 
 # How many recent errors per target ``counts`` reports.
@@ -33,7 +34,8 @@ class QueriesMixin(OutboxStore):
         look once a second whether the app added a message.
         """
         with self._lock:
-            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages").fetchone()[0]
+            newest: int = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages").fetchone()[0]
+        return newest
 
     def queue_summary(self) -> dict[str, Any]:
         """The queue across targets, counted in messages, for the terminal's status.
@@ -63,14 +65,14 @@ class QueriesMixin(OutboxStore):
             "last_delivery_at": last,
         }
 
-
     def get_message(self, message_id: str) -> dict[str, Any]:
         """The stored message, exactly as it is sent."""
         with self._lock:
             row = self._db.execute("SELECT body FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise UnknownMessageError(f"no message {message_id} in {self.db_path}")
-        return json.loads(row[0])
+        message: dict[str, Any] = json.loads(row[0])
+        return message
 
     def media_path(self, message_id: str, kind: MediaKind) -> Path | None:
         """The path of the message's photo or voice file, or None if it has none."""
@@ -166,4 +168,5 @@ class QueriesMixin(OutboxStore):
         with self._lock:
             row = self._db.execute("SELECT COUNT(*) FROM suppressed_taps WHERE at >= ?",
                                    (float("-inf") if since is None else since,)).fetchone()
-        return row[0]
+        count: int = row[0]
+        return count

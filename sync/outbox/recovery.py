@@ -119,7 +119,7 @@ class RecoveryMixin(OutboxStore):
                 " (:message_id, :target, :state, :attempts, :next_attempt_at, :last_error,"
                 " :failed_at, :delivered_at, :reason)",
                 [dict(row) for row in deliveries])
-            missing = conn.execute(
+            missing: int = conn.execute(
                 "SELECT COUNT(*) FROM messages m WHERE EXISTS (SELECT 1 FROM targets t"
                 " WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
                 " WHERE d.message_id = m.id AND d.target = t.name))").fetchone()[0]
