@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable
 
 from sync.errors import OutboxDamagedError
-from sync.outbox import schema
 from sync.outbox.adding import AddingMixin
 from sync.outbox.delivery import DeliveryMixin
 from sync.outbox.purge import PurgeMixin
 from sync.outbox.queries import QueriesMixin
 from sync.outbox.recovery import RecoveryMixin
+from sync.outbox.schema import migrate
 from sync.outbox.store import DiskUsage, OutboxStore
 
 # Free disk that adding a message must leave untouched, so that the system,
@@ -64,4 +64,4 @@ class Outbox(AddingMixin, DeliveryMixin, PurgeMixin, QueriesMixin, RecoveryMixin
     def _migrate(self) -> None:
         """Bring the schema to the newest version, all steps in one transaction."""
         with self._write() as conn:
-            schema.migrate(conn, self.db_path)
+            migrate(conn, self.db_path)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sync.errors import OutboxDamagedError, OutboxError
-from sync.outbox import layout
+from sync.outbox.layout import DB_NAME, LOCK_NAME, MEDIA_DIR_NAME, create_missing
 
 # How long a writer waits for another process's write transaction before
 # giving up. Transactions here last milliseconds; seconds means something is stuck.
@@ -45,9 +45,9 @@ class OutboxStore:
         if reserve_bytes < 0:
             raise ValueError(f"reserve_bytes must be 0 or more, not {reserve_bytes}")
         self.data_dir = Path(data_dir)
-        self.media_dir = self.data_dir / layout.MEDIA_DIR_NAME
-        self.db_path = self.data_dir / layout.DB_NAME
-        self.lock_path = self.data_dir / layout.LOCK_NAME
+        self.media_dir = self.data_dir / MEDIA_DIR_NAME
+        self.db_path = self.data_dir / DB_NAME
+        self.lock_path = self.data_dir / LOCK_NAME
         self.reserve_bytes = reserve_bytes
         self._disk_usage = disk_usage
         self._clock = clock
@@ -57,7 +57,7 @@ class OutboxStore:
         self._conn: sqlite3.Connection | None = None
 
         try:
-            layout.create_missing(self.data_dir)
+            create_missing(self.data_dir)
         except OSError as exc:
             raise OutboxError(
                 f"cannot create the outbox in {self.data_dir}: {exc.strerror}; "
