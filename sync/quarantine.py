@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sync import media_types
 from sync.errors import OutboxError
 from sync.fileio import fsync_directory, write_and_sync
 from sync.outbox import MEDIA_FILE_MODE, Outbox, shared_modes
@@ -36,8 +37,6 @@ from sync.outbox import MEDIA_FILE_MODE, Outbox, shared_modes
 QUARANTINE_DIR_NAME = "quarantine"
 MESSAGE_FILE = "message.json"
 REASON_FILE = "reason.txt"
-_EXTENSION = {"image/jpeg": "jpg", "image/png": "png", "audio/ogg": "ogg", "audio/wav": "wav"}
-_DEFAULT_EXTENSION = {"photo": "jpg", "voice": "ogg"}
 _TEMP_PREFIX = "."
 
 
@@ -165,5 +164,8 @@ def _write_reason(path: Path, reason: str) -> None:
 
 def _extension(message: dict[str, Any], kind: str) -> str:
     extra = message.get(kind)
-    content_type = extra.get("content_type") if isinstance(extra, dict) else None
-    return _EXTENSION.get(content_type or "", _DEFAULT_EXTENSION[kind])
+    named = extra.get("content_type") if isinstance(extra, dict) else None
+    usual = media_types.DEFAULT_CONTENT_TYPE[kind]
+    # A type the table does not know keeps the kind's usual extension: the
+    # file is read back as photo.* or voice.* whatever it is called.
+    return media_types.extension(named or usual, fallback=media_types.extension(usual))

@@ -34,7 +34,7 @@ def command_outbox(args: argparse.Namespace) -> int:
 def _repair(settings) -> int:
     from sync import quarantine
     from sync.errors import OutboxError
-    from sync.outbox_repair import repair
+    from sync.outbox.repair import repair
 
     try:
         report = repair(settings.data_dir)

@@ -20,6 +20,7 @@ import abc
 import logging
 from typing import Any
 
+from sync.media_types import MEDIA_KINDS
 from sync.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def read_attachments(delivery: Delivery) -> tuple[dict[str, Any], dict[str, byte
         except OSError as exc:
             raise Retry(f"cannot read the {kind} file {path}: {exc.strerror}") from exc
     if lost:
-        message["lost_attachments"] = [kind for kind in ("photo", "voice") if kind in lost]
+        message["lost_attachments"] = [kind for kind in MEDIA_KINDS if kind in lost]
     return message, media
 
 

@@ -18,6 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from sync.media_types import DEFAULT_CONTENT_TYPE, default_file_name
+
 #: The contract's limit for the subject, after which it ends with "…".
 SUBJECT_MAX_CHARS = 120
 PATH_SEPARATOR = " › "
@@ -107,10 +109,12 @@ def build_mail(message: dict[str, Any], *, sender: str, recipients: tuple[str, .
     mail.set_content(_plain_body(rows), subtype="plain", charset="utf-8")
     mail.add_alternative(_html_body(rows, language), subtype="html", charset="utf-8")
     # add_attachment turns the alternative into the first part of a multipart/mixed.
-    if photo is not None:
-        mail.add_attachment(photo, maintype="image", subtype="jpeg", filename="photo.jpg")
-    if voice is not None:
-        mail.add_attachment(voice, maintype="audio", subtype="ogg", filename="voice.ogg")
+    # The contract names the attachments photo.jpg and voice.ogg: what the terminal records.
+    for kind, data in (("photo", photo), ("voice", voice)):
+        if data is not None:
+            maintype, subtype = DEFAULT_CONTENT_TYPE[kind].split("/")
+            mail.add_attachment(data, maintype=maintype, subtype=subtype,
+                                filename=default_file_name(kind))
     mail.add_attachment(json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
                         maintype="application", subtype="json", filename="message.json")
     return mail
@@ -143,7 +147,8 @@ def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
     if voice:
         duration = voice.get("duration_s")
         rows.append((words["voice"], f"{duration:g} {words['seconds']}"
-                     if isinstance(duration, (int, float)) else "voice.ogg", None))
+                     if isinstance(duration, (int, float)) else default_file_name("voice"),
+                     None))
     lost = [words[f"lost_{kind}"] for kind in ("photo", "voice")
             if kind in (message.get("lost_attachments") or ())]
     if lost:

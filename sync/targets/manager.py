@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from sync.backoff import parse_retry_after
+from sync.media_types import content_type, default_file_name
 from sync.outbox import Delivery
 from sync.targets.base import Paused, Rejected, Retry, Target, read_attachments
 from sync.tls import verified_context
@@ -41,9 +42,6 @@ TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 
 #: How much of an unexpected answer's body goes into an error for the status.
 _BODY_EXCERPT_CHARS = 300
-
-_CONTENT_TYPE = {"photo": "image/jpeg", "voice": "audio/ogg"}
-_FILE_NAME = {"photo": "photo.jpg", "voice": "voice.ogg"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,8 +109,8 @@ class ManagerTarget(Target):
                 continue
             # Not hashed here: the manager checks the bytes against the
             # message's sha256 and refuses a damaged file (400/422).
-            files.append((kind, (_FILE_NAME[kind], data,
-                                 message[kind].get("content_type") or _CONTENT_TYPE[kind])))
+            files.append((kind, (default_file_name(kind), data,
+                                 content_type(kind, message[kind]))))
         response = self._send("POST", "v1/messages", files=files,
                               headers={"Idempotency-Key": delivery.message_id})
         status = response.status_code

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from sync import outbox as outbox_module
+from sync.outbox import schema as outbox_module
 from sync.outbox import Outbox
 
 NOW = 1_800_000_000.0

@@ -6,7 +6,7 @@ from sync.outbox import Outbox
 
 
 def test_messages_over_a_period_in_order_across_pages(data_dir, make_message, monkeypatch):
-    from sync import outbox as outbox_module
+    from sync.outbox import queries as outbox_module
 
     monkeypatch.setattr(outbox_module, "_MESSAGES_PAGE", 7)
     with Outbox(data_dir, reserve_bytes=0) as box:

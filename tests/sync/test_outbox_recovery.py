@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 
-from sync import outbox as outbox_module
+from sync.outbox import recovery as outbox_module
 from sync.outbox import Outbox
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from sync import outbox as outbox_module
+from sync.outbox import schema as outbox_module
 from sync.errors import OutboxError, SchemaTooNewError
 from sync.outbox import Outbox
 

@@ -26,7 +26,9 @@ from typing import Any
 
 from sync.errors import OutboxError
 from sync.fileio import fsync_directory
-from sync.outbox import _FINAL_NAME_RE, DB_NAME, Outbox, shared_modes
+from sync.outbox.core import Outbox
+from sync.outbox.layout import DB_NAME, shared_modes
+from sync.outbox.media import FINAL_NAME_RE
 
 _MESSAGE_COLUMNS = ("seq", "id", "created_at", "created_ts", "alert", "added_at", "body",
                     "photo_file", "voice_file")
@@ -78,7 +80,7 @@ def repair(data_dir: str | os.PathLike[str], *,
         named = {name for row in salvage.messages for name in (row["photo_file"],
                                                                 row["voice_file"]) if name}
         present = set(os.listdir(outbox.media_dir))
-        orphans = sorted(name for name in present if _FINAL_NAME_RE.match(name)
+        orphans = sorted(name for name in present if FINAL_NAME_RE.match(name)
                          and name not in named)
         if orphans:
             (aside / "media").mkdir()
