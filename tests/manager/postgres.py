@@ -59,6 +59,12 @@ class Cluster:
     def url(self) -> str:
         return f"postgresql://kiosk@127.0.0.1:{self.port}/kiosk"
 
+    def create_database(self, name: str) -> str:
+        """A new empty database in the cluster, for one user of it; its URL."""
+        self._as_owner(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
+                       "-U", "kiosk", name)
+        return f"postgresql://kiosk@127.0.0.1:{self.port}/{name}"
+
     def stop(self) -> None:
         try:
             self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
