@@ -5,6 +5,7 @@ Everything (middleware, database, media storage, gunicorn workers) is what
 (:mod:`ingest_urls`), so both are served by the same processes in the same run.
 """
 
-from manager.settings import *  # noqa: F403  (the manager's settings, unchanged)
+# Every setting of the manager, unchanged.
+from manager.settings import *
 
 ROOT_URLCONF = "ingest_urls"

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
+
 @csrf_exempt
 def bare_messages(request):
     """Django's own form parsing of the same multipart body, then the photo and the voice
