@@ -59,7 +59,8 @@ screenshots: system-test $(STAMP)
 	cd tests/ui && ../../$(VENV_PYTHON) screenshots.py
 
 # make bench — the terminal measured against Chromium, a minimal Kivy app, bare
-# fsyncs and a bare httpx loop, in one run (~30 min; not part of make test).
+# fsyncs and a bare httpx loop, and the manager's ingest against a bare Django
+# view, in one run (~30 min; not part of make test).
 # Prints the table and writes it with the machine's description to
 # docs/benchmarks.md. Chromium (~100 MB) is the start-up baseline only, so
 # it is installed here rather than for every test run.

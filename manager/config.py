@@ -227,3 +227,26 @@ def secret_key(config: Config) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_urlsafe(50) + "\n")
     return read_secret_file(str(path), "the secret key")
+
+
+def s3_options(*, bucket: str, endpoint_url: str, region: str, access_key_id: str,
+               secret_access_key: str, signed_url_s: int) -> dict[str, Any]:
+    """django-storages' S3Storage options for the media bucket; empty strings mean unset."""
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        "access_key": access_key_id or None,
+        "secret_key": secret_access_key or None,
+        # Media are private: no ACL is sent, so an object is never public-read
+        # (the bucket's own default, private, applies), and every link is signed.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": signed_url_s,
+        # Signature version 4: the only one every AWS region and S3-compatible
+        # service accepts, and the one whose links carry their expiry.
+        "signature_version": "s3v4",
+        # Media names are unique per request (manager.inbox.models.media_path),
+        # so no existence check (a HEAD per file, and racy) is made before a PUT.
+        "file_overwrite": True,
+    }

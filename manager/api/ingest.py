@@ -17,6 +17,7 @@ import datetime
 import functools
 import hashlib
 import json
+import secrets
 import uuid
 from pathlib import Path
 
@@ -42,6 +43,8 @@ MEDIA = {
 #: A refused body up to this many times the limit is read to its end before the 413.
 DRAIN_FACTOR = 4
 DRAIN_CHUNK_BYTES = 1 << 16
+#: Random bytes naming one request's media files (see media_path).
+UPLOAD_TOKEN_BYTES = 8
 #: How many schema errors a 422 lists; the rest are counted.
 MAX_LISTED_ERRORS = 5
 
@@ -167,12 +170,13 @@ class Upload:
         if repeat:
             return repeat
         message = self._model()
+        upload = secrets.token_hex(UPLOAD_TOKEN_BYTES)
         saved: list[str] = []
         try:
             for attachment in self.attachments:
                 _, _, extension = MEDIA[attachment.kind]
                 name = default_storage.save(
-                    media_path(message, attachment.kind, extension),
+                    media_path(message, attachment.kind, extension, upload),
                     ContentFile(attachment.data))
                 saved.append(name)
                 setattr(message, attachment.kind, name)

@@ -153,11 +153,28 @@ def export_media(request, message_id, kind: str):
         raise Problem(404, f"no {kind} for message {message_id} among your sites "
                            "(or it was deleted after the retention period)")
     content_type = "image/jpeg" if kind == "photo" else "audio/ogg"
-    if hasattr(field.storage, "path"):
-        return FileResponse(field.open("rb"), content_type=content_type,
-                            as_attachment=False, filename=f"{message_id}.{field.name[-3:]}")
-    # Object storage: a short-lived signed link, never a public one.
-    return HttpResponseRedirect(field.url)
+    filename = f"{message_id}-{kind}.{field.name.rsplit('.', 1)[-1]}"
+    if _is_local(field):
+        response = FileResponse(field.open("rb"), content_type=content_type,
+                                as_attachment=False, filename=filename)
+    else:
+        # Object storage: the client fetches the bytes from the bucket itself,
+        # through a link signed for this request that stops working after
+        # [storage] signed_url_s; the object itself is never public.
+        response = HttpResponseRedirect(field.storage.url(field.name, parameters={
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": f'inline; filename="{filename}"'}))
+    # Neither the file nor a signed link may be kept by a proxy or a browser cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_local(field) -> bool:
+    """Whether the storage holds the file on this machine's disk (it has a path)."""
+    try:
+        return bool(field.path)
+    except NotImplementedError:
+        return False
 
 
 def not_found(request, exception=None):

@@ -12,10 +12,17 @@ from manager.accounts.models import AuditRecord
 from manager.fleet.models import Site, Terminal
 
 
-def media_path(message: Message, kind: str, extension: str) -> str:
-    """Where a message's photo or voice goes in the storage: by day, then by id."""
+def media_path(message: Message, kind: str, extension: str, upload: str) -> str:
+    """Where a message's photo or voice goes in the storage: by day, then by id.
+
+    ``upload`` is unique to the request storing it. Two requests storing the
+    same message at once (a terminal retrying while its first try is still
+    running) then never write the same object: object storage has no
+    create-if-absent, and the request that loses the race deletes what it
+    wrote, which must not be the winner's file.
+    """
     day = message.received_at
-    return f"messages/{day:%Y/%m/%d}/{message.id}/{kind}.{extension}"
+    return f"messages/{day:%Y/%m/%d}/{message.id}/{kind}-{upload}.{extension}"
 
 
 class Tag(models.Model):

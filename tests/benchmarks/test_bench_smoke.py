@@ -15,6 +15,7 @@ import pytest
 import bench_startup
 from bench_drain import bench_drain
 from bench_durable import bench_durable
+from bench_ingest import bench_ingest
 from bench_taps import bench_taps
 from bench_visits import bench_visits
 from bench_voice import voice_rows
@@ -90,6 +91,15 @@ def test_voice_against_wav():
     rows = voice_rows(seconds=3, log=no_log)
     sane(rows, {"7"})
     assert rows[0].ratio < 0.5  # Opus is far smaller than WAV, even on 3 s
+
+
+def test_manager_ingest_against_the_bare_view_on_both_databases():
+    rows = bench_ingest(messages=10, workers=2, log=no_log)
+    sane(rows, {"8"})
+    assert [row.unit for row in rows] == ["/s", "ms", "/s", "ms"]
+    assert "SQLite" in rows[0].what and "PostgreSQL" in rows[2].what
+    for latency in rows[1], rows[3]:
+        assert 0 < latency.value < 60_000 and 0 < latency.baseline < 60_000
 
 
 def test_percentile_is_nearest_rank():

@@ -30,7 +30,9 @@ def server_bin() -> Path:
 class Cluster:
     """``folder`` is made under the system's temporary folder: pytest's own is root's alone."""
 
-    def __init__(self):
+    def __init__(self, *, fsync: bool = False):
+        #: Tests turn fsync off (nothing to survive); a benchmark keeps it, as a server does.
+        self.fsync = fsync
         self.folder = Path(tempfile.mkdtemp(prefix="kiosk-manager-postgres-"))
         self.bin = server_bin()
         self.port = free_port()
@@ -50,7 +52,8 @@ class Cluster:
         self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w",
                        "-t", str(START_TIMEOUT_S), "-l", str(self.folder / "server.log"),
                        "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder} "
-                             "-c max_connections=100 -c fsync=off", "start")
+                             "-c max_connections=100"
+                             + ("" if self.fsync else " -c fsync=off"), "start")
         self._as_owner(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
                        "-U", "kiosk", "kiosk")
         return self
@@ -58,6 +61,12 @@ class Cluster:
     @property
     def url(self) -> str:
         return f"postgresql://kiosk@127.0.0.1:{self.port}/kiosk"
+
+    def create_database(self, name: str) -> str:
+        """A new empty database in the cluster, for one user of it; its URL."""
+        self._as_owner(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
+                       "-U", "kiosk", name)
+        return f"postgresql://kiosk@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         try:

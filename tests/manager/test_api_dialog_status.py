@@ -11,7 +11,7 @@ from factories import make_terminal
 from manager.dialogs.models import DialogError, DialogVersion
 from manager.fleet.models import TerminalStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 DIALOG = DEFAULT_DIALOG.read_text(encoding="utf-8")
 STATUS = {"at": "2026-11-22T15:00:00+01:00", "version": "0.1.0", "dialog_sha256": "c" * 64,

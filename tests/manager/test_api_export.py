@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
+from backends import SIGNED_URL_S
 from factories import PHOTO, make_terminal, message, post_message
 from manager.accounts.models import ApiToken, User
 from manager.api.ingest import validator
+from manager.inbox.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 
 def deliver(client, token, count, *, start_hour=10, photo=None, terminal_id="rome-01"):
@@ -34,7 +38,7 @@ def export(client, token, url="/api/v1/export/messages", **params):
 
 
 @pytest.fixture
-def two_sites(client, media_root):
+def two_sites(client, media):
     rome, rome_token = make_terminal("rome-01", "Trattoria Roma")
     milan, milan_token = make_terminal("milano-01", "Trattoria Milano")
     rome_ids = deliver(client, rome_token, 5, photo=PHOTO)
@@ -73,16 +77,53 @@ def test_a_user_sees_only_their_sites(client, two_sites):
         in milan_ids
 
 
-def test_the_photo_is_served_to_the_token_only(client, two_sites):
+def test_the_photo_is_served_to_the_token_only(client, two_sites, media):
     rome, _, rome_ids, _ = two_sites
     token = user_with_token("anna", rome.site)
     url = f"/api/v1/export/messages/{rome_ids[0]}/photo"
     response = export(client, token, url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == PHOTO
+    assert response["Cache-Control"] == "private, no-store"
+    if media.kind == "files":
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert b"".join(response.streaming_content) == PHOTO
+    else:
+        # From the bucket itself, through the signed link the manager answered with.
+        assert response.status_code == 302
+        served = httpx.get(response["Location"])
+        assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
+        assert served.content == PHOTO
     assert client.get(url).status_code == 401
     assert export(client, token, f"/api/v1/export/messages/{rome_ids[0]}/text").status_code \
         == 404
+
+
+@pytest.mark.parametrize("media", ["s3"], indirect=True)
+def test_in_s3_media_are_private_and_linked_for_minutes_after_the_check(client, two_sites,
+                                                                        media):
+    rome, milan, rome_ids, _ = two_sites
+    token = user_with_token("anna", rome.site)
+    item = export(client, token).json()["items"][0]
+    # The export links to the manager, which checks the token first.
+    assert item["media"]["photo"].startswith("http://testserver/api/v1/export/")
+    assert client.get(item["media"]["photo"]).status_code == 401
+    # Anna cannot get a link to Milan's messages, not even to learn they exist.
+    other = user_with_token("marco", milan.site)
+    assert export(client, other, item["media"]["photo"]).status_code == 404
+    link = urlsplit(export(client, token, item["media"]["photo"])["Location"])
+    query = parse_qs(link.query)
+    assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"] and query["X-Amz-Signature"]
+    assert query["X-Amz-Expires"] == [str(SIGNED_URL_S)]
+    signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(
+        tzinfo=datetime.UTC)
+    assert abs(datetime.datetime.now(datetime.UTC) - signed_at).total_seconds() < 60
+    # The object itself is private: without the signature the bucket refuses it,
+    # and its ACL grants nothing to anyone but the owner.
+    bare = httpx.get(f"{link.scheme}://{link.netloc}{link.path}")
+    assert bare.status_code == 403 and PHOTO not in bare.content
+    stored = Message.objects.get(pk=rome_ids[0]).photo.name
+    assert link.path.endswith("/" + stored)
+    grants = media.s3.client().get_object_acl(Bucket=media.bucket, Key=stored)["Grants"]
+    assert [grant["Grantee"]["Type"] for grant in grants] == ["CanonicalUser"]
 
 
 def test_since_and_until_select_by_the_visitors_time(client, two_sites):

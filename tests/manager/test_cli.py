@@ -13,6 +13,8 @@ import httpx
 import pytest
 import yaml
 
+from backends import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
+from factories import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
 from live import PROJECT_ROOT, LiveManager, manager_env
 
 
@@ -127,3 +129,42 @@ def test_kiosk_enroll_joins_the_terminal_and_it_delivers(manager, tmp_path):
     assert count == 1
     twice = kiosk("enroll", manager.url, code, settings=tmp_path / "other.yaml")
     assert twice.returncode == 1 and "unknown, used or expired" in twice.stderr
+
+
+def test_several_machines_setup_postgresql_and_s3_from_the_environment(tmp_path,
+                                                                      postgres_cluster, moto_s3):
+    """The configuration for outgrowing one machine, as README shows it: check says where
+    everything is, a message's media land in the bucket, the read API links to them signed."""
+    secret = tmp_path / "s3-secret"
+    secret.write_text(S3_SECRET_ACCESS_KEY + "\n")
+    secret.chmod(0o600)
+    bucket = moto_s3.new_bucket()
+    env = {"DATABASE_URL": postgres_cluster.create_database("several_machines"),
+           "KIOSK_MANAGER_STORAGE_S3_BUCKET": bucket,
+           "KIOSK_MANAGER_STORAGE_S3_ENDPOINT_URL": moto_s3.endpoint_url,
+           "KIOSK_MANAGER_STORAGE_S3_REGION": S3_REGION,
+           "KIOSK_MANAGER_STORAGE_S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+           "KIOSK_MANAGER_STORAGE_S3_SECRET_ACCESS_KEY_FILE": str(secret),
+           "KIOSK_MANAGER_STORAGE_SIGNED_URL_S": "90"}
+    with LiveManager(tmp_path / "manager", env=env) as manager:
+        checked = manager.run("check").stdout
+        assert re.search(r"^ok    database: postgresql several_machines$", checked, re.MULTILINE)
+        assert re.search(rf"^ok    storage: S3Storage {bucket}$", checked, re.MULTILINE)
+        token = manager.add_terminal("rome-01", "Trattoria Roma", tmp_path / "token")
+        reader = manager.user_token("boss", admin=True)
+        body = message(photo=PHOTO, voice=VOICE)
+        posted = httpx.post(f"{manager.url}/v1/messages", content=multipart(
+            message_parts(body, photo=PHOTO, voice=VOICE)), headers={
+            "Authorization": f"Bearer {token}", "Idempotency-Key": body["id"],
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+        assert posted.status_code == 201, posted.text
+        media = httpx.get(f"{manager.url}/v1/export/messages", headers={
+            "Authorization": f"Bearer {reader}"}).json()["items"][0]["media"]
+        for kind, data in (("photo", PHOTO), ("voice", VOICE)):
+            link = httpx.get(media[kind], headers={"Authorization": f"Bearer {reader}"})
+            assert link.status_code == 302 and "X-Amz-Expires=90&" in link.headers["Location"]
+            assert httpx.get(link.headers["Location"]).content == data
+    stored = moto_s3.client().list_objects_v2(Bucket=bucket)["Contents"]
+    assert sorted(item["Size"] for item in stored) == sorted([len(PHOTO), len(VOICE)])
+    assert not (tmp_path / "manager" / "media").exists()
+    assert "Traceback" not in manager.output()

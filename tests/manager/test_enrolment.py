@@ -10,7 +10,7 @@ from factories import make_terminal
 from manager.accounts.models import AuditRecord
 from manager.fleet.models import Terminal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 
 def enrol(client, code):

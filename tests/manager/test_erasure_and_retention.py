@@ -13,31 +13,27 @@ from manager.accounts.models import AuditRecord
 from manager.inbox import retention
 from manager.inbox.models import Message
 
-pytestmark = pytest.mark.django_db
-
-
-def files(root):
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 
 def test_erasing_a_message_removes_it_and_its_media_and_a_repeat_stores_nothing(
-        client, media_root):
+        client, media):
     _, token = make_terminal()
     body = message(photo=PHOTO, voice=VOICE,
                    callback={"name": "Anna", "phone": "+393401234567", "consent": True})
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 201
-    assert len(files(media_root)) == 2
+    assert len(media.names()) == 2
     call_command("erase", message=body["id"], reason="visitor asked by phone")
-    assert Message.objects.count() == 0 and files(media_root) == []
+    assert Message.objects.count() == 0 and media.names() == []
     record = AuditRecord.objects.get(action="erase")
     assert record.object_id == body["id"] and record.detail["reason"] == "visitor asked by phone"
     assert "+393401234567" not in str(record.detail) and "Troppo sale" not in str(record.detail)
     # The terminal sending it again (a lost answer) does not bring it back.
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 200
-    assert Message.objects.count() == 0 and files(media_root) == []
+    assert Message.objects.count() == 0 and media.names() == []
 
 
-def test_erasing_by_phone_number_takes_every_message_with_it(client, media_root):
+def test_erasing_by_phone_number_takes_every_message_with_it(client, media):
     _, token = make_terminal()
     callback = {"name": None, "phone": "+393401234567", "consent": True}
     for _ in range(3):
@@ -50,7 +46,7 @@ def test_erasing_by_phone_number_takes_every_message_with_it(client, media_root)
     assert AuditRecord.objects.filter(action="erase").count() == 3
 
 
-def test_retention_deletes_old_media_and_keeps_the_message(client, media_root, settings):
+def test_retention_deletes_old_media_and_keeps_the_message(client, media, settings):
     settings.MEDIA_RETENTION_DAYS = 30
     _, token = make_terminal()
     old, new = message(photo=PHOTO), message(photo=PHOTO)
@@ -63,6 +59,6 @@ def test_retention_deletes_old_media_and_keeps_the_message(client, media_root, s
     aged, fresh = Message.objects.get(pk=old["id"]), Message.objects.get(pk=new["id"])
     assert not aged.photo and aged.media_deleted_at is not None and aged.text == "Troppo sale"
     assert aged.photo_meta["sha256"]  # what was sent stays described
-    assert fresh.photo and len(files(media_root)) == 1
+    assert fresh.photo and len(media.names()) == 1
     assert retention.run()["media"] == 0
     assert AuditRecord.objects.filter(action="retention").count() == 1

@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from live import PROJECT_ROOT, LiveManager
-from postgres import Cluster
 
 PROCESSES = 8
 MESSAGES = 2000
@@ -48,15 +47,11 @@ def post_concurrently(manager, token_file: Path, folder: Path) -> Counter:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_env(request, tmp_path):
+def database_env(request):
     if request.param == "sqlite":
-        yield {}
-        return
-    cluster = Cluster().start()
-    try:
-        yield {"DATABASE_URL": cluster.url}
-    finally:
-        cluster.stop()
+        return {}
+    return {"DATABASE_URL": request.getfixturevalue("postgres_cluster").create_database(
+        "exactly_once")}
 
 
 def test_every_message_is_stored_exactly_once(tmp_path, database_env):

@@ -176,3 +176,33 @@ def test_the_app_says_ready_once_drawn_and_feeds_the_watchdog_from_its_clock(
             stop(process, notify_socket, log_path)
     finally:
         xvfb.close()
+
+
+def test_the_manager_says_ready_only_once_it_listens(notify_socket, tmp_path):
+    """kiosk-manager.service is Type=notify: gunicorn's arbiter sends READY=1 after the
+    migrations, and by then a terminal's request is answered."""
+    import httpx
+
+    port = free_closed_port()
+    env = child_environment(notify_socket, KIOSK_MANAGER_DATA_DIR=str(tmp_path / "manager"),
+                            KIOSK_MANAGER_SETTINGS="/dev/null")
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "WATCHDOG_USEC"):
+        env.pop(name, None)
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "manager", "serve", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S * 3, process=process)
+        answer = httpx.post(f"http://127.0.0.1:{port}/api/v1/messages", timeout=30)
+        assert answer.status_code == 401
+        assert (tmp_path / "manager" / "manager.sqlite3").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            assert process.wait(STOP_TIMEOUT_S) == 0, log_path.read_text(errors="replace")
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

@@ -1,4 +1,7 @@
-"""The unit files as systemd itself reads them: no warnings, and a tight sandbox for the service."""
+"""The unit files as systemd itself reads them: no warnings, and a tight sandbox for the services.
+
+The terminal's units are in systemd/, the feedback manager's in systemd/manager/.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,19 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 UNITS = ("kiosk.service", "kiosk-sync.service")
+MANAGER_UNITS = ("kiosk-manager.service", "kiosk-manager-retention.service",
+                 "kiosk-manager-retention.timer")
+#: Each unit file and where it is in the checkout.
+SOURCES = {**{unit: PROJECT_ROOT / "systemd" / unit for unit in UNITS},
+           **{unit: PROJECT_ROOT / "systemd" / "manager" / unit for unit in MANAGER_UNITS}}
+#: The program each set of units starts, as the deployment installs it.
+PYTHONS = ("opt/kiosk/venv/bin/python", "opt/kiosk-manager/bin/python")
+#: What else the units run: the system's own programs (procps' kill for a reload).
+SYSTEM_PROGRAMS = ("bin/kill",)
 #: systemd-analyze security's scale: 0 is locked down, 10 is a plain root daemon.
 MAX_SYNC_EXPOSURE = 3.0
+#: The services that hold secrets and talk to the network.
+SANDBOXED = ("kiosk-sync.service", "kiosk-manager.service", "kiosk-manager-retention.service")
 #: Where systemd's own units live; verify needs the targets the units name.
 SYSTEM_UNIT_DIRS = (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system"))
 
@@ -34,16 +48,17 @@ def unit_root(tmp_path) -> Path:
     root = tmp_path / "root"
     units = root / "etc/systemd/system"
     units.mkdir(parents=True)
-    for unit in UNITS:
-        shutil.copy(PROJECT_ROOT / "systemd" / unit, units / unit)
+    for unit, source in SOURCES.items():
+        shutil.copy(source, units / unit)
     source = next((d for d in SYSTEM_UNIT_DIRS if (d / "multi-user.target").exists()), None)
     if source is None:
         pytest.fail("systemd's units (multi-user.target) are missing: apt-get install systemd")
     shutil.copytree(source, root / "usr/lib/systemd/system", symlinks=True)
-    python = root / "opt/kiosk/venv/bin/python"
-    python.parent.mkdir(parents=True)
-    python.write_text("#!/bin/sh\n")
-    python.chmod(0o755)
+    for program in (*PYTHONS, *SYSTEM_PROGRAMS):
+        python = root / program
+        python.parent.mkdir(parents=True)
+        python.write_text("#!/bin/sh\n")
+        python.chmod(0o755)
     return root
 
 
@@ -52,34 +67,50 @@ def analyze(*args: str) -> subprocess.CompletedProcess:
                           timeout=120, check=False)
 
 
-def test_both_units_verify_without_a_single_message(unit_root):
-    result = analyze("verify", f"--root={unit_root}", *UNITS)
+@pytest.mark.parametrize("units", [UNITS, MANAGER_UNITS], ids=["terminal", "manager"])
+def test_the_units_verify_without_a_single_message(unit_root, units):
+    result = analyze("verify", f"--root={unit_root}", *units)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
-def test_verify_would_catch_a_missing_program(unit_root):
+@pytest.mark.parametrize("units, program", [(UNITS, PYTHONS[0]), (MANAGER_UNITS, PYTHONS[1])],
+                         ids=["terminal", "manager"])
+def test_verify_would_catch_a_missing_program(unit_root, units, program):
     """The check above is real: without the venv's python, verify complains."""
-    (unit_root / "opt/kiosk/venv/bin/python").unlink()
-    result = analyze("verify", f"--root={unit_root}", *UNITS)
+    (unit_root / program).unlink()
+    result = analyze("verify", f"--root={unit_root}", *units)
     assert result.returncode != 0
-    assert "/opt/kiosk/venv/bin/python is not executable" in result.stderr
+    assert f"/{program} is not executable" in result.stderr
 
 
-def test_the_delivery_service_is_sandboxed_to_an_exposure_of_at_most_3(unit_root):
-    result = analyze("security", "--offline=true", f"--root={unit_root}", "--no-pager",
-                     "kiosk-sync.service")
+@pytest.mark.parametrize("unit", SANDBOXED)
+def test_the_services_are_sandboxed_to_an_exposure_of_at_most_3(unit_root, unit):
+    result = analyze("security", "--offline=true", f"--root={unit_root}", "--no-pager", unit)
     output = result.stdout + result.stderr
-    found = re.search(r"Overall exposure level for kiosk-sync\.service: (\d+\.\d+)", output)
+    found = re.search(rf"Overall exposure level for {re.escape(unit)}: (\d+\.\d+)", output)
     assert found, output
     exposure = float(found.group(1))
-    print(f"kiosk-sync.service exposure: {exposure}")
+    print(f"{unit} exposure: {exposure}")
     assert exposure <= MAX_SYNC_EXPOSURE, output
+
+
+def test_the_manager_units_carry_the_delivery_services_sandbox():
+    """Every sandboxing directive of kiosk-sync.service is in the manager's services, as is
+    (its data folder is their StateDirectory=, which systemd makes writable)."""
+    def sandbox(unit: str) -> set[str]:
+        text = SOURCES[unit].read_text(encoding="utf-8")
+        section = text.split("# --- Sandboxing", 1)[1].split("\n[Install]", 1)[0]
+        return {line for line in section.splitlines()[1:] if line and not line.startswith("#")}
+
+    expected = sandbox("kiosk-sync.service") - {"ReadWritePaths=/var/lib/kiosk"}
+    for unit in SANDBOXED[1:]:
+        assert expected - sandbox(unit) == set(), unit
 
 
 def test_every_setting_line_says_why():
     """Each directive has a comment right above it (style rule 10)."""
-    for unit in UNITS:
-        lines = (PROJECT_ROOT / "systemd" / unit).read_text(encoding="utf-8").splitlines()
+    for unit, source in SOURCES.items():
+        lines = source.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines):
             if not line or line.startswith(("#", "[")):
                 continue
