@@ -6,8 +6,9 @@ import time
 
 import pytest
 from manager_server import Reply
-from service_helpers import running, wait_for
+from service_helpers import running
 from smtp_server import SMTPServer, free_port
+from support.waiting import wait_for
 
 from sync.backoff import Backoff
 from sync.outbox import Outbox

@@ -10,7 +10,8 @@ import threading
 import pytest
 
 from manager_server import Reply, Reset, Stall
-from service_helpers import running, wait_for
+from service_helpers import running
+from support.waiting import wait_for
 
 from sync.backoff import Backoff
 from sync.outbox import Outbox
