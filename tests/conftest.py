@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts import load_manager_api
+from support.contracts import load_manager_api
 # The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
 from signal_paths import pulse, speech_wav  # noqa: F401
 

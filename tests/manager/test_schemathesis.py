@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from contracts import load_manager_api
+from support.contracts import load_manager_api
 from live import LiveManager
 
 #: Examples per operation: enough to reach every branch of the checks, in about a minute.
