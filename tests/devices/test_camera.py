@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from device_media import frame_index, write_video
+from support.device_media import frame_index, write_video
 from support.waiting import wait_for
 
 from kiosk.devices.camera import WARMUP_FRAMES, NoCamera, OpenCVCamera, Photo

@@ -27,7 +27,7 @@ for helpers in (TESTS / "sync", TESTS / "ui"):
     if str(helpers) not in sys.path:
         sys.path.insert(0, str(helpers))
 
-from device_media import write_video  # noqa: E402
+from support.device_media import write_video  # noqa: E402
 from harness import Xvfb  # noqa: E402
 from manager_server import ManagerServer, Reply  # noqa: E402
 from smtp_server import SMTPServer, free_port  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from device_media import write_video
+from support.device_media import write_video
 from outbox_damage import corrupt_table
 from support.waiting import wait_for
 

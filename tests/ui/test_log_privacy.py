@@ -27,7 +27,7 @@ TESTS_SYNC = Path(__file__).resolve().parents[1] / "sync"
 if str(TESTS_SYNC) not in sys.path:
     sys.path.insert(0, str(TESTS_SYNC))
 
-from device_media import write_video  # noqa: E402
+from support.device_media import write_video  # noqa: E402
 from manager_server import ManagerServer  # noqa: E402
 from smtp_server import SMTPServer  # noqa: E402
 
