@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
-from images import png
+from support.images import png
 from kiosk.dialog_copies import DialogCopies
 from sync.outbox import Outbox
 from test_operator import PIN, enter, open_pin_pad, pin_settings
