@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from support.device_media import write_video
-from outbox_damage import corrupt_table
+from support.outbox_damage import corrupt_table
 from support.waiting import wait_for
 
 from kiosk.devices import open_camera

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outbox_damage import corrupt_table
+from support.outbox_damage import corrupt_table
 from test_operator import HOLD_S, PIN, enter, pin_settings
 
 from kiosk.i18n import gettext
