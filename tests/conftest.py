@@ -15,7 +15,7 @@ import pytest
 
 from support.contracts import load_manager_api
 # The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
-from signal_paths import pulse, speech_wav  # noqa: F401
+from support.signal_paths import pulse, speech_wav  # noqa: F401
 
 
 @pytest.fixture(scope="session")
