@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "sync")]
 
 import httpx  # noqa: E402
-from manager_server import ManagerServer  # noqa: E402
+from support.manager_server import ManagerServer  # noqa: E402
 
 from sync.backoff import Backoff  # noqa: E402
 from sync.outbox import Outbox  # noqa: E402

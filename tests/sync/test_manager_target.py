@@ -6,7 +6,7 @@ import email.utils
 import time
 
 import pytest
-from manager_server import ManagerServer, Reply, Reset, Stall
+from support.manager_server import ManagerServer, Reply, Reset, Stall
 
 from sync.outbox import Outbox
 from sync.targets.base import CREDENTIALS_PAUSE_S, Paused, Rejected, Retry

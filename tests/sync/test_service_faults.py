@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from manager_server import Reply, Reset, Stall
+from support.manager_server import Reply, Reset, Stall
 from service_helpers import running
 from support.waiting import wait_for
 

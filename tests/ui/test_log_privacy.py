@@ -28,7 +28,7 @@ if str(TESTS_SYNC) not in sys.path:
     sys.path.insert(0, str(TESTS_SYNC))
 
 from support.device_media import write_video  # noqa: E402
-from manager_server import ManagerServer  # noqa: E402
+from support.manager_server import ManagerServer  # noqa: E402
 from smtp_server import SMTPServer  # noqa: E402
 
 TOKEN = "privacy-test-token"
