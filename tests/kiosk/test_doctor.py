@@ -30,7 +30,7 @@ for helpers in (TESTS / "sync", TESTS / "ui"):
 from support.device_media import write_video  # noqa: E402
 from harness import Xvfb  # noqa: E402
 from support.manager_server import ManagerServer, Reply  # noqa: E402
-from smtp_server import SMTPServer, free_port  # noqa: E402
+from support.smtp_server import SMTPServer, free_port  # noqa: E402
 
 TOKEN = "doctor-test-token"
 SMTP_LOGIN = ("kiosk@example.com", "smtp-secret-7")

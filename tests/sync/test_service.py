@@ -7,7 +7,7 @@ import time
 import pytest
 from support.manager_server import Reply
 from service_helpers import running
-from smtp_server import SMTPServer, free_port
+from support.smtp_server import SMTPServer, free_port
 from support.waiting import wait_for
 
 from sync.backoff import Backoff

@@ -29,7 +29,7 @@ if str(TESTS_SYNC) not in sys.path:
 
 from support.device_media import write_video  # noqa: E402
 from support.manager_server import ManagerServer  # noqa: E402
-from smtp_server import SMTPServer  # noqa: E402
+from support.smtp_server import SMTPServer  # noqa: E402
 
 TOKEN = "privacy-test-token"
 #: Words no log has any reason to contain.
