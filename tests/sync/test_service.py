@@ -6,7 +6,7 @@ import time
 
 import pytest
 from support.manager_server import Reply
-from service_helpers import running
+from support.delivery_service import running
 from support.smtp_server import SMTPServer, free_port
 from support.waiting import wait_for
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from support.manager_server import Reply, Reset, Stall
-from service_helpers import running
+from support.delivery_service import running
 from support.waiting import wait_for
 
 from sync.backoff import Backoff
