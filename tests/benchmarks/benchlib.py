@@ -27,8 +27,8 @@ for _path in (ROOT, ROOT / "tests", ROOT / "tests" / "ui", ROOT / "tests" / "syn
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-import harness  # noqa: E402
-from harness import Xvfb, kivy_window_env, require_tools  # noqa: E402
+from support import harness  # noqa: E402
+from support.harness import Xvfb, kivy_window_env, require_tools  # noqa: E402
 
 from dialog_config import EXAMPLES_DIR  # noqa: E402
 

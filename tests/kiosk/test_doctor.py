@@ -28,7 +28,7 @@ for helpers in (TESTS / "sync", TESTS / "ui"):
         sys.path.insert(0, str(helpers))
 
 from support.device_media import write_video  # noqa: E402
-from harness import Xvfb  # noqa: E402
+from support.harness import Xvfb  # noqa: E402
 from support.manager_server import ManagerServer, Reply  # noqa: E402
 from support.smtp_server import SMTPServer, free_port  # noqa: E402
 

@@ -20,7 +20,7 @@ TESTS_UI = Path(__file__).resolve().parents[1] / "ui"
 if str(TESTS_UI) not in sys.path:
     sys.path.insert(0, str(TESTS_UI))
 
-from harness import Xvfb  # noqa: E402
+from support.harness import Xvfb  # noqa: E402
 
 
 

@@ -17,7 +17,7 @@ from notify_socket import NotifySocket
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "ui"))
-from harness import Xvfb  # noqa: E402  (the UI tests' X server)
+from support.harness import Xvfb  # noqa: E402  (the UI tests' X server)
 
 #: A short watchdog so a test sees several feeds quickly: fed every 0.5 s.
 WATCHDOG_S = 1.0

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
+from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from dialog_config import EXAMPLES_DIR
 from sync.outbox import Outbox
 
-from harness import PROJECT_ROOT, Kiosk
+from support.harness import PROJECT_ROOT, Kiosk
 
 TESTS_SYNC = Path(__file__).resolve().parents[1] / "sync"
 if str(TESTS_SYNC) not in sys.path:
