@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kiosk.operator import LOCKOUT_S, MAX_WRONG_TRIES, hash_pin
-from xwindow import request_close
+from support.xwindow import request_close
 
 PIN = "2468"
 WRONG = "1111"
