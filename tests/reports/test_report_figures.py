@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from test_report_expected import as_cells, as_csv, expected_sheets
-from test_report_support import FIRST, LAST, TZ, TZ_NAME, dataset, report_files, sheet_cells  # noqa: F401
+from support.report_data import FIRST, LAST, TZ, TZ_NAME, dataset, report_files, sheet_cells  # noqa: F401
 
 SHEETS = ("summary", "classifier", "comments", "callbacks")
 GENERATED = re.compile(r"Generated: (\d{4}-\d\d-\d\d \d\d:\d\d)")
