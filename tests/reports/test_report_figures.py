@@ -11,7 +11,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from test_report_expected import as_cells, as_csv, expected_sheets
+from support.report_expected import as_cells, as_csv, expected_sheets
 from support.report_data import FIRST, LAST, TZ, TZ_NAME, dataset, report_files, sheet_cells  # noqa: F401
 
 SHEETS = ("summary", "classifier", "comments", "callbacks")
