@@ -3,7 +3,7 @@
 Run as ``python tests/benchmarks/bench_drain.py [--messages N] [--validate]`` (not
 collected by pytest: the name does not start with test_). It queues N messages
 with a 100 KB photo and a 50 KB voice each, then measures in one run against
-one test manager server (tests/sync/manager_server.py, on 127.0.0.1):
+one test manager server (tests/support/manager_server.py, on 127.0.0.1):
 
 1. a bare loop: one httpx.Client posting the same multipart bodies, payloads in memory;
 2. ``DeliveryService.run(once=True)`` with the ManagerTarget draining the outbox;

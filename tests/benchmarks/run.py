@@ -132,7 +132,7 @@ by Mesa's llvmpipe (software OpenGL: every frame is rasterised by the CPU).
    not tmpfs).
 6. **Drain** (`bench_drain.py`). 10,000 messages queued with those media,
    then a bare httpx loop posts them to the local test manager server
-   (`tests/sync/manager_server.py`, 127.0.0.1), then `kiosk sync`'s
+   (`tests/support/manager_server.py`, 127.0.0.1), then `kiosk sync`'s
    `DeliveryService` drains them, then the bare loop again; the baseline is
    the mean of the two bare rates.
 7. **Voice** (`bench_voice.py`). 60 s of espeak-ng speech resampled to

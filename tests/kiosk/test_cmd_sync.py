@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-TESTS_SYNC = Path(__file__).resolve().parents[1] / "sync"
-sys.path.insert(0, str(TESTS_SYNC))  # the test servers live with the sync tests
+from sync.outbox import Outbox
 
-from support.manager_server import Delay, ManagerServer, Stall  # noqa: E402
-
-from sync.outbox import Outbox  # noqa: E402
-from support.waiting import wait_for  # noqa: E402
+from support.manager_server import Delay, ManagerServer, Stall
+from support.waiting import wait_for
 
 TOKEN = "cmd-test-token"
 
