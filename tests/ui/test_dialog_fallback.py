@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
-from support.images import png
 from kiosk.dialog_copies import DialogCopies
 from sync.outbox import Outbox
-from test_operator import PIN, enter, open_pin_pad, pin_settings
+
+from support.images import png
+from support.operator_mode import PIN, enter, open_pin_pad, pin_settings
 
 #: The app keeps its copy on a worker thread just after it starts.
 COPY_TIMEOUT_S = 10.0

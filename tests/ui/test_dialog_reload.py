@@ -6,7 +6,8 @@ import time
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
 from kiosk.dialog_copies import DialogCopies
-from test_operator import PIN, enter, open_pin_pad, pin_settings
+
+from support.operator_mode import PIN, enter, open_pin_pad, pin_settings
 
 #: The watcher looks every 2 s; this leaves it time to see a change.
 WATCH_WAIT_S = 5.0

@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import time
 
-from kiosk.operator import LOCKOUT_S, MAX_WRONG_TRIES, hash_pin
+from kiosk.operator import LOCKOUT_S, MAX_WRONG_TRIES
+
+from support.operator_mode import PIN, enter, open_pin_pad, pin_settings, press_corner
 from support.xwindow import request_close
 
-PIN = "2468"
 WRONG = "1111"
-#: The operator corner is held a little longer than the 3 s it needs.
-HOLD_S = 3.5
-
-
-def pin_settings(tmp_path) -> dict[str, str]:
-    pin_file = tmp_path / "operator-pin"
-    pin_file.write_text(hash_pin(PIN) + "\n")
-    pin_file.chmod(0o600)
-    return {"operator": f"{{pin_file: {pin_file}}}"}
-
-
-def open_pin_pad(kiosk) -> None:
-    kiosk.wait_step("start")
-    kiosk.press_at(kiosk.xvfb.size[0] - 20, 20, hold_s=HOLD_S)
-    kiosk.wait_screen("pin")
-
-
-def enter(kiosk, pin: str, expect: str) -> None:
-    for digit in pin:
-        kiosk.tap(f"pin:{digit}")
-    kiosk.tap("pin:ok", then=lambda s: expect in s["texts"] or s["screen"] == expect)
 
 
 def test_lockdown_keys_and_close_button_do_nothing(start_kiosk):
@@ -47,7 +27,7 @@ def test_lockdown_keys_and_close_button_do_nothing(start_kiosk):
 def test_a_short_press_on_the_corner_does_not_open_operator_mode(start_kiosk, tmp_path):
     kiosk = start_kiosk(**pin_settings(tmp_path))
     kiosk.wait_step("start")
-    kiosk.press_at(kiosk.xvfb.size[0] - 20, 20, hold_s=1.0)
+    press_corner(kiosk, hold_s=1.0)
     time.sleep(2.5)
     assert kiosk.wait(lambda s: True)["screen"] == "start"
 
