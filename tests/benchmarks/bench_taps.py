@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import (
+from benchmarks.benchlib import (
     RESTAURANT,
     FrameLog,
     Row,
