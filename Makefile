@@ -56,7 +56,7 @@ test-fast: system-test $(STAMP)
 
 # Every screen in each language at 1280x800 and 800x480, into docs/screenshots/.
 screenshots: system-test $(STAMP)
-	cd tests/ui && ../../$(VENV_PYTHON) screenshots.py
+	PYTHONPATH=tests $(VENV_PYTHON) -m support.screenshots
 
 # make bench — the terminal measured against Chromium, a minimal Kivy app, bare
 # fsyncs and a bare httpx loop, and the manager's ingest against a bare Django

@@ -1,4 +1,4 @@
-"""What every test package shares: the contracts the project implements, and the tiers.
+"""What every test package shares: the contracts, the real audio path, and the tiers.
 
 Tests under ``tests/ui`` are marked ``ui`` (the real app under Xvfb) and those
 under ``tests/system`` ``system`` (a Debian root, systemd tools), here rather
@@ -9,13 +9,13 @@ than in each file; ``slow`` is marked where a test is, for what takes seconds.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from contracts import load_manager_api
-# The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
-from signal_paths import pulse, speech_wav  # noqa: F401
+from support.contracts import load_manager_api
+from support.signal_paths import Pulse, pulse_server, write_speech
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,21 @@ def message_validator(manager_api):
     schema = copy.deepcopy(manager_api)
     schema["$ref"] = "#/components/schemas/Message"
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
+
+@pytest.fixture(scope="module")
+def pulse(tmp_path_factory) -> Iterator[Pulse]:
+    """Per test module, so no sound server idles on while other packages' tests run."""
+    with pulse_server(tmp_path_factory.mktemp("pulse")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory) -> Path:
+    """espeak-ng speech as a WAV file (22 050 Hz mono)."""
+    return write_speech(tmp_path_factory.mktemp("speech") / "speech.wav")
 
 
 #: Folders whose every test carries a tier marker.

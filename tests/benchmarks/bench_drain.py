@@ -1,9 +1,10 @@
 """Drain rate: the delivery service vs a bare httpx loop, same payloads, same local manager.
 
-Run as ``python tests/benchmarks/bench_drain.py [--messages N] [--validate]`` (not
-collected by pytest: the name does not start with test_). It queues N messages
+Run from the project's folder as ``PYTHONPATH=tests python -m benchmarks.bench_drain
+[--messages N] [--validate]`` (not collected by pytest: the name does not start
+with test_). It queues N messages
 with a 100 KB photo and a 50 KB voice each, then measures in one run against
-one test manager server (tests/sync/manager_server.py, on 127.0.0.1):
+one test manager server (tests/support/manager_server.py, on 127.0.0.1):
 
 1. a bare loop: one httpx.Client posting the same multipart bodies, payloads in memory;
 2. ``DeliveryService.run(once=True)`` with the ManagerTarget draining the outbox;
@@ -24,18 +25,15 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "sync")]
+import httpx
 
-import httpx  # noqa: E402
-from manager_server import ManagerServer  # noqa: E402
+from sync.backoff import Backoff
+from sync.outbox import Outbox
+from sync.service import DeliveryService
+from sync.targets.manager import ManagerTarget
 
-from sync.backoff import Backoff  # noqa: E402
-from sync.outbox import Outbox  # noqa: E402
-from sync.service import DeliveryService  # noqa: E402
-from sync.targets.manager import ManagerTarget  # noqa: E402
+from support.manager_server import ManagerServer
 
 TOKEN = "bench-token"
 PHOTO_BYTES = 100 * 1024
@@ -101,7 +99,7 @@ def bench_drain(*, messages: int = 10_000, validate: bool = False, log=print) ->
     rates are averaged, so that a drift of the shared machine over the run
     falls on both sides alike.
     """
-    from benchlib import Row
+    from benchmarks.benchlib import Row
 
     with tempfile.TemporaryDirectory(prefix="bench-drain-") as data_dir, \
             ManagerServer(TOKEN, terminal_id="bench-01", validate=validate) as server, \
@@ -131,7 +129,6 @@ def main() -> int:
                         help="let the server check every request against the contract")
     args = parser.parse_args()
     quiet_service_log()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     rows = bench_drain(messages=args.messages, validate=args.validate)
     print(f"ratio: {rows[0].ratio:.2f} (goal >= 0.8)")
     return 0 if rows[0].met else 1

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_drain import PHOTO_BYTES, VOICE_BYTES, message
-from benchlib import Row, median, p95
+from benchmarks.bench_drain import PHOTO_BYTES, VOICE_BYTES, message
+from benchmarks.benchlib import Row, median, p95
 
 from sync.outbox import Outbox
 

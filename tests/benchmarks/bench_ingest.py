@@ -1,7 +1,7 @@
 """Ingest: messages/s a live ``kiosk-manager serve`` stores from 8 concurrent clients, against
 a bare Django view that only writes the same bytes to the same storage, on SQLite and PostgreSQL.
 
-Run as ``python tests/benchmarks/bench_ingest.py [--messages N]`` (not collected
+Run from the project's folder as ``PYTHONPATH=tests python -m benchmarks.bench_ingest [--messages N]`` (not collected
 by pytest) or through ``make bench`` (#8). For each database, one server is
 started as an operator would (``kiosk-manager serve``, gunicorn with its
 default 2 workers per CPU + 1, media files fsynced under its data_dir on
@@ -29,16 +29,18 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
+
+from benchmarks.bench_drain import PHOTO_BYTES, VOICE_BYTES
+from benchmarks.bench_durable import _disk_dir
+from support.manager_live import LiveManager
+from support.manager_messages import BOUNDARY, message, message_parts, multipart
+from support.postgres import Cluster
+
+#: The bench's own Django settings and URLs (ingest_settings.py) live here; the
+#: server it starts finds them through PYTHONPATH.
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "manager"), str(HERE)]
-
-import httpx  # noqa: E402
-from bench_drain import PHOTO_BYTES, VOICE_BYTES  # noqa: E402
-from bench_durable import _disk_dir  # noqa: E402
-from factories import BOUNDARY, message, message_parts, multipart  # noqa: E402
-from live import LiveManager  # noqa: E402
-from postgres import Cluster  # noqa: E402
 
 CLIENTS = 8
 #: The baseline view's path (ingest_urls.py; that module needs Django's settings to import).
@@ -102,7 +104,7 @@ def post_all(url: str, token: str, payload: Payload, count: int,
 
 def measure(backend: str, messages: int, workers: int, log=print) -> dict:
     """The three phases against one server on ``backend``; rates (/s) and p95s (ms)."""
-    from benchlib import p95
+    from benchmarks.benchlib import p95
 
     env = {"DJANGO_SETTINGS_MODULE": "ingest_settings",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
@@ -163,7 +165,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--backend", choices=BACKENDS, action="append")
     args = parser.parse_args()
-    from benchlib import table
+    from benchmarks.benchlib import table
 
     rows = bench_ingest(messages=args.messages, backends=args.backend or BACKENDS)
     print(table(rows))

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import (
+from benchmarks.benchlib import (
     FONTS_DIR_NAME,
     MB,
     RESTAURANT,

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import (
+from benchmarks.benchlib import (
     RESTAURANT,
     FrameLog,
     Row,
@@ -44,7 +44,7 @@ from benchlib import (
     stop,
     write_settings,
 )
-from harness import Kiosk
+from support.harness import Kiosk
 
 from dialog_config import load_dialog
 

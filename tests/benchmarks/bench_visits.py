@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_taps import HOLD_S, TapTimer, _center, _on, start_probed_kiosk
-from benchlib import RESTAURANT, MB, FrameLog, Row, Screen, Xvfb, memory_of_tree, rss_of
+from benchmarks.bench_taps import HOLD_S, TapTimer, _center, _on, start_probed_kiosk
+from benchmarks.benchlib import RESTAURANT, MB, FrameLog, Row, Screen, Xvfb, memory_of_tree, rss_of
 
 from dialog_config import load_dialog
 from sync.outbox import Outbox

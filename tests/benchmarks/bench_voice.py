@@ -1,4 +1,4 @@
-"""Voice size and photo latency, measured: ``python tests/benchmarks/bench_voice.py``.
+"""Voice size and photo latency: ``PYTHONPATH=tests python -m benchmarks.bench_voice``.
 
 1. A minute of espeak-ng speech (22 050 Hz, resampled to 16 kHz) encoded as
    the recorder encodes it (``kiosk.devices.audio.encode_ogg``: OGG/Opus
@@ -87,7 +87,7 @@ def bench_voice(workdir: Path) -> bool:
 
 def voice_rows(*, seconds: int = SPEECH_S, log=print) -> list:
     """The row for ``make bench`` (#7): WAV bytes over OGG/Opus bytes of the same speech."""
-    from benchlib import KB, Row
+    from benchmarks.benchlib import KB, Row
 
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
         speech = speech_minute(Path(tmp), seconds)

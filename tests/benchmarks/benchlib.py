@@ -22,15 +22,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from dialog_config import EXAMPLES_DIR
+
+from support import harness
+from support.harness import Xvfb, kivy_window_env, require_tools
+
 ROOT = Path(__file__).resolve().parents[2]
-for _path in (ROOT, ROOT / "tests", ROOT / "tests" / "ui", ROOT / "tests" / "sync"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-import harness  # noqa: E402
-from harness import Xvfb, kivy_window_env, require_tools  # noqa: E402
-
-from dialog_config import EXAMPLES_DIR  # noqa: E402
 
 SCREEN_SIZE = (1280, 800)
 FONTS_DIR_NAME = "fonts"

@@ -22,10 +22,12 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The one place the benchmarks' path is set: run as a script, this file has
+# only its own folder on sys.path; the project and tests/ (for the packages
+# benchmarks and support) come first, as pytest's configuration has them.
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
 
-import benchlib  # noqa: E402  (puts the project on sys.path)
-from benchlib import ROOT, Row, machine, table  # noqa: E402
+from benchmarks.benchlib import ROOT, Row, machine, table  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 FINDINGS = Path(__file__).with_name("findings.md")
@@ -46,32 +48,32 @@ ALIASES = {"3": "1"}
 
 def run_bench(number: str, sizes: dict, log) -> list[Row]:
     if number == "1":
-        from bench_startup import bench_startup
+        from benchmarks.bench_startup import bench_startup
 
         return bench_startup(log=log, **sizes)
     if number == "2":
-        from bench_taps import bench_taps
+        from benchmarks.bench_taps import bench_taps
 
         return bench_taps(log=log, **sizes)
     if number == "4":
-        from bench_visits import bench_visits
+        from benchmarks.bench_visits import bench_visits
 
         return bench_visits(log=log, **sizes)
     if number == "5":
-        from bench_durable import bench_durable
+        from benchmarks.bench_durable import bench_durable
 
         return bench_durable(log=log, **sizes)
     if number == "6":
-        from bench_drain import bench_drain, quiet_service_log
+        from benchmarks.bench_drain import bench_drain, quiet_service_log
 
         quiet_service_log()
         return bench_drain(log=log, **sizes)
     if number == "7":
-        from bench_voice import voice_rows
+        from benchmarks.bench_voice import voice_rows
 
         return voice_rows(log=log, **sizes)
     if number == "8":
-        from bench_ingest import bench_ingest
+        from benchmarks.bench_ingest import bench_ingest
 
         return bench_ingest(log=log, **sizes)
     raise ValueError(number)
@@ -137,7 +139,7 @@ by Mesa's llvmpipe (software OpenGL: every frame is rasterised by the CPU).
    not tmpfs).
 6. **Drain** (`bench_drain.py`). 10,000 messages queued with those media,
    then a bare httpx loop posts them to the local test manager server
-   (`tests/sync/manager_server.py`, 127.0.0.1), then `kiosk sync`'s
+   (`tests/support/manager_server.py`, 127.0.0.1), then `kiosk sync`'s
    `DeliveryService` drains them, then the bare loop again; the baseline is
    the mean of the two bare rates.
 7. **Voice** (`bench_voice.py`). 60 s of espeak-ng speech resampled to

@@ -12,14 +12,14 @@ import math
 
 import pytest
 
-import bench_startup
-from bench_drain import bench_drain
-from bench_durable import bench_durable
-from bench_ingest import bench_ingest
-from bench_taps import bench_taps
-from bench_visits import bench_visits
-from bench_voice import voice_rows
-from benchlib import FONTS_DIR_NAME, ROOT, Row, percentile, table
+from benchmarks import bench_startup
+from benchmarks.bench_drain import bench_drain
+from benchmarks.bench_durable import bench_durable
+from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_taps import bench_taps
+from benchmarks.bench_visits import bench_visits
+from benchmarks.bench_voice import voice_rows
+from benchmarks.benchlib import FONTS_DIR_NAME, ROOT, Row, percentile, table
 
 #: Every benchmark at tiny sizes, real windows among them: about 40 s.
 pytestmark = pytest.mark.slow

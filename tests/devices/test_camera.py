@@ -7,7 +7,8 @@ import threading
 import time
 
 import pytest
-from device_media import frame_index, write_video
+from support.device_media import frame_index, write_video
+from support.waiting import wait_for
 
 from kiosk.devices.camera import WARMUP_FRAMES, NoCamera, OpenCVCamera, Photo
 from kiosk.settings import CameraSettings
@@ -25,15 +26,6 @@ def video(tmp_path_factory):
 
 def camera_for(source, **kwargs) -> OpenCVCamera:
     return OpenCVCamera(CameraSettings(source=str(source)), **kwargs)
-
-
-def wait_for(condition, timeout_s: float = TIMEOUT_S) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_a_cold_capture_drops_the_warm_up_frames_and_gives_a_jpeg_of_the_frame(video):
@@ -58,7 +50,7 @@ def test_frames_larger_than_1280_px_are_scaled_down(tmp_path):
 def test_a_prepared_camera_is_warm_and_the_capture_takes_a_fresh_frame_quickly(video):
     with camera_for(video) as camera:
         camera.prepare()
-        assert wait_for(lambda: camera.is_open)
+        wait_for(lambda: camera.is_open, timeout_s=TIMEOUT_S, what="the camera to open")
         time.sleep(0.2)  # the source moves on at its own frame rate meanwhile
         photo = camera.capture(TIMEOUT_S)
         index, _ = frame_index(photo.jpeg)
@@ -66,14 +58,15 @@ def test_a_prepared_camera_is_warm_and_the_capture_takes_a_fresh_frame_quickly(v
         # (the time it takes is measured in tests/benchmarks/bench_voice.py).
         assert index > WARMUP_FRAMES + 2
         camera.release()
-        assert wait_for(lambda: not camera.is_open)
+        wait_for(lambda: not camera.is_open, timeout_s=TIMEOUT_S, what="the camera to close")
 
 
 def test_a_source_that_ends_is_reported_and_opened_again_for_the_next_capture(tmp_path):
     video = write_video(tmp_path / "short.avi", frames=WARMUP_FRAMES + 5)
     with camera_for(video) as camera:
         camera.prepare()
-        assert wait_for(lambda: camera.status == "error")
+        wait_for(lambda: camera.status == "error", timeout_s=TIMEOUT_S,
+                 what="the camera to report an error")
         assert "stopped delivering frames" in camera.last_error
         photo = camera.capture(TIMEOUT_S)
         assert frame_index(photo.jpeg)[0] == WARMUP_FRAMES
@@ -86,7 +79,7 @@ def test_a_source_that_vanishes_gives_no_photo_at_once_and_works_when_it_is_back
     with camera_for(video, on_status=lambda status, error: changes.append(status)) as camera:
         assert camera.capture(TIMEOUT_S) is not None
         camera.release()
-        assert wait_for(lambda: not camera.is_open)
+        wait_for(lambda: not camera.is_open, timeout_s=TIMEOUT_S, what="the camera to close")
         video.unlink()
         started = time.monotonic()
         assert camera.capture(LONG_TIMEOUT_S) is None

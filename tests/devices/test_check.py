@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from device_media import write_video
+from support.device_media import write_video
 
 from kiosk.devices import check_camera, check_microphone, open_devices, run_check_async
 from kiosk.settings import CameraSettings, MicrophoneSettings, Settings

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from device_media import read_mono, resample
+from support.device_media import read_mono, resample
 
 from kiosk.devices.audio import PAD_S, encode_ogg, level_dbfs, voiced_span
 from kiosk.devices.microphone import NoMicrophone, SoundDeviceMicrophone

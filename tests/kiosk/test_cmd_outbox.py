@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from outbox_damage import corrupt_page, corrupt_table
+from support.outbox_damage import corrupt_page, corrupt_table
 
 from sync import quarantine
 from sync.outbox import Outbox

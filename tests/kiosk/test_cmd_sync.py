@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-TESTS_SYNC = Path(__file__).resolve().parents[1] / "sync"
-sys.path.insert(0, str(TESTS_SYNC))  # the test servers live with the sync tests
+from sync.outbox import Outbox
 
-from manager_server import Delay, ManagerServer, Stall  # noqa: E402
-
-from sync.outbox import Outbox  # noqa: E402
+from support.manager_server import Delay, ManagerServer, Stall
+from support.waiting import wait_for
 
 TOKEN = "cmd-test-token"
 
@@ -61,11 +59,8 @@ def add_messages(data_dir: Path, count: int) -> list[str]:
         return [box.add(sample_message(), photo=os.urandom(20_000)) for _ in range(count)]
 
 
-def wait_for(condition, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
+#: A real `kiosk sync` process starts and delivers within this.
+SYNC_TIMEOUT_S = 20.0
 
 
 def test_sigkill_mid_upload_then_restart_loses_nothing_and_stores_nothing_twice(
@@ -75,7 +70,8 @@ def test_sigkill_mid_upload_then_restart_loses_nothing_and_stores_nothing_twice(
 
     process = start_sync(settings)
     try:
-        wait_for(lambda: len(manager.messages) >= 20)
+        wait_for(lambda: len(manager.messages) >= 20, timeout_s=SYNC_TIMEOUT_S,
+                 what="20 messages delivered by kiosk sync")
         process.kill()  # SIGKILL: no clean-up of any kind
     finally:
         process.wait(10)
@@ -106,7 +102,8 @@ def test_sigterm_stops_quickly_with_exit_0_and_the_cut_delivery_is_due_again(
     manager.fault = lambda method, path: Stall(30.0) if path == "/v1/messages" else None
     process = start_sync(settings)
     try:
-        wait_for(lambda: any(path == "/v1/messages" for _, path, _ in manager.requests))
+        wait_for(lambda: any(path == "/v1/messages" for _, path, _ in manager.requests),
+                 timeout_s=SYNC_TIMEOUT_S, what="a first upload by kiosk sync")
         process.send_signal(signal.SIGTERM)
         process.wait(15)
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
-from images import png
+from support.images import png
 from kiosk.dialog_copies import (BUNDLED_DEFAULT, COPIES_DIR, KEPT_COPIES, LAST_GOOD,
                                  DialogCopies, choose_start_dialog)
 

@@ -1,6 +1,6 @@
 """`kiosk doctor` as a technician runs it: a real process against real peers.
 
-The peers are the test manager (tests/sync/manager_server.py, checking every
+The peers are the test manager (tests/support/manager_server.py, checking every
 request against the API), aiosmtpd with STARTTLS and a login, an X server
 (Xvfb), a video file as the camera and a PulseAudio null sink's monitor as
 the microphone.
@@ -20,17 +20,12 @@ import pytest
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
 
-TESTS = Path(__file__).resolve().parents[1]
-PROJECT_ROOT = TESTS.parent
-# The test servers live with the sync tests, Xvfb with the UI tests.
-for helpers in (TESTS / "sync", TESTS / "ui"):
-    if str(helpers) not in sys.path:
-        sys.path.insert(0, str(helpers))
+from support.device_media import write_video
+from support.harness import Xvfb
+from support.manager_server import ManagerServer, Reply
+from support.smtp_server import SMTPServer, free_port
 
-from device_media import write_video  # noqa: E402
-from harness import Xvfb  # noqa: E402
-from manager_server import ManagerServer, Reply  # noqa: E402
-from smtp_server import SMTPServer, free_port  # noqa: E402
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 TOKEN = "doctor-test-token"
 SMTP_LOGIN = ("kiosk@example.com", "smtp-secret-7")

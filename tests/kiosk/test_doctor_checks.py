@@ -8,20 +8,13 @@ functions with the one input changed, on the real disk and the real X server.
 from __future__ import annotations
 
 import shutil
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 from kiosk.doctor import BYTES_PER_MB, check_clock, check_disk, check_display
 from kiosk.settings import Settings
 
-TESTS_UI = Path(__file__).resolve().parents[1] / "ui"
-if str(TESTS_UI) not in sys.path:
-    sys.path.insert(0, str(TESTS_UI))
-
-from harness import Xvfb  # noqa: E402
-
+from support.harness import Xvfb
 
 
 def test_a_clock_before_the_software_was_installed_fails_with_the_ntp_hint():

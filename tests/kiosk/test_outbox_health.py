@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outbox_damage import corrupt_table
+from support.outbox_damage import corrupt_table
 
 from kiosk.outbox_health import OutboxHealth, UnavailableOutbox, open_outbox
 from sync import quarantine

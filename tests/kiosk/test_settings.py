@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts import contract_block, contract_commands
+from support.contracts import contract_block, contract_commands
 from dialog_config import DEFAULT_DIALOG
 from kiosk import settings as settings_module
 from kiosk.settings import SettingsError, load_settings

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from device_media import write_video
-from outbox_damage import corrupt_table
+from support.device_media import write_video
+from support.outbox_damage import corrupt_table
+from support.waiting import wait_for
 
 from kiosk.devices import open_camera
 from kiosk.flow import Submission
@@ -35,13 +36,6 @@ MESSAGE = {
     "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
     "alert": True, "text": None, "callback": None, "voice": None, "photo": None,
 }
-
-
-def wait_for(predicate, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_the_photo_of_the_moment_is_stored_with_the_message(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from backends import MotoS3, StoredMedia, connection_to, default_database
-from postgres import Cluster
+from support.postgres import Cluster
 
 
 def pytest_configure(config):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
-from factories import make_terminal
+from support.manager_messages import make_terminal
 from manager.dialogs.models import DialogError, DialogVersion
 from manager.fleet.models import TerminalStatus
 

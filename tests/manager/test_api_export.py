@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backends import SIGNED_URL_S
-from factories import PHOTO, make_terminal, message, post_message
+from support.manager_messages import PHOTO, make_terminal, message, post_message
 from manager.accounts.models import ApiToken, User
 from manager.api.ingest import validator
 from manager.inbox.models import Message

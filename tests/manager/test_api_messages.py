@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from factories import PHOTO, VOICE, make_terminal, message, message_parts, post_message
+from support.manager_messages import PHOTO, VOICE, make_terminal, message, message_parts, post_message
 from manager.api.models import Receipt
 from manager.inbox.models import Message
 
@@ -157,7 +157,7 @@ def test_a_broken_body_is_400(client, terminal, media, parts, words):
 def test_a_truncated_multipart_body_is_refused(client, terminal, media):
     _, token = terminal
     body = message(photo=PHOTO)
-    from factories import multipart
+    from support.manager_messages import multipart
 
     whole = multipart(message_parts(body, photo=PHOTO))
     cut = whole[:len(whole) // 2]

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from backends import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
-from factories import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
-from live import PROJECT_ROOT, LiveManager, manager_env
+from support.manager_messages import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
+from support.manager_live import PROJECT_ROOT, LiveManager, manager_env
 
 
 def kiosk(*args, settings):

@@ -2,7 +2,7 @@
 
 import json
 
-from contracts import load_manager_api
+from support.contracts import load_manager_api
 from manager.api.ingest import SCHEMAS_PATH
 
 

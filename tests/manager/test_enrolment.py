@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from factories import make_terminal
+from support.manager_messages import make_terminal
 from manager.accounts.models import AuditRecord
 from manager.fleet.models import Terminal
 

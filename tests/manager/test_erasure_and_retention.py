@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import PHOTO, VOICE, make_terminal, message, post_message
+from support.manager_messages import PHOTO, VOICE, make_terminal, message, post_message
 from manager.accounts.models import AuditRecord
 from manager.inbox import retention
 from manager.inbox.models import Message

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from live import PROJECT_ROOT, LiveManager
+from support.manager_live import PROJECT_ROOT, LiveManager
 
 PROCESSES = 8
 MESSAGES = 2000
@@ -31,9 +31,8 @@ def stored_ids(manager, reader) -> list[str]:
 
 def post_concurrently(manager, token_file: Path, folder: Path) -> Counter:
     go = folder / "go"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(HERE),
-                                                         str(HERE.parent)]))
-    posters = [subprocess.Popen([sys.executable, str(HERE / "poster.py"), manager.url,
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(HERE.parent)]))
+    posters = [subprocess.Popen([sys.executable, "-m", "support.manager_poster", manager.url,
                                  str(token_file), str(index), str(PROCESSES), str(MESSAGES),
                                  str(COPIES), str(go)], env=env, stdout=subprocess.PIPE,
                                 text=True) for index in range(PROCESSES)]

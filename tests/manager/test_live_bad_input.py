@@ -7,8 +7,8 @@ import socket
 import httpx
 import pytest
 
-from factories import BOUNDARY, PHOTO, message, message_parts, multipart
-from live import LiveManager
+from support.manager_messages import BOUNDARY, PHOTO, message, message_parts, multipart
+from support.manager_live import LiveManager
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, settings
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from contracts import load_manager_api
-from live import LiveManager
+from support.contracts import load_manager_api
+from support.manager_live import LiveManager
 
 #: Examples per operation: enough to reach every branch of the checks, in about a minute.
 EXAMPLES = 40

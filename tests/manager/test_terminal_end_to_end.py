@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
-from live import PROJECT_ROOT, LiveManager
-from media import jpeg, ogg_opus
+from support.manager_live import PROJECT_ROOT, LiveManager
+from support.media_samples import jpeg, ogg_opus
 from sync.outbox import Outbox
 
 

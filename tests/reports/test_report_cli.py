@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kiosk.cli import main
 from sync.outbox import Outbox
-from test_report_support import TZ, TZ_NAME
+from support.report_data import TZ, TZ_NAME
 
 DIALOG_FREE = {"terminal_id": "t1", "site": "S", "locale": "en",
                "dialog": {"version": 1, "sha256": "0" * 64}, "rating": None, "tone": "none",

@@ -1,5 +1,5 @@
 """5,000 messages over two dialog versions: every figure of every sheet, and of every CSV
-file, equals what the test computes on its own (test_report_expected)."""
+file, equals what the test computes on its own (support/report_expected.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from test_report_expected import as_cells, as_csv, expected_sheets
-from test_report_support import FIRST, LAST, TZ, TZ_NAME, dataset, report_files, sheet_cells  # noqa: F401
+from support.report_expected import as_cells, as_csv, expected_sheets
+from support.report_data import FIRST, LAST, TZ, TZ_NAME, sheet_cells
 
 SHEETS = ("summary", "classifier", "comments", "callbacks")
 GENERATED = re.compile(r"Generated: (\d{4}-\d\d-\d\d \d\d:\d\d)")

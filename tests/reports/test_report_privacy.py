@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from test_report_support import PHONES, dataset, report_files, sheet_cells  # noqa: F401
+from support.report_data import PHONES, sheet_cells
 
 CALLBACKS_CSV = "callbacks.csv"
 

@@ -17,8 +17,7 @@ import pytest
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.cli import main
 from sync.outbox import Outbox
-from test_report_support import (FIRST, LAST, SITE, TERMINAL, TZ_NAME, dataset,  # noqa: F401
-                                 make_message, message_times, report_files)
+from support.report_data import FIRST, LAST, SITE, TERMINAL, TZ_NAME, make_message, message_times
 
 #: LibreOffice converts the workbooks: about 15 s.
 pytestmark = pytest.mark.slow

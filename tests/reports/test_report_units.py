@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
 import reports as report
-from test_report_support import TZ, TZ_NAME
+from support.report_data import TZ, TZ_NAME
 
 PERIOD = report.Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), TZ, TZ_NAME)
 

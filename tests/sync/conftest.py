@@ -98,7 +98,7 @@ def ca_file(test_ca, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def manager_server():
-    from manager_server import ManagerServer
+    from support.manager_server import ManagerServer
 
     with ManagerServer(TOKEN) as server:
         yield server

@@ -14,7 +14,7 @@ from sync.outbox import Outbox
 from sync.state import ServiceState, read_service_state
 from sync.status import terminal_status
 from sync.targets.base import Paused
-from manager_server import Reply
+from support.manager_server import Reply
 
 VALID = DEFAULT_DIALOG.read_bytes()
 INVALID = b"version: 1\nlanguages: [en]\ntopics:\n  - id: Food\n    lable: Food\n"

@@ -7,7 +7,7 @@ import email.policy
 import json
 
 import pytest
-from smtp_server import SMTPServer, free_port
+from support.smtp_server import SMTPServer, free_port
 
 from sync.outbox import Outbox
 from sync.targets.base import Paused, Rejected, Retry

@@ -6,7 +6,7 @@ import email.utils
 import time
 
 import pytest
-from manager_server import ManagerServer, Reply, Reset, Stall
+from support.manager_server import ManagerServer, Reply, Reset, Stall
 
 from sync.outbox import Outbox
 from sync.targets.base import CREDENTIALS_PAUSE_S, Paused, Rejected, Retry
@@ -137,7 +137,7 @@ def test_a_reset_connection_retries(outbox, make_message, manager_server, manage
 
 
 def test_a_closed_port_retries(outbox, make_message, manager_target_factory):
-    from smtp_server import free_port
+    from support.smtp_server import free_port
 
     delivery = claim_one(outbox, make_message)
     with pytest.raises(Retry, match="cannot reach") as caught:

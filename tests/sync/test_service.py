@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from manager_server import Reply
-from service_helpers import running, wait_for
-from smtp_server import SMTPServer, free_port
+from support.manager_server import Reply
+from support.delivery_service import running
+from support.smtp_server import SMTPServer, free_port
+from support.waiting import wait_for
 
 from sync.backoff import Backoff
 from sync.outbox import Outbox
@@ -130,7 +131,7 @@ def test_stop_releases_a_delivery_in_flight(data_dir, make_message, manager_serv
                                             manager_target_factory):
     import threading
 
-    from manager_server import Stall
+    from support.manager_server import Stall
 
     with Outbox(data_dir, reserve_bytes=0) as box:
         box.add(make_message())

@@ -9,8 +9,9 @@ import threading
 
 import pytest
 
-from manager_server import Reply, Reset, Stall
-from service_helpers import running, wait_for
+from support.manager_server import Reply, Reset, Stall
+from support.delivery_service import running
+from support.waiting import wait_for
 
 from sync.backoff import Backoff
 from sync.outbox import Outbox

@@ -14,10 +14,9 @@ import pytest
 from sync import systemd
 
 from notify_socket import NotifySocket
+from support.harness import Xvfb
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_ROOT / "tests" / "ui"))
-from harness import Xvfb  # noqa: E402  (the UI tests' X server)
 
 #: A short watchdog so a test sees several feeds quickly: fed every 0.5 s.
 WATCHDOG_S = 1.0

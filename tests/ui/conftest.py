@@ -8,7 +8,7 @@ import pytest
 
 from dialog_config import EXAMPLES_DIR
 
-from harness import Kiosk, Xvfb, write_settings
+from support.harness import Kiosk, Xvfb, write_settings
 
 
 @pytest.fixture(scope="module")

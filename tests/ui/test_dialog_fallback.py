@@ -7,13 +7,13 @@ systemd restarted it every 2 s with the screen dark.
 
 from __future__ import annotations
 
-import time
-
 from dialog_config import DEFAULT_DIALOG, load_dialog
-from images import png
 from kiosk.dialog_copies import DialogCopies
 from sync.outbox import Outbox
-from test_operator import PIN, enter, open_pin_pad, pin_settings
+
+from support.images import png
+from support.operator_mode import PIN, enter, open_pin_pad, pin_settings
+from support.waiting import wait_for
 
 #: The app keeps its copy on a worker thread just after it starts.
 COPY_TIMEOUT_S = 10.0
@@ -34,10 +34,8 @@ topics:
 
 
 def wait_for_copy(copies: DialogCopies) -> None:
-    deadline = time.monotonic() + COPY_TIMEOUT_S
-    while not copies.newest_first():
-        assert time.monotonic() < deadline, "the app kept no copy of its dialog"
-        time.sleep(0.05)
+    wait_for(copies.newest_first, timeout_s=COPY_TIMEOUT_S, poll_s=0.05,
+             what="the app to keep a copy of its dialog")
 
 
 def test_the_last_good_dialog_runs_and_the_operator_screen_says_why(start_kiosk, tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
-from harness import Kiosk, Xvfb, write_settings
+from support.harness import Kiosk, Xvfb, write_settings
 from kiosk.ui.theme import INK, hex_color
 
 SMALL = (800, 480)

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import soundfile
 
-from device_media import frame_index, write_video
+from support.device_media import frame_index, write_video
 from sync.outbox import Outbox
 
 #: Long enough that the camera never reaches the end during the test.

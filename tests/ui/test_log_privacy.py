@@ -21,15 +21,10 @@ from pathlib import Path
 from dialog_config import EXAMPLES_DIR
 from sync.outbox import Outbox
 
-from harness import PROJECT_ROOT, Kiosk
-
-TESTS_SYNC = Path(__file__).resolve().parents[1] / "sync"
-if str(TESTS_SYNC) not in sys.path:
-    sys.path.insert(0, str(TESTS_SYNC))
-
-from device_media import write_video  # noqa: E402
-from manager_server import ManagerServer  # noqa: E402
-from smtp_server import SMTPServer  # noqa: E402
+from support.device_media import write_video
+from support.harness import PROJECT_ROOT, Kiosk
+from support.manager_server import ManagerServer
+from support.smtp_server import SMTPServer
 
 TOKEN = "privacy-test-token"
 #: Words no log has any reason to contain.

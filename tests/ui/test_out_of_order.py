@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from outbox_damage import corrupt_table
-from test_operator import HOLD_S, PIN, enter, pin_settings
-
 from kiosk.i18n import gettext
 from sync.outbox import Outbox
+
+from support.operator_mode import PIN, enter, pin_settings, press_corner
+from support.outbox_damage import corrupt_table
 
 MESSAGE = {
     "terminal_id": "ui-test", "site": "", "created_at": "2026-11-22T15:04:05.123+01:00",
@@ -37,7 +37,8 @@ def test_a_damaged_outbox_shows_out_of_order_and_the_operator_sees_why(start_kio
     assert state["screen"] == "out_of_order"
     kiosk.screenshot(tmp_path / "out-of-order-ru.png")
 
-    open_pin_pad_on(kiosk)
+    press_corner(kiosk)  # the operator corner of the out-of-order screen, as on the start screen
+    kiosk.wait_screen("pin")
     enter(kiosk, PIN, "operator")
     state = kiosk.wait_screen("operator")
     outbox_text = next(text for text in state["texts"] if "Outbox" in text)
@@ -46,9 +47,3 @@ def test_a_damaged_outbox_shows_out_of_order_and_the_operator_sees_why(start_kio
     kiosk.screenshot(tmp_path / "operator.png")
     # Closing the operator screen goes back to out of order, not to a start that lies.
     kiosk.tap("operator:close", then=lambda s: s["screen"] == "out_of_order")
-
-
-def open_pin_pad_on(kiosk) -> None:
-    """The operator corner of the out-of-order screen, as on the start screen."""
-    kiosk.press_at(kiosk.xvfb.size[0] - 20, 20, hold_s=HOLD_S)
-    kiosk.wait_screen("pin")

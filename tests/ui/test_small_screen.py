@@ -7,8 +7,8 @@ import cv2
 import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
-from harness import Xvfb
-from screenshots import walk_everything
+from support.harness import Xvfb
+from support.screenshots import walk_everything
 
 #: A 7-inch 800×480 panel is about 154 mm wide: 5.2 px per mm, so 9 mm is 47 px.
 PX_PER_MM = 800 / 154

@@ -1,7 +1,7 @@
 """Real signal paths for the tests: a PulseAudio null sink and espeak-ng speech.
 
-The fixtures are shared by the device tests and the UI tests (tests/conftest.py
-makes them available everywhere). Audio: a private PulseAudio server (its
+The device tests and the UI tests share them through the fixtures ``pulse``
+and ``speech_wav`` of tests/conftest.py. Audio: a private PulseAudio server (its
 socket in a temporary directory) with one null sink, ``null``, whose monitor is the default source. Tests play
 speech into the sink with ``paplay`` and record through sounddevice from the
 ALSA device ``pulse`` (libasound2-plugins), which reads that monitor.
@@ -14,6 +14,8 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,15 +79,14 @@ def prime_alsa_pulse() -> None:
         time.sleep(PRIME_S)
 
 
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory) -> Pulse:
-    """Per test module, so no sound server idles on while other packages' tests run."""
+@contextmanager
+def pulse_server(base: Path) -> Iterator[Pulse]:
+    """A private PulseAudio server with its files under ``base``, stopped on leaving."""
     pulseaudio = require_tool("pulseaudio", "pulseaudio")
     require_tool("paplay", "pulseaudio-utils")
     require_tool("pactl", "pulseaudio-utils")
     require_tool("pacat", "pulseaudio-utils")
     require_alsa_pulse_plugin()
-    base = tmp_path_factory.mktemp("pulse")
     runtime = base / "run"
     runtime.mkdir(mode=0o700)
     home = base / "home"
@@ -151,10 +152,8 @@ def pulse(tmp_path_factory) -> Pulse:
                 os.environ[key] = value
 
 
-@pytest.fixture(scope="session")
-def speech_wav(tmp_path_factory) -> Path:
-    """espeak-ng speech as a WAV file (22 050 Hz mono)."""
+def write_speech(path: Path) -> Path:
+    """espeak-ng speech as a WAV file (22 050 Hz mono) at ``path``."""
     espeak = require_tool("espeak-ng", "espeak-ng")
-    path = tmp_path_factory.mktemp("speech") / "speech.wav"
     subprocess.run([espeak, "-w", str(path), SPEECH_TEXT], check=True, capture_output=True)
     return path

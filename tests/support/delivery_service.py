@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from sync.service import DeliveryService
 
@@ -22,12 +21,3 @@ def running(service: DeliveryService) -> Iterator[DeliveryService]:
         assert not thread.is_alive(), "the service did not stop"
         assert service.join(10), "a service thread did not stop"
 
-
-def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0, poll_s: float = 0.02) -> float:
-    """Seconds until ``condition()`` held; fails the test at ``timeout_s``."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout_s:
-            raise AssertionError(f"condition not met within {timeout_s} s")
-        time.sleep(poll_s)
-    return time.monotonic() - started

@@ -1,6 +1,7 @@
-"""Shared by the ``kiosk report`` tests: a generated outbox over two dialog versions.
+"""The ``kiosk report`` tests' data: a generated outbox over two dialog versions.
 
-Not a test module of its own (it has no tests); the report tests import it.
+tests/reports/conftest.py builds it once per session (the fixtures ``dataset``
+and ``report_files``); the tests import the constants and builders from here.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 import yaml
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
-from kiosk.cli import main
 from sync.outbox import Outbox
 
 TZ_NAME = "Europe/Rome"
@@ -136,30 +135,6 @@ def build_dataset(root: Path, count: int = MESSAGES, seed: int = 20261122) -> Da
                         f"dialog: {root / 'dialog_v2.yaml'}\ndata_dir: {data_dir}\n",
                         encoding="utf-8")
     return Dataset(root, settings, data_dir, v1, v2, stored)
-
-
-_CACHE: dict[str, object] = {}
-
-
-@pytest.fixture(scope="session")
-def dataset(tmp_path_factory) -> Dataset:
-    """The 5,000 messages, built once per session (modules import this fixture)."""
-    if "dataset" not in _CACHE:
-        _CACHE["dataset"] = build_dataset(tmp_path_factory.mktemp("report_outbox"))
-    return _CACHE["dataset"]
-
-
-@pytest.fixture(scope="session")
-def report_files(dataset, tmp_path_factory) -> tuple[Path, Path]:
-    """``kiosk report`` over the period, as a manager runs it: (workbook, CSV folder)."""
-    if "report" not in _CACHE:
-        out = tmp_path_factory.mktemp("report_out")
-        xlsx, csv_dir = out / "report.xlsx", out / "csv"
-        code = main(["report", "--settings", str(dataset.settings), "--from", FIRST.isoformat(),
-                     "--to", LAST.isoformat(), "--xlsx", str(xlsx), "--csv", str(csv_dir)])
-        assert code == 0
-        _CACHE["report"] = (xlsx, csv_dir)
-    return _CACHE["report"]
 
 
 def sheet_cells(worksheet) -> dict[tuple[int, int], object]:

@@ -2,6 +2,7 @@
 
 Runs the real app under Xvfb and walks it with real X input, as the UI
 tests do; the PNGs go to ``docs/screenshots/<width>x<height>/<language>/``.
+Run from the project's folder as ``PYTHONPATH=tests python -m support.screenshots``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
+from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 

@@ -43,7 +43,7 @@ from starlette.routing import Route
 
 def load_api() -> dict:
     """The contract as tests/conftest.py reads it (one reading for every test)."""
-    from contracts import load_manager_api
+    from support.contracts import load_manager_api
 
     return load_manager_api()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from factories import BOUNDARY, message, message_parts, multipart
+from support.manager_messages import BOUNDARY, message, message_parts, multipart
 
 NAMESPACE = uuid.UUID("6f1c9a52-5d7e-4c1e-9b43-2f0d8c1e7a10")
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 
-from media import jpeg, ogg_opus
+from support.media_samples import jpeg, ogg_opus
 
 BOUNDARY = "kiosk-test-boundary-7f3a"
 PHOTO = jpeg(320, 240, seed=7)

@@ -17,7 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+from support.waiting import wait_for
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The environment variable that turns the app's probe on, and its event log (kiosk/probe.py).
+PROBE_ENV = "KIOSK_TEST_PROBE"
+FRAMES_LOG = "frames.log"
 #: Debian packages that provide the tools, for the message when one is missing.
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
 START_TIMEOUT_S = 30.0
@@ -105,7 +110,7 @@ class Kiosk:
         self.probe_dir = probe_dir
         probe_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
-        env = dict(os.environ, KIOSK_TEST_PROBE=str(probe_dir))
+        env = dict(os.environ, **{PROBE_ENV: str(probe_dir)})
         env.update(kivy_window_env(xvfb, probe_dir / "kivy-home"))
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
@@ -202,22 +207,97 @@ class Kiosk:
         for name in names:
             self.xdotool("key", name)
 
-    def advance_clock(self, seconds: float) -> None:
-        self.control({"advance_s": seconds})
+    def advance_clock(self, seconds: float, *, timeout_s: float = STEP_TIMEOUT_S) -> None:
+        """Moves the app's clock ``seconds`` forward; returns once the app has taken the step.
+
+        Fails the test when the app does not take it (stopped, exited, or
+        not probed), rather than letting the test go on at the old time.
+        """
+        if not seconds > 0:
+            raise ValueError(f"advance_clock({seconds!r}): the app's clock only moves forward")
+        self.control({"advance_s": seconds}, timeout_s=timeout_s)
+
+    def wait_tick(self) -> None:
+        """Returns once the app's clock has ticked after this call.
+
+        What the app had scheduled before the call (a dialog the watcher
+        offered, a timer that was due) has then run: the probe takes its
+        commands in the app's tick, and an empty command changes nothing.
+        """
+        self.control({})
 
     def fail_next(self, action: str, times: int = 1) -> None:
         """The flow's ``action`` raises ValueError on its next ``times`` calls (kiosk/ui/probe.py)."""
         self.control({"fail": action, "times": times})
 
-    def control(self, command: dict) -> None:
-        """Hands ``command`` to the probe; returns once the app has taken it."""
+    def control(self, command: dict, *, timeout_s: float = STEP_TIMEOUT_S) -> None:
+        """Hands ``command`` to the probe; returns once the app has taken it.
+
+        The probe deletes ``control.json`` in the app's tick, where it applies
+        the command: that is its acknowledgement. A command not taken in time
+        is withdrawn, so that it cannot apply later, and the test fails.
+        """
         control = self.probe_dir / "control.json"
-        control.write_text(json.dumps(command), encoding="utf-8")
-        deadline = time.monotonic() + STEP_TIMEOUT_S
-        while control.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
         if control.exists():
-            raise AssertionError(f"the app did not take {command} within {STEP_TIMEOUT_S} s")
+            raise AssertionError(f"a command the app never took is still waiting: "
+                                 f"{control.read_text(encoding='utf-8')}")
+        # Written whole under another name, then renamed: the probe never
+        # reads half a command.
+        pending = self.probe_dir / "control.json.tmp"
+        pending.write_text(json.dumps(command), encoding="utf-8")
+        os.replace(pending, control)
+        deadline = time.monotonic() + timeout_s
+        while control.exists():
+            if self.process.poll() is not None:
+                control.unlink(missing_ok=True)
+                raise AssertionError(f"the app exited ({self.process.returncode}) before it took "
+                                     f"{command}:\n{self.log_text()}")
+            if time.monotonic() > deadline:
+                control.unlink(missing_ok=True)
+                raise AssertionError(
+                    f"the app did not take {command} within {timeout_s:g} s: its clock does "
+                    f"not tick or it runs without the probe ({PROBE_ENV}); its log:\n"
+                    f"{self.log_text()}")
+            time.sleep(0.02)
+
+    # -- what the app logged and saw -------------------------------------------
+
+    def log_contains(self, text: str) -> bool:
+        return text in self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_log(self, text: str, *, what: str, timeout_s: float = STEP_TIMEOUT_S) -> None:
+        """Returns once the app's log holds ``text``; fails naming ``what`` was awaited."""
+        def logged() -> bool:
+            if self.process.poll() is not None and not self.log_contains(text):
+                raise AssertionError(f"the app exited ({self.process.returncode}) while waiting "
+                                     f"for {what}:\n{self.log_text()}")
+            return self.log_contains(text)
+
+        try:
+            wait_for(logged, what=f"{what} (the log line {text!r})", timeout_s=timeout_s,
+                     poll_s=0.05)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the app's log ends:\n{self.log_text()}") from None
+
+    def touches(self, kind: str) -> list[float]:
+        """When the app saw each touch down (``"d"``) or up (``"u"``), on CLOCK_MONOTONIC.
+
+        Read from the probe's ``frames.log`` (kiosk/probe.py), stamped as Kivy
+        dispatched the touch; this process's ``time.monotonic()`` is the same clock.
+        """
+        try:
+            lines = (self.probe_dir / FRAMES_LOG).read_text(encoding="ascii").splitlines()
+        except OSError:
+            return []
+        stamps = []
+        for line in lines:
+            fields = line.split()
+            if len(fields) == 2 and fields[0] == kind:
+                try:
+                    stamps.append(float(fields[1]))
+                except ValueError:  # a line the app is still writing
+                    pass
+        return stamps
 
     def screenshot(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
