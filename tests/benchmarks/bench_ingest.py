@@ -143,7 +143,7 @@ def measure(backend: str, messages: int, workers: int, log=print) -> dict:
 def bench_ingest(*, messages: int = 1000, backends=BACKENDS, workers: int | None = None,
                  log=print) -> list:
     """Rows for #8: ingest rate and p95 latency on each backend, against the bare view."""
-    from benchlib import Row
+    from benchmarks.benchlib import Row
 
     workers = workers or multiprocessing.cpu_count() * 2 + 1
     rows = []

@@ -48,7 +48,7 @@ from benchmarks.benchlib import (
 )
 
 from dialog_config import load_dialog
-from kiosk import theme
+from kiosk.ui import theme
 from kiosk.i18n import language_name, screen_text
 
 FONTS_DIR = ROOT / "assets" / FONTS_DIR_NAME
