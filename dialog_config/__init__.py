@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style
-from .validate import DialogCheck, check_dialog
 from .positioned_yaml import Problem
+from .validate import DialogCheck, check_dialog
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 #: The dialog a terminal runs when its settings name none.
@@ -32,8 +32,9 @@ def load_dialog(path: str | Path) -> Dialog:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DialogError([Problem(str(path), 1, 1, "",
-                                   f"cannot read the dialog file: {exc.strerror}")]) from exc
+        raise DialogError(
+            [Problem(str(path), 1, 1, "", f"cannot read the dialog file: {exc.strerror}")]
+        ) from exc
     result = check_dialog(data, file=str(path), base_dir=path.resolve().parent)
     if result.dialog is None:
         raise DialogError(result.errors)
@@ -41,7 +42,19 @@ def load_dialog(path: str | Path) -> Dialog:
 
 
 __all__ = [
-    "DEFAULT_DIALOG", "Dialog", "DialogCheck", "DialogError", "EXAMPLES_DIR", "Label",
-    "MessageOptions", "Node", "Problem", "PromoterLink", "Rating", "SCHEMA_PATH", "Style",
-    "check_dialog", "load_dialog",
+    "DEFAULT_DIALOG",
+    "Dialog",
+    "DialogCheck",
+    "DialogError",
+    "EXAMPLES_DIR",
+    "Label",
+    "MessageOptions",
+    "Node",
+    "Problem",
+    "PromoterLink",
+    "Rating",
+    "SCHEMA_PATH",
+    "Style",
+    "check_dialog",
+    "load_dialog",
 ]

@@ -48,11 +48,19 @@ def read_catalog(path: Path, domain: str) -> dict[str, str]:
             # abort_invalid: a damaged catalog is a bug to fix, not a file to half-use.
             catalog = read_po(file, domain=domain, abort_invalid=True)
     except (OSError, PoFileError, ValueError) as exc:
-        raise CatalogError(f"{path}: cannot read the translations: {exc}; fix the file "
-                           f"(`msgfmt --check {path}` shows where) or restore it") from exc
-    return {message.id: message.string for message in catalog
-            if message.id and isinstance(message.id, str) and message.string
-            and isinstance(message.string, str) and not message.fuzzy}
+        raise CatalogError(
+            f"{path}: cannot read the translations: {exc}; fix the file "
+            f"(`msgfmt --check {path}` shows where) or restore it"
+        ) from exc
+    return {
+        message.id: message.string
+        for message in catalog
+        if message.id
+        and isinstance(message.id, str)
+        and message.string
+        and isinstance(message.string, str)
+        and not message.fuzzy
+    }
 
 
 def language_display_name(code: str, in_language: str) -> str:

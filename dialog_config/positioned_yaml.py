@@ -111,8 +111,9 @@ class Document:
         """The scalar's text as written, e.g. ``no`` where YAML read ``False``."""
         return self.raw_scalars.get(path)
 
-    def problem(self, path: TreePath, message: str, *, severity: str = "error",
-                at_key: bool = False) -> Problem:
+    def problem(
+        self, path: TreePath, message: str, *, severity: str = "error", at_key: bool = False
+    ) -> Problem:
         line, column = self.position(path, at_key=at_key)
         return Problem(self.file, line, column, render_path(path), message, severity)
 
@@ -155,9 +156,15 @@ def parse(data: bytes | str, file: str) -> Document:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            doc.problems.append(Problem(
-                file, line, column, "",
-                "the file is not UTF-8 text; save it as UTF-8 in your editor"))
+            doc.problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    "",
+                    "the file is not UTF-8 text; save it as UTF-8 in your editor",
+                )
+            )
             return doc
     loader = None
     try:
@@ -187,22 +194,41 @@ def parse(data: bytes | str, file: str) -> Document:
         # PyYAML's scanner lets a few bad escapes through as plain errors
         # ("\U10010000" names no character).
         line, column = _mark_position(loader.get_mark() if loader is not None else None)
-        doc.problems.append(Problem(
-            file, line, column, "", f"not valid YAML: a value before here cannot be read ({exc})"))
+        doc.problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                f"not valid YAML: a value before here cannot be read ({exc})",
+            )
+        )
         doc.data = None
     except (_DepthError, RecursionError) as exc:
         mark = getattr(exc, "mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        doc.problems.append(Problem(
-            file, line, column, "",
-            f"nested more than {MAX_DEPTH} levels deep; this is not a file the terminal reads"))
+        doc.problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                f"nested more than {MAX_DEPTH} levels deep; this is not a file the terminal reads",
+            )
+        )
         doc.data = None
     except _SizeError as exc:
         line, column = _mark_position(exc.mark)
-        doc.problems.append(Problem(
-            file, line, column, "",
-            "aliases (*name) expand this file to far more values than it holds; "
-            "this is not a file the terminal reads"))
+        doc.problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                "aliases (*name) expand this file to far more values than it holds; "
+                "this is not a file the terminal reads",
+            )
+        )
         doc.data = None
     finally:
         if loader is not None:
@@ -224,8 +250,14 @@ def _mark_position(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
-def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePath,
-           depth: int, budget: _Budget) -> Any:
+def _build(
+    loader: yaml.SafeLoader,
+    doc: Document,
+    node: yaml.Node,
+    path: TreePath,
+    depth: int,
+    budget: _Budget,
+) -> Any:
     if depth > MAX_DEPTH:
         raise _DepthError(node.start_mark)
     budget.values -= 1
@@ -244,9 +276,15 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePa
         for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _mark(key_node)
-                doc.problems.append(Problem(
-                    doc.file, line, column, render_path(path),
-                    "a key must be plain text, not a list or a mapping"))
+                doc.problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        column,
+                        render_path(path),
+                        "a key must be plain text, not a list or a mapping",
+                    )
+                )
                 continue
             key = key_node.value
             key_path = path + (key,)
@@ -256,9 +294,15 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePa
                 continue
             elif key in first_seen:
                 line, column = _mark(key_node)
-                doc.problems.append(Problem(
-                    doc.file, line, column, render_path(key_path),
-                    f"duplicate key; `{key}` is already set on line {first_seen[key]}"))
+                doc.problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        column,
+                        render_path(key_path),
+                        f"duplicate key; `{key}` is already set on line {first_seen[key]}",
+                    )
+                )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
             if index in merged:
@@ -267,8 +311,10 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePa
             result[key] = _build(loader, doc, value_node, key_path, depth + 1, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, doc, item, path + (index,), depth + 1, budget)
-                for index, item in enumerate(node.value)]
+        return [
+            _build(loader, doc, item, path + (index,), depth + 1, budget)
+            for index, item in enumerate(node.value)
+        ]
     doc.raw_scalars[path] = node.value
     try:
         return loader.construct_object(node, deep=True)
@@ -278,9 +324,12 @@ def _build(loader: yaml.SafeLoader, doc: Document, node: yaml.Node, path: TreePa
         # PyYAML's safe constructors fail with plain exceptions on values that
         # do not fit their explicit tag (``!!int x``, ``!!timestamp zz``).
         raise yaml.constructor.ConstructorError(
-            None, None, f"the value {node.value!r} cannot be read as "
+            None,
+            None,
+            f"the value {node.value!r} cannot be read as "
             f"{node.tag.replace('tag:yaml.org,2002:', '!!')}",
-            node.start_mark) from exc
+            node.start_mark,
+        ) from exc
 
 
 # ----------------------------------------------------------------- checking
@@ -293,8 +342,7 @@ SUGGESTION_CUTOFF = 0.6
 
 #: Scalars that YAML 1.1 reads as booleans: an operator who wrote ``no`` as a
 #: language code or a label meant the text, and needs to be told to quote it.
-YAML_BOOLEAN_WORDS = frozenset(
-    {"y", "yes", "n", "no", "on", "off", "true", "false"})
+YAML_BOOLEAN_WORDS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})
 
 
 def describe(value: Any) -> str:
@@ -329,8 +377,7 @@ class Checker(ProblemList):
         self.problems.append(self.doc.problem(path, message, at_key=at_key))
 
     def warning(self, path: TreePath, message: str, *, at_key: bool = False) -> None:
-        self.problems.append(
-            self.doc.problem(path, message, severity="warning", at_key=at_key))
+        self.problems.append(self.doc.problem(path, message, severity="warning", at_key=at_key))
 
     def _boolean_hint(self, path: TreePath, value: Any) -> str:
         raw = self.doc.raw(path)
@@ -340,8 +387,14 @@ class Checker(ProblemList):
 
     # -- structure -----------------------------------------------------------
 
-    def mapping(self, path: TreePath, value: Any, *, required: Iterable[str] = (),
-                optional: Iterable[str] = ()) -> dict | None:
+    def mapping(
+        self,
+        path: TreePath,
+        value: Any,
+        *,
+        required: Iterable[str] = (),
+        optional: Iterable[str] = (),
+    ) -> dict | None:
         """Checks that ``value`` is a mapping with only known keys and every required one."""
         required = list(required)
         known = required + list(optional)
@@ -350,15 +403,15 @@ class Checker(ProblemList):
             return None
         for key in value:
             if key not in known:
-                self.error(path + (key,), "unknown key" + did_you_mean(key, known),
-                           at_key=True)
+                self.error(path + (key,), "unknown key" + did_you_mean(key, known), at_key=True)
         for key in required:
             if key not in value:
                 self.error(path + (key,), "required key is missing")
         return value
 
-    def sequence(self, path: TreePath, value: Any, *, minimum: int, maximum: int,
-                 what: str) -> list | None:
+    def sequence(
+        self, path: TreePath, value: Any, *, minimum: int, maximum: int, what: str
+    ) -> list | None:
         """Checks that ``value`` is a list of ``minimum``..``maximum`` items."""
         if not isinstance(value, list):
             self.error(path, f"must be a list of {what} (found {describe(value)})")
@@ -375,8 +428,9 @@ class Checker(ProblemList):
 
     # -- scalars -------------------------------------------------------------
 
-    def integer(self, path: TreePath, value: Any, *, minimum: int | None = None,
-                maximum: int | None = None) -> int | None:
+    def integer(
+        self, path: TreePath, value: Any, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(path, f"must be a whole number (found {describe(value)})")
             return None
@@ -399,8 +453,9 @@ class Checker(ProblemList):
 
     def string(self, path: TreePath, value: Any, *, what: str = "text") -> str | None:
         if not isinstance(value, str):
-            self.error(path, f"must be {what} (found {describe(value)})"
-                       + self._boolean_hint(path, value))
+            self.error(
+                path, f"must be {what} (found {describe(value)})" + self._boolean_hint(path, value)
+            )
             return None
         return value
 
@@ -409,19 +464,26 @@ class Checker(ProblemList):
         if isinstance(value, bool) or value not in choices:
             listed = ", ".join(str(c) for c in choices)
             hint = did_you_mean(value, [str(c) for c in choices]) if isinstance(value, str) else ""
-            self.error(path, f"must be one of {listed} (found {describe(value)})"
-                       + (hint or self._boolean_hint(path, value)))
+            self.error(
+                path,
+                f"must be one of {listed} (found {describe(value)})"
+                + (hint or self._boolean_hint(path, value)),
+            )
             return None
         return value
 
-    def matches(self, path: TreePath, value: Any, pattern: str, *, what: str,
-                example: str | None = None) -> str | None:
+    def matches(
+        self, path: TreePath, value: Any, pattern: str, *, what: str, example: str | None = None
+    ) -> str | None:
         """A string that matches ``pattern`` in full; the message shows the pattern."""
         text = self.string(path, value, what=what)
         if text is None:
             return None
         if not re.fullmatch(pattern, text):
-            self.error(path, f"{describe(text)} must match {pattern}"
-                       + (f" (for example {example})" if example else ""))
+            self.error(
+                path,
+                f"{describe(text)} must match {pattern}"
+                + (f" (for example {example})" if example else ""),
+            )
             return None
         return text

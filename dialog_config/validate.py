@@ -14,10 +14,21 @@ from pathlib import Path
 from typing import Any, cast
 
 from .message import Level, RatingKind, Tone
-from .model import (LEVELS, PHOTO_MODES, RATING_KINDS, SMILEY_SCALES, TONES,
-                    Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style)
-from .positioned_yaml import (Checker, Problem, ProblemList, TreePath, describe, did_you_mean,
-                              parse)
+from .model import (
+    LEVELS,
+    PHOTO_MODES,
+    RATING_KINDS,
+    SMILEY_SCALES,
+    TONES,
+    Dialog,
+    Label,
+    MessageOptions,
+    Node,
+    PromoterLink,
+    Rating,
+    Style,
+)
+from .positioned_yaml import Checker, Problem, ProblemList, TreePath, describe, did_you_mean, parse
 from .rating import NPS_SCALE
 from .texts import SCREEN_TEXTS
 
@@ -39,7 +50,6 @@ ICON_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 #: bundled examples' folder, so that a copy of an example (the installer's
 #: dialog.yaml, one the manager sends) still finds the icons that ship with it.
 BUNDLED_ICONS_BASE = Path(__file__).resolve().parent / "examples"
-
 
 
 def find_icon(base_dir: Path, name: str) -> Path:
@@ -91,8 +101,9 @@ class _DialogChecker(Checker):
 
     def check(self, data: Any, sha256: str) -> Dialog | None:
         if data is None:
-            self.error((), "the file is empty; a dialog needs at least `version`, "
-                       "`languages` and `topics`")
+            self.error(
+                (), "the file is empty; a dialog needs at least `version`, `languages` and `topics`"
+            )
             return None
         top = self.mapping((), data, required=TOP_KEYS_REQUIRED, optional=TOP_KEYS_OPTIONAL)
         if top is None:
@@ -101,29 +112,55 @@ class _DialogChecker(Checker):
         self.languages = self.language_list(top.get("languages"))
         idle: int | None = IDLE_RESET_DEFAULT_S
         if "idle_reset_s" in top:
-            idle = self.integer(("idle_reset_s",), top["idle_reset_s"],
-                                minimum=IDLE_RESET_RANGE_S[0], maximum=IDLE_RESET_RANGE_S[1])
+            idle = self.integer(
+                ("idle_reset_s",),
+                top["idle_reset_s"],
+                minimum=IDLE_RESET_RANGE_S[0],
+                maximum=IDLE_RESET_RANGE_S[1],
+            )
         texts = self.texts(top.get("texts", {}))
         rating = self.rating(top["rating"]) if "rating" in top else None
         message = self.message_options(("message",), top.get("message", {}), MessageOptions())
         photo_mode = self.photo(top.get("photo", {}))
         promoter = self.promoter(top["promoter_link"]) if "promoter_link" in top else None
-        topics = self.nodes(("topics",), top["topics"], "topic", "complaint", message,
-                            minimum=1, maximum=MAX_TOPICS) if "topics" in top else ()
+        topics = (
+            self.nodes(
+                ("topics",),
+                top["topics"],
+                "topic",
+                "complaint",
+                message,
+                minimum=1,
+                maximum=MAX_TOPICS,
+            )
+            if "topics" in top
+            else ()
+        )
         if self.errors or version is None or idle is None or not self.languages:
             return None
         return Dialog(
-            version=version, languages=self.languages, idle_reset_s=idle, texts=texts,
-            rating=rating, topics=topics, message=message, photo_mode=photo_mode,
-            promoter_link=promoter, sha256=sha256,
-            source=Path(self.doc.file) if self.base_dir is not None else None)
+            version=version,
+            languages=self.languages,
+            idle_reset_s=idle,
+            texts=texts,
+            rating=rating,
+            topics=topics,
+            message=message,
+            photo_mode=photo_mode,
+            promoter_link=promoter,
+            sha256=sha256,
+            source=Path(self.doc.file) if self.base_dir is not None else None,
+        )
 
     # -- top level -----------------------------------------------------------
 
     def version(self, value: Any) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool) or value != FORMAT_VERSION:
-            self.error(("version",), f"must be {FORMAT_VERSION} (found {describe(value)}); "
-                       f"this terminal reads dialog format version {FORMAT_VERSION}")
+            self.error(
+                ("version",),
+                f"must be {FORMAT_VERSION} (found {describe(value)}); "
+                f"this terminal reads dialog format version {FORMAT_VERSION}",
+            )
             return None
         return FORMAT_VERSION
 
@@ -131,14 +168,18 @@ class _DialogChecker(Checker):
         path: TreePath = ("languages",)
         if value is None and "languages" not in (self.doc.data or {}):
             return ()
-        items = self.sequence(path, value, minimum=1, maximum=MAX_LANGUAGES,
-                              what="language codes")
+        items = self.sequence(path, value, minimum=1, maximum=MAX_LANGUAGES, what="language codes")
         if items is None:
             return ()
         codes: list[str] = []
         for index, item in enumerate(items):
-            code = self.matches(path + (index,), item, LANGUAGE_PATTERN, what="a language code",
-                                example="en, ru or pt-BR")
+            code = self.matches(
+                path + (index,),
+                item,
+                LANGUAGE_PATTERN,
+                what="a language code",
+                example="en, ru or pt-BR",
+            )
             if code is None:
                 continue
             if code in codes:
@@ -149,16 +190,21 @@ class _DialogChecker(Checker):
 
     def texts(self, value: Any) -> dict[str, Label]:
         if not isinstance(value, dict):
-            self.error(("texts",), f"must be a mapping of screen text names to labels "
-                       f"(found {describe(value)})")
+            self.error(
+                ("texts",),
+                f"must be a mapping of screen text names to labels (found {describe(value)})",
+            )
             return {}
         mapping = value
         texts: dict[str, Label] = {}
         for name, text in mapping.items():
             path: TreePath = ("texts", name)
             if name not in SCREEN_TEXTS:
-                self.error(path, "not a built-in screen text" + did_you_mean(name, SCREEN_TEXTS),
-                           at_key=True)
+                self.error(
+                    path,
+                    "not a built-in screen text" + did_you_mean(name, SCREEN_TEXTS),
+                    at_key=True,
+                )
                 continue
             label = self.label(path, text)
             if label is not None:
@@ -170,8 +216,11 @@ class _DialogChecker(Checker):
         mapping = self.mapping(path, value, required=("kind",), optional=("scale", "prompt"))
         if mapping is None:
             return None
-        kind = self.choice(path + ("kind",), mapping.get("kind"), RATING_KINDS) \
-            if "kind" in mapping else None
+        kind = (
+            self.choice(path + ("kind",), mapping.get("kind"), RATING_KINDS)
+            if "kind" in mapping
+            else None
+        )
         scale: int | None = None
         if kind == "smileys":
             if "scale" not in mapping:
@@ -180,8 +229,11 @@ class _DialogChecker(Checker):
                 scale = self.choice(path + ("scale",), mapping["scale"], SMILEY_SCALES)
         elif kind == "nps":
             if "scale" in mapping:
-                self.error(path + ("scale",),
-                           "only for smileys; an nps rating is always 0 to 10", at_key=True)
+                self.error(
+                    path + ("scale",),
+                    "only for smileys; an nps rating is always 0 to 10",
+                    at_key=True,
+                )
             scale = NPS_SCALE
         prompt = self.label(path + ("prompt",), mapping["prompt"]) if "prompt" in mapping else None
         if kind is None or scale is None:
@@ -195,7 +247,11 @@ class _DialogChecker(Checker):
             return "notice"
         mode = mapping["mode"]
         # YAML 1.1 reads a bare `off` as false; the operator meant the mode.
-        if mode is False and (self.doc.raw(("photo", "mode")) or "").lower() in ("off", "false", "no"):
+        if mode is False and (self.doc.raw(("photo", "mode")) or "").lower() in (
+            "off",
+            "false",
+            "no",
+        ):
             return "off"
         return self.choice(("photo", "mode"), mode, PHOTO_MODES) or "notice"
 
@@ -208,58 +264,87 @@ class _DialogChecker(Checker):
         if "url" in mapping:
             url = self.string(path + ("url",), mapping["url"], what="a web address")
             if url is not None and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url):
-                self.error(path + ("url",), f"{describe(url)} must be a web address "
-                           "starting with http:// or https://")
+                self.error(
+                    path + ("url",),
+                    f"{describe(url)} must be a web address starting with http:// or https://",
+                )
                 url = None
         prompt = self.label(path + ("prompt",), mapping["prompt"]) if "prompt" in mapping else None
         return PromoterLink(url=url, prompt=prompt) if url else None
 
     # -- message options -----------------------------------------------------
 
-    def message_options(self, path: TreePath, value: Any,
-                        inherited: MessageOptions) -> MessageOptions:
+    def message_options(
+        self, path: TreePath, value: Any, inherited: MessageOptions
+    ) -> MessageOptions:
         mapping = self.mapping(path, value, optional=("voice", "text", "callback"))
         if mapping is None:
             return inherited
         options = inherited
         if "voice" in mapping:
-            enabled, limit = self.message_kind(path + ("voice",), mapping["voice"], "max_s",
-                                               VOICE_MAX_RANGE_S)
-            options = replace(options, voice=options.voice if enabled is None else enabled,
-                              voice_max_s=options.voice_max_s if limit is None else limit)
+            enabled, limit = self.message_kind(
+                path + ("voice",), mapping["voice"], "max_s", VOICE_MAX_RANGE_S
+            )
+            options = replace(
+                options,
+                voice=options.voice if enabled is None else enabled,
+                voice_max_s=options.voice_max_s if limit is None else limit,
+            )
         if "text" in mapping:
-            enabled, limit = self.message_kind(path + ("text",), mapping["text"], "max_chars",
-                                               TEXT_MAX_CHARS_RANGE)
-            options = replace(options, text=options.text if enabled is None else enabled,
-                              text_max_chars=options.text_max_chars if limit is None else limit)
+            enabled, limit = self.message_kind(
+                path + ("text",), mapping["text"], "max_chars", TEXT_MAX_CHARS_RANGE
+            )
+            options = replace(
+                options,
+                text=options.text if enabled is None else enabled,
+                text_max_chars=options.text_max_chars if limit is None else limit,
+            )
         if "callback" in mapping:
             enabled, _ = self.message_kind(path + ("callback",), mapping["callback"], None, None)
             options = replace(options, callback=options.callback if enabled is None else enabled)
         return options
 
-    def message_kind(self, path: TreePath, value: Any, limit_key: str | None,
-                     limit_range: tuple[int, int] | None) -> tuple[bool | None, int | None]:
+    def message_kind(
+        self, path: TreePath, value: Any, limit_key: str | None, limit_range: tuple[int, int] | None
+    ) -> tuple[bool | None, int | None]:
         """``false`` or ``{enabled: …, <limit>: …}``; returns what the file sets."""
         if isinstance(value, bool):
             return value, None
         optional = ("enabled", limit_key) if limit_key else ("enabled",)
         if not isinstance(value, dict):
-            self.error(path, f"must be true, false or a mapping of {', '.join(optional)} "
-                       f"(found {describe(value)})")
+            self.error(
+                path,
+                f"must be true, false or a mapping of {', '.join(optional)} "
+                f"(found {describe(value)})",
+            )
             return None, None
         self.mapping(path, value, optional=optional)
-        enabled = self.boolean(path + ("enabled",), value["enabled"]) \
-            if "enabled" in value else None
+        enabled = (
+            self.boolean(path + ("enabled",), value["enabled"]) if "enabled" in value else None
+        )
         limit = None
         if limit_key and limit_range and limit_key in value:
-            limit = self.integer(path + (limit_key,), value[limit_key],
-                                 minimum=limit_range[0], maximum=limit_range[1])
+            limit = self.integer(
+                path + (limit_key,),
+                value[limit_key],
+                minimum=limit_range[0],
+                maximum=limit_range[1],
+            )
         return enabled, limit
 
     # -- the tree ------------------------------------------------------------
 
-    def nodes(self, path: TreePath, value: Any, level: Level, tone: Tone,
-              message: MessageOptions, *, minimum: int, maximum: int) -> tuple[Node, ...]:
+    def nodes(
+        self,
+        path: TreePath,
+        value: Any,
+        level: Level,
+        tone: Tone,
+        message: MessageOptions,
+        *,
+        minimum: int,
+        maximum: int,
+    ) -> tuple[Node, ...]:
         what = {"topic": "topics", "category": "categories", "detail": "details"}[level]
         items = self.sequence(path, value, minimum=minimum, maximum=maximum, what=what)
         if items is None:
@@ -271,22 +356,32 @@ class _DialogChecker(Checker):
             if node is None:
                 continue
             if node.id in seen:
-                self.error(path + (index, "id"),
-                           f"`{node.id}` is already the id of {path[-1]}[{seen[node.id]}]; "
-                           "ids must differ among siblings")
+                self.error(
+                    path + (index, "id"),
+                    f"`{node.id}` is already the id of {path[-1]}[{seen[node.id]}]; "
+                    "ids must differ among siblings",
+                )
                 continue
             seen[node.id] = index
             nodes.append(node)
         return tuple(nodes)
 
-    def node(self, path: TreePath, value: Any, level: Level, tone: Tone,
-             message: MessageOptions) -> Node | None:
-        mapping = self.mapping(path, value, required=("id", "label"),
-                               optional=[k for k in NODE_KEYS if k not in ("id", "label")])
+    def node(
+        self, path: TreePath, value: Any, level: Level, tone: Tone, message: MessageOptions
+    ) -> Node | None:
+        mapping = self.mapping(
+            path,
+            value,
+            required=("id", "label"),
+            optional=[k for k in NODE_KEYS if k not in ("id", "label")],
+        )
         if mapping is None:
             return None
-        node_id = self.matches(path + ("id",), mapping["id"], ID_PATTERN, what="an id") \
-            if "id" in mapping else None
+        node_id = (
+            self.matches(path + ("id",), mapping["id"], ID_PATTERN, what="an id")
+            if "id" in mapping
+            else None
+        )
         label = self.label(path + ("label",), mapping["label"]) if "label" in mapping else None
         if "tone" in mapping:
             # choice() returns only one of TONES, or None.
@@ -305,17 +400,35 @@ class _DialogChecker(Checker):
                 continue
             if key != own_key:
                 where = "a topic" if key == "categories" else "a category"
-                holds = f"; a {level} holds `{own_key}`" if own_key else \
-                    "; a detail is the last level and has no children"
+                holds = (
+                    f"; a {level} holds `{own_key}`"
+                    if own_key
+                    else "; a detail is the last level and has no children"
+                )
                 self.error(path + (key,), f"only allowed under {where}{holds}", at_key=True)
                 continue
             child_level = LEVELS[LEVELS.index(level) + 1]
-            children = self.nodes(path + (key,), mapping[key], child_level, tone, message,
-                                  minimum=0, maximum=MAX_CHILDREN)
+            children = self.nodes(
+                path + (key,),
+                mapping[key],
+                child_level,
+                tone,
+                message,
+                minimum=0,
+                maximum=MAX_CHILDREN,
+            )
         if node_id is None or label is None:
             return None
-        return Node(id=node_id, label=label, level=level, tone=tone, alert=alert,
-                    message=message, style=style, children=children)
+        return Node(
+            id=node_id,
+            label=label,
+            level=level,
+            tone=tone,
+            alert=alert,
+            message=message,
+            style=style,
+            children=children,
+        )
 
     def style(self, path: TreePath, value: Any) -> Style:
         mapping = self.mapping(path, value, optional=("color", "text_color", "icon"))
@@ -324,8 +437,13 @@ class _DialogChecker(Checker):
         colors = {}
         for key in ("color", "text_color"):
             if key in mapping:
-                colors[key] = self.matches(path + (key,), mapping[key], COLOR_PATTERN,
-                                           what="a colour like #E4572E", example="#E4572E")
+                colors[key] = self.matches(
+                    path + (key,),
+                    mapping[key],
+                    COLOR_PATTERN,
+                    what="a colour like #E4572E",
+                    example="#E4572E",
+                )
         icon = self.icon(path + ("icon",), mapping["icon"]) if "icon" in mapping else None
         return Style(color=colors.get("color"), text_color=colors.get("text_color"), icon=icon)
 
@@ -340,8 +458,11 @@ class _DialogChecker(Checker):
             with icon.open("rb") as handle:
                 head = handle.read(8)
         except FileNotFoundError:
-            self.error(path, f"{describe(name)}: no such file (looked for {icon}, then for "
-                       f"the bundled {(BUNDLED_ICONS_BASE / name).resolve()})")
+            self.error(
+                path,
+                f"{describe(name)}: no such file (looked for {icon}, then for "
+                f"the bundled {(BUNDLED_ICONS_BASE / name).resolve()})",
+            )
             return None
         except OSError as exc:
             self.error(path, f"{describe(name)}: cannot be read ({exc.strerror})")
@@ -362,9 +483,12 @@ class _DialogChecker(Checker):
             texts: dict[str, str] = {}
             for code, text in value.items():
                 if self.languages and code not in self.languages:
-                    self.error(path + (code,), f"`{code}` is not in `languages` "
-                               f"({', '.join(self.languages)})" + did_you_mean(code, self.languages),
-                               at_key=True)
+                    self.error(
+                        path + (code,),
+                        f"`{code}` is not in `languages` "
+                        f"({', '.join(self.languages)})" + did_you_mean(code, self.languages),
+                        at_key=True,
+                    )
                     continue
                 checked = self.label_text(path + (code,), text)
                 if checked is not None:
@@ -374,8 +498,11 @@ class _DialogChecker(Checker):
             missing = [code for code in self.languages if code not in texts]
             if missing:
                 fallback = Label(texts, self.languages).get(self.languages[0])
-                self.warning(path, f"no text in {', '.join(missing)}; "
-                             f"those visitors will see {describe(fallback)}")
+                self.warning(
+                    path,
+                    f"no text in {', '.join(missing)}; "
+                    f"those visitors will see {describe(fallback)}",
+                )
             return Label(texts, self.languages)
         text = self.label_text(path, value)
         if text is None or not self.languages:

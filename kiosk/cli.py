@@ -41,11 +41,16 @@ class Failure(Exception):
 
 
 def _common_options(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--settings", metavar="PATH", default=default,
-                        help="settings file (default: $KIOSK_SETTINGS, else "
-                             "/etc/kiosk/settings.yaml, else the embedded defaults)")
-    parser.add_argument("-v", "--verbose", action="store_true", default=default,
-                        help="log debug messages")
+    parser.add_argument(
+        "--settings",
+        metavar="PATH",
+        default=default,
+        help="settings file (default: $KIOSK_SETTINGS, else "
+        "/etc/kiosk/settings.yaml, else the embedded defaults)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log debug messages"
+    )
 
 
 def add_command(commands, name: str, **kwargs) -> argparse.ArgumentParser:
@@ -60,7 +65,8 @@ def add_command(commands, name: str, **kwargs) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kiosk", description="Feedback terminal: the touchscreen app and its tools.")
+        prog="kiosk", description="Feedback terminal: the touchscreen app and its tools."
+    )
     _common_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
@@ -71,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format=LOG_FORMAT, stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format=LOG_FORMAT, stream=sys.stderr
+    )
     try:
         return args.handler(args)
     except Failure as exc:
@@ -89,8 +96,10 @@ def load_settings_or_fail(args: argparse.Namespace):
     try:
         return load_settings(args.settings)
     except SettingsError as exc:
-        raise Failure(f"{exc}\nThe settings file has errors; fix them and run "
-                      "`kiosk --settings FILE validate` to check.") from exc
+        raise Failure(
+            f"{exc}\nThe settings file has errors; fix them and run "
+            "`kiosk --settings FILE validate` to check."
+        ) from exc
 
 
 def print_problems(problems) -> None:

@@ -65,8 +65,11 @@ class StartDialog:
 
     def describe(self) -> str:
         """Which dialog runs, for the log, the operator screen and ``kiosk doctor``."""
-        what = {LAST_GOOD: "the last good dialog", BUNDLED_DEFAULT: "the bundled default dialog",
-                None: "the dialog"}[self.fallback]
+        what = {
+            LAST_GOOD: "the last good dialog",
+            BUNDLED_DEFAULT: "the bundled default dialog",
+            None: "the dialog",
+        }[self.fallback]
         return f"{what} {self.dialog.source} (sha256 {self.dialog.sha256[:12]})"
 
 
@@ -80,8 +83,9 @@ class DialogCopies:
 
     def newest_first(self) -> list[Path]:
         """The kept dialog files, the most recently applied first."""
-        return [found for folder in self._folders()
-                if (found := _dialog_file_in(folder)) is not None]
+        return [
+            found for folder in self._folders() if (found := _dialog_file_in(folder)) is not None
+        ]
 
     def holds(self, dialog: Dialog) -> bool:
         """Whether ``dialog`` was read from one of the copies."""
@@ -109,13 +113,21 @@ class DialogCopies:
             try:
                 kept = self._write(dialog)
             except (OSError, DialogError, _CopyMismatch) as exc:
-                log.warning("could not keep a copy of the dialog %s in %s: %s; a dialog "
-                            "file with errors at the next start falls back to an older copy",
-                            dialog.source, self.directory, exc)
+                log.warning(
+                    "could not keep a copy of the dialog %s in %s: %s; a dialog "
+                    "file with errors at the next start falls back to an older copy",
+                    dialog.source,
+                    self.directory,
+                    exc,
+                )
                 return None
             self._prune(kept)
-            log.info("kept a copy of the dialog %s (sha256 %s) in %s", dialog.source,
-                     dialog.sha256[:12], kept.parent)
+            log.info(
+                "kept a copy of the dialog %s (sha256 %s) in %s",
+                dialog.source,
+                dialog.sha256[:12],
+                kept.parent,
+            )
             return kept
 
     # -- internals ------------------------------------------------------------
@@ -126,8 +138,9 @@ class DialogCopies:
             entries = list(self.directory.iterdir())
         except OSError:
             return []
-        return sorted((e for e in entries if COPY_NAME.fullmatch(e.name)), key=_serial,
-                      reverse=True)
+        return sorted(
+            (e for e in entries if COPY_NAME.fullmatch(e.name)), key=_serial, reverse=True
+        )
 
     def _write(self, dialog: Dialog) -> Path:
         assert dialog.source is not None  # keep() copies only dialogs read from a file
@@ -175,7 +188,7 @@ class DialogCopies:
         folders = self._folders()
         stale = [f for f in folders[1:] if _sha_part(f) == sha]
         survivors = [f for f in folders if f not in stale]
-        for folder in stale + survivors[self.kept:]:
+        for folder in stale + survivors[self.kept :]:
             shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             fsync_directory(self.directory)
@@ -199,8 +212,11 @@ def choose_start_dialog(path: str | Path, copies: DialogCopies) -> StartDialog:
         try:
             return StartDialog(load_dialog(kept), errors, LAST_GOOD)
         except DialogError as exc:
-            log.warning("the kept dialog %s is no longer valid either: %s", kept,
-                        "; ".join(str(p) for p in exc.problems))
+            log.warning(
+                "the kept dialog %s is no longer valid either: %s",
+                kept,
+                "; ".join(str(p) for p in exc.problems),
+            )
     return StartDialog(load_dialog(DEFAULT_DIALOG), errors, BUNDLED_DEFAULT)
 
 

@@ -50,21 +50,31 @@ TIMEX_BUFFER_BYTES = 512
 CLOCK_TOLERANCE_S = 24 * 3600.0
 TEST_TEXT = "Test message from kiosk doctor ({terminal}, {time}): no visitor wrote this."
 
-NTP_HINT = ("turn NTP on with `sudo timedatectl set-ntp true`, and let the network pass "
-            "NTP (UDP port 123) out; `timedatectl timesync-status` shows the server")
+NTP_HINT = (
+    "turn NTP on with `sudo timedatectl set-ntp true`, and let the network pass "
+    "NTP (UDP port 123) out; `timedatectl timesync-status` shows the server"
+)
 
 
-def run_checks(settings_path: str | os.PathLike[str] | None) -> tuple[list[CheckResult],
-                                                                     Settings | None]:
+def run_checks(
+    settings_path: str | os.PathLike[str] | None,
+) -> tuple[list[CheckResult], Settings | None]:
     """Every check, in the order ``kiosk doctor`` prints them, and the settings if they load."""
     result, settings = check_settings(settings_path)
     if settings is None:
         return [result], None
     from .devices.check import check_camera, check_microphone
 
-    results = [result, check_dialog(settings.dialog, settings.data_dir),
-               check_camera(settings.camera), check_microphone(settings.microphone),
-               check_display(), check_disk(settings), check_outbox(settings), check_clock()]
+    results = [
+        result,
+        check_dialog(settings.dialog, settings.data_dir),
+        check_camera(settings.camera),
+        check_microphone(settings.microphone),
+        check_display(),
+        check_disk(settings),
+        check_outbox(settings),
+        check_clock(),
+    ]
     results.extend(check_targets(settings))
     return results, settings
 
@@ -74,6 +84,7 @@ def failed(results: Iterable[CheckResult]) -> bool:
 
 
 # ------------------------------------------------------------------ settings and dialog
+
 
 def check_settings(path: str | os.PathLike[str] | None) -> tuple[CheckResult, Settings | None]:
     """The settings load, and each secret file they name is readable here and by its owner only."""
@@ -85,11 +96,13 @@ def check_settings(path: str | os.PathLike[str] | None) -> tuple[CheckResult, Se
         first = exc.problems[0] if exc.problems else "no settings"
         more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         where = find_settings_file(path)
-        return CheckResult("settings", FAILED, f"{first}{more}",
-                           f"fix the settings file; `kiosk --settings {where} validate` lists "
-                           "every problem"), None
-    source = (f"{settings.source}" if settings.source else
-              "no settings file: the embedded defaults")
+        return CheckResult(
+            "settings",
+            FAILED,
+            f"{first}{more}",
+            f"fix the settings file; `kiosk --settings {where} validate` lists every problem",
+        ), None
+    source = f"{settings.source}" if settings.source else "no settings file: the embedded defaults"
     user = _user_name()
     problems = []
     for secret in settings.secret_files():
@@ -98,16 +111,24 @@ def check_settings(path: str | os.PathLike[str] | None) -> tuple[CheckResult, Se
         except SettingsError as exc:
             problems.extend(exc.problems)
     if problems:
-        return CheckResult("settings", FAILED, "; ".join(str(p) for p in problems),
-                           f"a secret file is its owner's alone (`chmod 600 FILE`); on an "
-                           f"installed terminal root owns them and systemd hands each "
-                           f"service its own, so run the doctor with sudo (it ran as "
-                           f"{user})"), settings
+        return CheckResult(
+            "settings",
+            FAILED,
+            "; ".join(str(p) for p in problems),
+            f"a secret file is its owner's alone (`chmod 600 FILE`); on an "
+            f"installed terminal root owns them and systemd hands each "
+            f"service its own, so run the doctor with sudo (it ran as "
+            f"{user})",
+        ), settings
     count = len(settings.secret_files())
-    secrets = (f"{count} secret file(s) readable by {user}, by their owner only" if count
-               else "no secret files")
-    return CheckResult("settings", PASSED, f"{source}; terminal {settings.terminal_id}; "
-                       f"{secrets}"), settings
+    secrets = (
+        f"{count} secret file(s) readable by {user}, by their owner only"
+        if count
+        else "no secret files"
+    )
+    return CheckResult(
+        "settings", PASSED, f"{source}; terminal {settings.terminal_id}; {secrets}"
+    ), settings
 
 
 def check_dialog(path: Path, data_dir: Path) -> CheckResult:
@@ -123,41 +144,52 @@ def check_dialog(path: Path, data_dir: Path) -> CheckResult:
     try:
         start = choose_start_dialog(path, DialogCopies(data_dir))
     except DialogError as exc:
-        return CheckResult("dialog", FAILED, f"{exc.problems[0]}: not even the bundled "
-                           "default dialog loads", "the installation is damaged; install the "
-                           "software again")
+        return CheckResult(
+            "dialog",
+            FAILED,
+            f"{exc.problems[0]}: not even the bundled default dialog loads",
+            "the installation is damaged; install the software again",
+        )
     if start.errors:
         more = f" (and {len(start.errors) - 1} more)" if len(start.errors) > 1 else ""
-        return CheckResult("dialog", FAILED,
-                           f"{start.errors[0]}{more}; the terminal runs {start.describe()} "
-                           "instead",
-                           f"fix the file and check it with `kiosk validate {path}`; the app "
-                           "takes it at its next start screen")
+        return CheckResult(
+            "dialog",
+            FAILED,
+            f"{start.errors[0]}{more}; the terminal runs {start.describe()} instead",
+            f"fix the file and check it with `kiosk validate {path}`; the app "
+            "takes it at its next start screen",
+        )
     dialog = start.dialog
     count = len(dialog.warnings)
     return CheckResult(
-        "dialog", PASSED,
+        "dialog",
+        PASSED,
         f"{path}: valid, languages {', '.join(dialog.languages)}, {count} warning(s), "
         f"sha256 {dialog.sha256[:12]}",
-        f"`kiosk validate {path}` lists the warnings" if count else None)
+        f"`kiosk validate {path}` lists the warnings" if count else None,
+    )
 
 
 # ------------------------------------------------------------------ display, disk, clock
 
-def check_display(environ: Mapping[str, str] = os.environ, *,
-                  dri_dir: Path = DRI_DIR) -> CheckResult:
+
+def check_display(
+    environ: Mapping[str, str] = os.environ, *, dri_dir: Path = DRI_DIR
+) -> CheckResult:
     """What ``kiosk run`` draws on: the X display in ``$DISPLAY``, else the screen through DRM."""
     display = environ.get("DISPLAY")
     if display:
         return _check_x_display(display)
     cards = sorted(dri_dir.glob("card[0-9]*"))
     if not cards:
-        return CheckResult("display", FAILED,
-                           f"no X display ($DISPLAY is not set) and no DRM device "
-                           f"{dri_dir}/card*",
-                           "on Raspberry Pi OS turn the KMS driver on (`dtoverlay=vc4-kms-v3d` "
-                           "in /boot/firmware/config.txt) and reboot; in a desktop session, "
-                           "set DISPLAY (e.g. DISPLAY=:0)")
+        return CheckResult(
+            "display",
+            FAILED,
+            f"no X display ($DISPLAY is not set) and no DRM device {dri_dir}/card*",
+            "on Raspberry Pi OS turn the KMS driver on (`dtoverlay=vc4-kms-v3d` "
+            "in /boot/firmware/config.txt) and reboot; in a desktop session, "
+            "set DISPLAY (e.g. DISPLAY=:0)",
+        )
     opened, refused = [], []
     for card in cards:
         try:
@@ -168,25 +200,37 @@ def check_display(environ: Mapping[str, str] = os.environ, *,
             opened.append(card)
     user = _user_name()
     if not opened:
-        return CheckResult("display", FAILED,
-                           f"DRM (no $DISPLAY): {user} cannot open {', '.join(refused)}",
-                           f"add the user that runs `kiosk run` to the video and render "
-                           f"groups: `sudo usermod -aG video,render,input {user}`, then log in "
-                           "again or restart the service")
-    screens = [path.name.split("-", 1)[1] for card in opened
-               for path in sorted(DRM_SYSFS_DIR.glob(f"{card.name}-*"))
-               if _read_text(path / "status") == "connected"]
+        return CheckResult(
+            "display",
+            FAILED,
+            f"DRM (no $DISPLAY): {user} cannot open {', '.join(refused)}",
+            f"add the user that runs `kiosk run` to the video and render "
+            f"groups: `sudo usermod -aG video,render,input {user}`, then log in "
+            "again or restart the service",
+        )
+    screens = [
+        path.name.split("-", 1)[1]
+        for card in opened
+        for path in sorted(DRM_SYSFS_DIR.glob(f"{card.name}-*"))
+        if _read_text(path / "status") == "connected"
+    ]
     where = f", screen on {', '.join(screens)}" if screens else ""
-    return CheckResult("display", PASSED,
-                       f"DRM (no $DISPLAY): {', '.join(c.name for c in opened)} opens for "
-                       f"{user}{where}")
+    return CheckResult(
+        "display",
+        PASSED,
+        f"DRM (no $DISPLAY): {', '.join(c.name for c in opened)} opens for {user}{where}",
+    )
 
 
 def _check_x_display(display: str) -> CheckResult:
     name = ctypes.util.find_library("X11")
     if name is None:
-        return CheckResult("display", FAILED, f"X display {display}: libX11 is missing",
-                           "install it: `sudo apt-get install libx11-6`")
+        return CheckResult(
+            "display",
+            FAILED,
+            f"X display {display}: libX11 is missing",
+            "install it: `sudo apt-get install libx11-6`",
+        )
     xlib = ctypes.CDLL(name)
     xlib.XOpenDisplay.restype = ctypes.c_void_p
     xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
@@ -196,10 +240,14 @@ def _check_x_display(display: str) -> CheckResult:
         function.argtypes = [ctypes.c_void_p, ctypes.c_int]
     connection = xlib.XOpenDisplay(display.encode())
     if not connection:
-        return CheckResult("display", FAILED, f"X display {display} cannot be opened",
-                           "start the X server, or check DISPLAY and, for another user's "
-                           "session, XAUTHORITY; on the appliance unset DISPLAY so that the "
-                           "app draws on the screen itself (KMS/DRM)")
+        return CheckResult(
+            "display",
+            FAILED,
+            f"X display {display} cannot be opened",
+            "start the X server, or check DISPLAY and, for another user's "
+            "session, XAUTHORITY; on the appliance unset DISPLAY so that the "
+            "app draws on the screen itself (KMS/DRM)",
+        )
     try:
         screen = xlib.XDefaultScreen(connection)
         width = xlib.XDisplayWidth(connection, screen)
@@ -209,8 +257,9 @@ def _check_x_display(display: str) -> CheckResult:
     return CheckResult("display", PASSED, f"X display {display}, screen {width}×{height}")
 
 
-def check_disk(settings: Settings, *,
-               disk_usage: Callable[[Path], Any] = shutil.disk_usage) -> CheckResult:
+def check_disk(
+    settings: Settings, *, disk_usage: Callable[[Path], Any] = shutil.disk_usage
+) -> CheckResult:
     """Free space in ``data_dir`` above ``disk_reserve_mb``, and a file can be written there."""
     data_dir = settings.data_dir
     existing = data_dir
@@ -223,16 +272,25 @@ def check_disk(settings: Settings, *,
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        return CheckResult("disk", FAILED, f"{data_dir}{note}: cannot write: {exc.strerror}",
-                           "make data_dir writable for the users that run the app and the "
-                           "delivery service, or point data_dir in the settings elsewhere")
+        return CheckResult(
+            "disk",
+            FAILED,
+            f"{data_dir}{note}: cannot write: {exc.strerror}",
+            "make data_dir writable for the users that run the app and the "
+            "delivery service, or point data_dir in the settings elsewhere",
+        )
     free_mb = disk_usage(existing).free / BYTES_PER_MB
-    detail = (f"{data_dir}{note}: writable, {free_mb:,.0f} MB free, reserve "
-              f"{settings.disk_reserve_mb} MB")
+    detail = (
+        f"{data_dir}{note}: writable, {free_mb:,.0f} MB free, reserve {settings.disk_reserve_mb} MB"
+    )
     if free_mb < settings.disk_reserve_mb:
-        return CheckResult("disk", FAILED, f"{detail}: new messages are refused",
-                           "free space on that disk (e.g. `sudo journalctl --vacuum-size=100M`,"
-                           " remove old reports), or lower disk_reserve_mb in the settings")
+        return CheckResult(
+            "disk",
+            FAILED,
+            f"{detail}: new messages are refused",
+            "free space on that disk (e.g. `sudo journalctl --vacuum-size=100M`,"
+            " remove old reports), or lower disk_reserve_mb in the settings",
+        )
     return CheckResult("disk", PASSED, detail)
 
 
@@ -244,33 +302,51 @@ def check_outbox(settings: Settings) -> CheckResult:
 
     data_dir = settings.data_dir
     waiting = quarantine.count(data_dir)
-    note = (f"; {waiting} message(s) in the quarantine ({data_dir / quarantine.QUARANTINE_DIR_NAME})"
-            if waiting else "")
+    note = (
+        f"; {waiting} message(s) in the quarantine ({data_dir / quarantine.QUARANTINE_DIR_NAME})"
+        if waiting
+        else ""
+    )
     requeue_hint = "`kiosk outbox requeue` puts them back into the outbox"
     if not (data_dir / DB_NAME).exists():
-        return CheckResult("outbox", PASSED, f"{data_dir}: no outbox yet (the app makes it at "
-                           f"its first start){note}", requeue_hint if waiting else None)
+        return CheckResult(
+            "outbox",
+            PASSED,
+            f"{data_dir}: no outbox yet (the app makes it at its first start){note}",
+            requeue_hint if waiting else None,
+        )
     try:
-        with Outbox(data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB,
-                    recover=False) as outbox:
+        with Outbox(
+            data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB, recover=False
+        ) as outbox:
             problem = outbox.health_problem()
     except OutboxError as exc:
         problem = str(exc)
     if problem:
-        return CheckResult("outbox", FAILED, f"{problem}{note}",
-                           "the app is out of order until this is fixed; for a damaged file "
-                           "stop the services and run `kiosk outbox repair`, then restart "
-                           "them; for permissions make data_dir and its files the kiosk "
-                           "group's (`sudo chgrp -R kiosk DIR; sudo chmod -R g+rwX DIR`)")
+        return CheckResult(
+            "outbox",
+            FAILED,
+            f"{problem}{note}",
+            "the app is out of order until this is fixed; for a damaged file "
+            "stop the services and run `kiosk outbox repair`, then restart "
+            "them; for permissions make data_dir and its files the kiosk "
+            "group's (`sudo chgrp -R kiosk DIR; sudo chmod -R g+rwX DIR`)",
+        )
     if waiting:
-        return CheckResult("outbox", FAILED, f"{data_dir / DB_NAME}: in order{note}",
-                           requeue_hint + " (the app also does at its next start)")
-    return CheckResult("outbox", PASSED, f"{data_dir / DB_NAME}: in order (quick_check ok, "
-                       f"writable)")
+        return CheckResult(
+            "outbox",
+            FAILED,
+            f"{data_dir / DB_NAME}: in order{note}",
+            requeue_hint + " (the app also does at its next start)",
+        )
+    return CheckResult(
+        "outbox", PASSED, f"{data_dir / DB_NAME}: in order (quick_check ok, writable)"
+    )
 
 
-def check_clock(*, now: float | None = None,
-                synchronised: Callable[[], bool | None] | None = None) -> CheckResult:
+def check_clock(
+    *, now: float | None = None, synchronised: Callable[[], bool | None] | None = None
+) -> CheckResult:
     """The clock is not before this software existed, and NTP keeps it right.
 
     A clock that is merely unsynchronised still gives usable times, so that is
@@ -283,10 +359,13 @@ def check_clock(*, now: float | None = None,
     floor = Path(__file__).stat().st_mtime - CLOCK_TOLERANCE_S
     if now < floor:
         built = datetime.datetime.fromtimestamp(floor).astimezone().strftime("%Y-%m-%d")
-        return CheckResult("clock", FAILED,
-                           f"{shown} is before this software was installed ({built}); "
-                           f"messages would carry wrong times",
-                           f"connect the network so that the clock is set; {NTP_HINT}")
+        return CheckResult(
+            "clock",
+            FAILED,
+            f"{shown} is before this software was installed ({built}); "
+            f"messages would carry wrong times",
+            f"connect the network so that the clock is set; {NTP_HINT}",
+        )
     if synced is None:
         return CheckResult("clock", PASSED, f"{shown}; NTP state unknown (no adjtimex)")
     if not synced:
@@ -309,20 +388,29 @@ def ntp_synchronised() -> bool | None:
 
 # ------------------------------------------------------------------ delivery targets
 
+
 def check_targets(settings: Settings) -> list[CheckResult]:
     """Each configured target, with its credentials, by a request without side effects."""
     if not settings.targets:
-        return [CheckResult("targets", SKIPPED, "no delivery target under `sync:` in the "
-                            "settings: messages stay on the terminal")]
+        return [
+            CheckResult(
+                "targets",
+                SKIPPED,
+                "no delivery target under `sync:` in the settings: messages stay on the terminal",
+            )
+        ]
     from .cli import Failure
     from .commands.sync import build_targets
 
     try:
         targets = build_targets(settings)
     except Failure as exc:
-        return [CheckResult(name, FAILED, f"cannot be set up: {exc}",
-                            f"fix sync.{name} in the settings")
-                for name in settings.targets]
+        return [
+            CheckResult(
+                name, FAILED, f"cannot be set up: {exc}", f"fix sync.{name} in the settings"
+            )
+            for name in settings.targets
+        ]
     checks = {"manager": check_manager, "mailbox": check_mailbox}
     try:
         return [checks[target.name](target, settings) for target in targets]
@@ -339,30 +427,46 @@ def check_manager(target, settings: Settings) -> CheckResult:
     try:
         fetched = target.fetch_dialog()
     except Paused as exc:
-        return CheckResult("manager", FAILED, f"{where}: {exc.reason}",
-                           f"the manager refused the token: put this terminal's token in "
-                           f"{settings.manager.token_file.path} (`chmod 600`), and check that "
-                           f"terminal_id {settings.terminal_id} is the one the manager knows")
+        return CheckResult(
+            "manager",
+            FAILED,
+            f"{where}: {exc.reason}",
+            f"the manager refused the token: put this terminal's token in "
+            f"{settings.manager.token_file.path} (`chmod 600`), and check that "
+            f"terminal_id {settings.terminal_id} is the one the manager knows",
+        )
     except Retry as exc:
         if exc.__cause__ is None:  # an answer, but not one the API names
-            hint = ("check sync.manager.url: it is the API's base address, like "
-                    "https://manager.example.com/api")
+            hint = (
+                "check sync.manager.url: it is the API's base address, like "
+                "https://manager.example.com/api"
+            )
         else:
-            hint = ("check the network (`curl -sS URL`), sync.manager.url and, for a TLS "
-                    "error, sync.manager.ca_file")
+            hint = (
+                "check the network (`curl -sS URL`), sync.manager.url and, for a TLS "
+                "error, sync.manager.ca_file"
+            )
         return CheckResult("manager", FAILED, f"{where}: {exc.reason}", hint)
-    answer = {200: "a dialog is assigned", 304: "the dialog is unchanged",
-              404: "no dialog assigned"}[fetched.status]
-    return CheckResult("manager", PASSED, f"{where}: reachable, token accepted "
-                       f"(dialog: {fetched.status}, {answer})")
+    answer = {
+        200: "a dialog is assigned",
+        304: "the dialog is unchanged",
+        404: "no dialog assigned",
+    }[fetched.status]
+    return CheckResult(
+        "manager",
+        PASSED,
+        f"{where}: reachable, token accepted (dialog: {fetched.status}, {answer})",
+    )
 
 
 def check_mailbox(target, settings: Settings) -> CheckResult:
     """Connect, TLS as configured, EHLO, AUTH when a username is set, QUIT: no mail is sent."""
     mailbox = settings.mailbox
     where = f"{target.host}:{target.port} ({target.security})"
-    port_hint = ("check sync.mailbox.security and port: starttls is usually port 587, "
-                 "tls 465, none (a local relay) 25")
+    port_hint = (
+        "check sync.mailbox.security and port: starttls is usually port 587, "
+        "tls 465, none (a local relay) 25"
+    )
     try:
         # The target's own connection (same TLS context, timeouts and host
         # name): the doctor tries exactly what a delivery does, up to the mail.
@@ -371,38 +475,58 @@ def check_mailbox(target, settings: Settings) -> CheckResult:
             if target.username:
                 smtp.login(target.username, target.password or "")
     except smtplib.SMTPAuthenticationError as exc:
-        return CheckResult("mailbox", FAILED,
-                           f"{where}: the login of {target.username} was refused: "
-                           f"{exc.smtp_code} {_text(exc.smtp_error)}",
-                           f"check sync.mailbox.username and the password in "
-                           f"{mailbox.password_file.path}")
+        return CheckResult(
+            "mailbox",
+            FAILED,
+            f"{where}: the login of {target.username} was refused: "
+            f"{exc.smtp_code} {_text(exc.smtp_error)}",
+            f"check sync.mailbox.username and the password in {mailbox.password_file.path}",
+        )
     except smtplib.SMTPNotSupportedError as exc:
-        return CheckResult("mailbox", FAILED, f"{where}: the server lacks what the settings "
-                           f"need: {exc}", port_hint + "; leave out username where the relay "
-                           "takes mail without a login")
+        return CheckResult(
+            "mailbox",
+            FAILED,
+            f"{where}: the server lacks what the settings need: {exc}",
+            port_hint + "; leave out username where the relay takes mail without a login",
+        )
     except ssl.SSLCertVerificationError as exc:
-        return CheckResult("mailbox", FAILED, f"{where}: its certificate cannot be verified: "
-                           f"{exc.verify_message}",
-                           "check sync.mailbox.host (the name in the certificate) and, for a "
-                           "private CA, sync.mailbox.ca_file")
+        return CheckResult(
+            "mailbox",
+            FAILED,
+            f"{where}: its certificate cannot be verified: {exc.verify_message}",
+            "check sync.mailbox.host (the name in the certificate) and, for a "
+            "private CA, sync.mailbox.ca_file",
+        )
     except ssl.SSLError as exc:
-        return CheckResult("mailbox", FAILED, f"{where}: TLS failed: {exc.reason or exc}",
-                           port_hint)
+        return CheckResult(
+            "mailbox", FAILED, f"{where}: TLS failed: {exc.reason or exc}", port_hint
+        )
     except smtplib.SMTPResponseException as exc:
-        return CheckResult("mailbox", FAILED, f"{where}: the server answered "
-                           f"{exc.smtp_code} {_text(exc.smtp_error)}",
-                           "ask the mail server's administrator whether this terminal may send")
+        return CheckResult(
+            "mailbox",
+            FAILED,
+            f"{where}: the server answered {exc.smtp_code} {_text(exc.smtp_error)}",
+            "ask the mail server's administrator whether this terminal may send",
+        )
     except (smtplib.SMTPException, OSError) as exc:
-        return CheckResult("mailbox", FAILED,
-                           f"{where}: cannot connect: {exc or type(exc).__name__}",
-                           f"check the network, sync.mailbox.host and port (is a firewall "
-                           f"blocking port {target.port}?); {port_hint}")
+        return CheckResult(
+            "mailbox",
+            FAILED,
+            f"{where}: cannot connect: {exc or type(exc).__name__}",
+            f"check the network, sync.mailbox.host and port (is a firewall "
+            f"blocking port {target.port}?); {port_hint}",
+        )
     login = f"login as {target.username} accepted" if target.username else "no login set"
-    return CheckResult("mailbox", PASSED, f"{where}: reachable, {login}; mail goes to "
-                       f"{', '.join(target.recipients)} (send: {target.send})")
+    return CheckResult(
+        "mailbox",
+        PASSED,
+        f"{where}: reachable, {login}; mail goes to "
+        f"{', '.join(target.recipients)} (send: {target.send})",
+    )
 
 
 # ------------------------------------------------------------------ the test message
+
 
 def doctor_message(settings: Settings, dialog: Dialog, now: datetime.datetime) -> dict[str, Any]:
     """A message marked as a test in its text, an alert so that every target takes it.
@@ -416,14 +540,19 @@ def doctor_message(settings: Settings, dialog: Dialog, now: datetime.datetime) -
     topic = dialog.topics[0]
     stamp = local_timestamp(now)
     return {
-        "terminal_id": settings.terminal_id, "site": settings.site, "created_at": stamp,
+        "terminal_id": settings.terminal_id,
+        "site": settings.site,
+        "created_at": stamp,
         "locale": dialog.default_language,
         "dialog": {"version": dialog.version, "sha256": dialog.sha256},
         "rating": None,
         "path": [{"level": topic.level, "id": topic.id, "label": topic.label.default}],
-        "tone": "none", "alert": True,
+        "tone": "none",
+        "alert": True,
         "text": TEST_TEXT.format(terminal=settings.terminal_id, time=stamp),
-        "callback": None, "voice": None, "photo": None,
+        "callback": None,
+        "voice": None,
+        "photo": None,
     }
 
 
@@ -434,29 +563,45 @@ def send_test_message(settings: Settings) -> CheckResult:
     from sync.outbox import Outbox
 
     if not settings.targets:
-        return CheckResult("test message", FAILED, "not queued: no delivery target is set",
-                           "add `sync: manager:` and/or `sync: mailbox:` to the settings")
+        return CheckResult(
+            "test message",
+            FAILED,
+            "not queued: no delivery target is set",
+            "add `sync: manager:` and/or `sync: mailbox:` to the settings",
+        )
     try:
         dialog = load_dialog(settings.dialog)
     except DialogError:
-        return CheckResult("test message", FAILED, "not queued: the dialog has errors",
-                           f"fix them first: `kiosk validate {settings.dialog}`")
+        return CheckResult(
+            "test message",
+            FAILED,
+            "not queued: the dialog has errors",
+            f"fix them first: `kiosk validate {settings.dialog}`",
+        )
     # The terminal's local time, as the app stamps a visitor's message.
     message = doctor_message(settings, dialog, datetime.datetime.now().astimezone())
     try:
-        with Outbox(settings.data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB,
-                    recover=False) as outbox:
+        with Outbox(
+            settings.data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB, recover=False
+        ) as outbox:
             message_id = outbox.add(message)
     except OutboxError as exc:
-        return CheckResult("test message", FAILED, f"not queued: {exc}",
-                           "run the doctor as the user that runs `kiosk run`, so that it may "
-                           "write to data_dir")
-    return CheckResult("test message", PASSED,
-                       f"queued {message_id} for {', '.join(settings.targets)}: the running "
-                       f"`kiosk sync` delivers it; `kiosk status` shows when")
+        return CheckResult(
+            "test message",
+            FAILED,
+            f"not queued: {exc}",
+            "run the doctor as the user that runs `kiosk run`, so that it may write to data_dir",
+        )
+    return CheckResult(
+        "test message",
+        PASSED,
+        f"queued {message_id} for {', '.join(settings.targets)}: the running "
+        f"`kiosk sync` delivers it; `kiosk status` shows when",
+    )
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def _user_name() -> str:
     try:

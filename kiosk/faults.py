@@ -28,9 +28,13 @@ FAULT_WINDOW_S = 10.0
 class FaultBudget:
     """Counts unexpected errors over a sliding window of time."""
 
-    def __init__(self, *, max_faults: int = MAX_FAULTS_IN_WINDOW,
-                 window_s: float = FAULT_WINDOW_S,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        max_faults: int = MAX_FAULTS_IN_WINDOW,
+        window_s: float = FAULT_WINDOW_S,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.max_faults = max_faults
         self.window_s = window_s
         self.clock = clock

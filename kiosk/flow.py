@@ -21,10 +21,10 @@ import enum
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from dialog_config import Dialog, MessageOptions, Node
 from dialog_config.message import NewAttachment, NewMessage, RatingValue, Tone
+
 # The bands are read here by the rating screen, which colours the NPS buttons with them.
 from dialog_config.rating import is_low_rating, is_top_rating
 
@@ -132,15 +132,21 @@ class Flow:
     work to a worker).
     """
 
-    def __init__(self, dialog: Dialog, *, terminal_id: str, site: str,
-                 submit: Callable[[Submission], None],
-                 on_spam: Callable[[], None] = lambda: None,
-                 on_dialog_applied: Callable[[Dialog], None] = lambda _dialog: None,
-                 phone_region: str | None = None,
-                 spam_window_s: float = 20,
-                 voice_available: bool = True,
-                 clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], datetime.datetime] | None = None):
+    def __init__(
+        self,
+        dialog: Dialog,
+        *,
+        terminal_id: str,
+        site: str,
+        submit: Callable[[Submission], None],
+        on_spam: Callable[[], None] = lambda: None,
+        on_dialog_applied: Callable[[Dialog], None] = lambda _dialog: None,
+        phone_region: str | None = None,
+        spam_window_s: float = 20,
+        voice_available: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime.datetime] | None = None,
+    ):
         self.dialog = dialog
         self.terminal_id = terminal_id
         self.site = site
@@ -182,9 +188,12 @@ class Flow:
     @property
     def shows_promoter_link(self) -> bool:
         rating = self.dialog.rating
-        return (self.dialog.promoter_link is not None and rating is not None
-                and self.visit.rating is not None
-                and is_top_rating(rating.kind, self.visit.rating, rating.scale))
+        return (
+            self.dialog.promoter_link is not None
+            and rating is not None
+            and self.visit.rating is not None
+            and is_top_rating(rating.kind, self.visit.rating, rating.scale)
+        )
 
     def columns(self) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
         """The categories and details columns on the choice screen, for the path so far."""
@@ -246,7 +255,7 @@ class Flow:
         if node is None:
             raise KeyError(node_id)
         self.touch()
-        self.visit.path = path[:level - 1] + [node]
+        self.visit.path = path[: level - 1] + [node]
         if node.is_leaf:
             self.finish_choice()
 
@@ -261,8 +270,11 @@ class Flow:
     def open_part(self, step: Step) -> None:
         """Text, voice or callback from the message step."""
         self._expect(Step.MESSAGE)
-        allowed = {Step.TEXT: self.options.text, Step.VOICE: self.can_add_voice,
-                   Step.CALLBACK: self.options.callback}
+        allowed = {
+            Step.TEXT: self.options.text,
+            Step.VOICE: self.can_add_voice,
+            Step.CALLBACK: self.options.callback,
+        }
         if not allowed.get(step):
             raise ValueError(f"{step.value} is not offered on this branch")
         self.touch()
@@ -372,12 +384,20 @@ class Flow:
         dialog = self.dialog
         rating: RatingValue | None = None
         if visit.rating is not None and dialog.rating is not None:
-            rating = {"kind": dialog.rating.kind, "value": visit.rating,
-                      "scale": dialog.rating.scale}
+            rating = {
+                "kind": dialog.rating.kind,
+                "value": visit.rating,
+                "scale": dialog.rating.scale,
+            }
         tone: Tone = visit.path[-1].tone if visit.path else "none"
-        alert = (any(node.alert for node in visit.path) or tone == "complaint"
-                 or (rating is not None
-                     and is_low_rating(rating["kind"], rating["value"], rating["scale"])))
+        alert = (
+            any(node.alert for node in visit.path)
+            or tone == "complaint"
+            or (
+                rating is not None
+                and is_low_rating(rating["kind"], rating["value"], rating["scale"])
+            )
+        )
         voice: NewAttachment | None = None
         if visit.voice is not None:
             voice = {"content_type": "audio/ogg", "duration_s": round(visit.voice.duration_s, 2)}
@@ -388,13 +408,16 @@ class Flow:
             "locale": visit.language,
             "dialog": {"version": dialog.version, "sha256": dialog.sha256},
             "rating": rating,
-            "path": [{"level": node.level, "id": node.id, "label": node.label.default}
-                     for node in visit.path],
+            "path": [
+                {"level": node.level, "id": node.id, "label": node.label.default}
+                for node in visit.path
+            ],
             "tone": tone,
             "alert": alert,
             "text": visit.text,
-            "callback": None if visit.callback is None else {
-                "name": visit.callback.name, "phone": visit.callback.phone, "consent": True},
+            "callback": None
+            if visit.callback is None
+            else {"name": visit.callback.name, "phone": visit.callback.phone, "consent": True},
             "voice": voice,
             "photo": None,
         }

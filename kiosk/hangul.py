@@ -37,15 +37,26 @@ FINALS = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇ�
 
 #: Vowels typed one after the other that make one vowel.
 COMPOUND_VOWELS = {
-    ("ㅗ", "ㅏ"): "ㅘ", ("ㅗ", "ㅐ"): "ㅙ", ("ㅗ", "ㅣ"): "ㅚ",
-    ("ㅜ", "ㅓ"): "ㅝ", ("ㅜ", "ㅔ"): "ㅞ", ("ㅜ", "ㅣ"): "ㅟ",
+    ("ㅗ", "ㅏ"): "ㅘ",
+    ("ㅗ", "ㅐ"): "ㅙ",
+    ("ㅗ", "ㅣ"): "ㅚ",
+    ("ㅜ", "ㅓ"): "ㅝ",
+    ("ㅜ", "ㅔ"): "ㅞ",
+    ("ㅜ", "ㅣ"): "ㅟ",
     ("ㅡ", "ㅣ"): "ㅢ",
 }
 #: Final consonants typed one after the other that make one final.
 COMPOUND_FINALS = {
-    ("ㄱ", "ㅅ"): "ㄳ", ("ㄴ", "ㅈ"): "ㄵ", ("ㄴ", "ㅎ"): "ㄶ",
-    ("ㄹ", "ㄱ"): "ㄺ", ("ㄹ", "ㅁ"): "ㄻ", ("ㄹ", "ㅂ"): "ㄼ", ("ㄹ", "ㅅ"): "ㄽ",
-    ("ㄹ", "ㅌ"): "ㄾ", ("ㄹ", "ㅍ"): "ㄿ", ("ㄹ", "ㅎ"): "ㅀ",
+    ("ㄱ", "ㅅ"): "ㄳ",
+    ("ㄴ", "ㅈ"): "ㄵ",
+    ("ㄴ", "ㅎ"): "ㄶ",
+    ("ㄹ", "ㄱ"): "ㄺ",
+    ("ㄹ", "ㅁ"): "ㄻ",
+    ("ㄹ", "ㅂ"): "ㄼ",
+    ("ㄹ", "ㅅ"): "ㄽ",
+    ("ㄹ", "ㅌ"): "ㄾ",
+    ("ㄹ", "ㅍ"): "ㄿ",
+    ("ㄹ", "ㅎ"): "ㅀ",
     ("ㅂ", "ㅅ"): "ㅄ",
 }
 _VOWEL_PARTS = {compound: parts for parts, compound in COMPOUND_VOWELS.items()}
@@ -96,8 +107,10 @@ class Syllable:
             return self._add_consonant(jamo)
         if jamo in VOWELS:
             return self._add_vowel(jamo)
-        raise ValueError(f"{jamo!r} is not a jamo of the two-set keyboard; "
-                         "commit the syllable and type it as plain text instead")
+        raise ValueError(
+            f"{jamo!r} is not a jamo of the two-set keyboard; "
+            "commit the syllable and type it as plain text instead"
+        )
 
     def _add_consonant(self, consonant: str) -> tuple[str, Syllable]:
         if self.initial and self.medial:

@@ -119,8 +119,10 @@ def screen_text(dialog: Dialog, name: str, language: str) -> str:
     try:
         english = SCREEN_TEXTS[name].english
     except KeyError:
-        raise KeyError(f"{name!r} is not a screen text; the names are the keys of "
-                       "dialog_config.texts.SCREEN_TEXTS") from None
+        raise KeyError(
+            f"{name!r} is not a screen text; the names are the keys of "
+            "dialog_config.texts.SCREEN_TEXTS"
+        ) from None
     return gettext(language, english)
 
 

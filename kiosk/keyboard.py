@@ -52,13 +52,13 @@ class LayoutError(Exception):
 class KeyAction(enum.Enum):
     """What a key does; the widget may draw an icon per action instead of the label."""
 
-    TYPE = "type"            # types its text
-    SPACE = "space"          # types a space
+    TYPE = "type"  # types its text
+    SPACE = "space"  # types a space
     BACKSPACE = "backspace"  # removes the last keystroke
-    SHIFT = "shift"          # next letter shifted; double tap locks
-    LAYER = "layer"          # shows another layer (123 ↔ ABC)
-    DONE = "done"            # the visitor has finished typing
-    GAP = "gap"              # empty space that keeps rows aligned; not a key
+    SHIFT = "shift"  # next letter shifted; double tap locks
+    LAYER = "layer"  # shows another layer (123 ↔ ABC)
+    DONE = "done"  # the visitor has finished typing
+    GAP = "gap"  # empty space that keeps rows aligned; not a key
 
 
 #: What the action keys show unless the layout or the key says otherwise.
@@ -70,8 +70,9 @@ DEFAULT_LABELS = {
     KeyAction.GAP: "",
 }
 #: The actions a layout's ``labels`` may name.
-LABELLED_ACTIONS = {action.value: action for action in DEFAULT_LABELS
-                    if action is not KeyAction.GAP}
+LABELLED_ACTIONS = {
+    action.value: action for action in DEFAULT_LABELS if action is not KeyAction.GAP
+}
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,10 @@ class Key:
     action: KeyAction
     label: str
     shifted_label: str
-    text: str = ""           # what TYPE and SPACE keys type
-    shifted_text: str = ""   # what they type while shift is on
-    width: float = 1.0       # key units; the widget scales a layer to its width
-    layer: str = ""          # the layer a LAYER key shows
+    text: str = ""  # what TYPE and SPACE keys type
+    shifted_text: str = ""  # what they type while shift is on
+    width: float = 1.0  # key units; the widget scales a layer to its width
+    layer: str = ""  # the layer a LAYER key shows
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,10 @@ class Layout:
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise KeyError(f"layout {self.name!r} has no layer {name!r}; "
-                       f"its layers are {', '.join(layer.name for layer in self.layers)}")
+        raise KeyError(
+            f"layout {self.name!r} has no layer {name!r}; "
+            f"its layers are {', '.join(layer.name for layer in self.layers)}"
+        )
 
 
 def available_layouts(directory: Path = KEYBOARDS_DIR) -> list[str]:
@@ -144,13 +147,18 @@ def load_layout(name: str, directory: Path = KEYBOARDS_DIR) -> Layout:
     Raises :class:`LayoutError` listing every problem, each naming its file.
     """
     if not LAYOUT_NAME.match(name):
-        raise LayoutError([f"{name!r} is not a layout name: use a file stem such as 'en' "
-                           "(lowercase letters, digits, '-' and '_')"])
+        raise LayoutError(
+            [
+                f"{name!r} is not a layout name: use a file stem such as 'en' "
+                "(lowercase letters, digits, '-' and '_')"
+            ]
+        )
     path = directory / f"{name}.json"
     if not path.is_file():
         known = ", ".join(available_layouts(directory)) or "none"
-        raise LayoutError([f"{path}: no such keyboard layout; the layouts in {directory} are: "
-                           f"{known}"])
+        raise LayoutError(
+            [f"{path}: no such keyboard layout; the layouts in {directory} are: {known}"]
+        )
     return _LayoutReader(name, path).read()
 
 
@@ -160,8 +168,9 @@ def _read_json(path: Path) -> Any:
     except OSError as exc:
         raise LayoutError([f"{path}: cannot read the layout: {exc.strerror}"]) from exc
     except UnicodeDecodeError as exc:
-        raise LayoutError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                           "save the file as UTF-8"]) from exc
+        raise LayoutError(
+            [f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8"]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise LayoutError([f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"]) from exc
 
@@ -192,14 +201,19 @@ class _LayoutReader:
     def read(self) -> Layout:
         data = _read_json(self.path)
         if not isinstance(data, dict):
-            raise LayoutError([f"{self.path}: the layout must be a JSON object with "
-                               "`format` and `layers`"])
+            raise LayoutError(
+                [f"{self.path}: the layout must be a JSON object with `format` and `layers`"]
+            )
         for unknown in sorted(set(data) - self.TOP_KEYS):
-            self.problem(unknown, "unknown field; the fields are "
-                         f"{', '.join(sorted(self.TOP_KEYS))}")
+            self.problem(
+                unknown, f"unknown field; the fields are {', '.join(sorted(self.TOP_KEYS))}"
+            )
         if data.get("format") != LAYOUT_FORMAT:
-            self.problem("format", f"must be {LAYOUT_FORMAT} (got {data.get('format')!r}): this "
-                         "program reads layout format 1")
+            self.problem(
+                "format",
+                f"must be {LAYOUT_FORMAT} (got {data.get('format')!r}): this "
+                "program reads layout format 1",
+            )
         composition = self.read_composition(data.get("composition", Composition.NONE.value))
         self.read_labels(data.get("labels", {}))
         layers = self.read_layers(data.get("layers"))
@@ -217,13 +231,17 @@ class _LayoutReader:
 
     def read_labels(self, labels: Any) -> None:
         if not isinstance(labels, dict):
-            self.problem("labels", "must be an object of action → label, e.g. "
-                         '{"space": "English", "done": "Done"}')
+            self.problem(
+                "labels",
+                'must be an object of action → label, e.g. {"space": "English", "done": "Done"}',
+            )
             return
         for action, label in labels.items():
             if action not in LABELLED_ACTIONS:
-                self.problem(f"labels.{action}", "not an action with a label; use one of "
-                             f"{', '.join(sorted(LABELLED_ACTIONS))}")
+                self.problem(
+                    f"labels.{action}",
+                    f"not an action with a label; use one of {', '.join(sorted(LABELLED_ACTIONS))}",
+                )
             elif not isinstance(label, str):
                 self.problem(f"labels.{action}", f"must be a string (got {label!r})")
             else:
@@ -231,8 +249,11 @@ class _LayoutReader:
 
     def read_layers(self, layers: Any) -> tuple[Layer, ...]:
         if not isinstance(layers, dict) or not layers:
-            self.problem("layers", 'must be an object of layer name → layer, e.g. '
-                         '{"letters": {"label": "ABC", "rows": [...]}}')
+            self.problem(
+                "layers",
+                "must be an object of layer name → layer, e.g. "
+                '{"letters": {"label": "ABC", "rows": [...]}}',
+            )
             return ()
         raw_rows = {name: self.layer_rows(name, layer) for name, layer in layers.items()}
         # All labels first: a key may switch to a layer defined after its own.
@@ -246,9 +267,13 @@ class _LayoutReader:
         result = []
         for name, (rows, source) in raw_rows.items():
             where = f"layers.{name}"
-            keys = tuple(tuple(self.read_key(f"{where}.rows[{r}][{k}]", raw, layer_labels, source)
-                               for k, raw in enumerate(row))
-                         for r, row in enumerate(rows))
+            keys = tuple(
+                tuple(
+                    self.read_key(f"{where}.rows[{r}][{k}]", raw, layer_labels, source)
+                    for k, raw in enumerate(row)
+                )
+                for r, row in enumerate(rows)
+            )
             self.check_layer(where, keys, source)
             result.append(Layer(name, layer_labels[name], keys))
         return tuple(result)
@@ -257,14 +282,19 @@ class _LayoutReader:
         """The layer's rows as written, and the file they come from (a shared layer's own)."""
         where = f"layers.{name}"
         if not isinstance(layer, dict):
-            self.problem(where, 'must be an object with `rows` (or `use`) and `label`')
+            self.problem(where, "must be an object with `rows` (or `use`) and `label`")
             return [], self.path
         for unknown in sorted(set(layer) - self.LAYER_KEYS):
-            self.problem(f"{where}.{unknown}", "unknown field; a layer has `label` and either "
-                         "`rows` or `use`")
+            self.problem(
+                f"{where}.{unknown}",
+                "unknown field; a layer has `label` and either `rows` or `use`",
+            )
         if ("rows" in layer) == ("use" in layer):
-            self.problem(where, "give either `rows` or `use` (the name of a shared layer in "
-                         f"{SHARED_LAYERS_DIR}/), not both or neither")
+            self.problem(
+                where,
+                "give either `rows` or `use` (the name of a shared layer in "
+                f"{SHARED_LAYERS_DIR}/), not both or neither",
+            )
             return [], self.path
         if "use" in layer:
             return self.shared_rows(f"{where}.use", layer["use"])
@@ -272,8 +302,7 @@ class _LayoutReader:
 
     def shared_rows(self, where: str, use: Any) -> tuple[list, Path]:
         if not isinstance(use, str) or not LAYOUT_NAME.match(use):
-            self.problem(where, "must name a shared layer file stem, e.g. \"symbols\" "
-                         f"(got {use!r})")
+            self.problem(where, f'must name a shared layer file stem, e.g. "symbols" (got {use!r})')
             return [], self.path
         shared_dir = self.path.parent / SHARED_LAYERS_DIR
         path = shared_dir / f"{use}.json"
@@ -283,18 +312,25 @@ class _LayoutReader:
             return [], self.path
         data = _read_json(path)
         if not isinstance(data, dict) or set(data) != {"format", "rows"}:
-            self.problem("(file)", "a shared layer is an object with exactly `format` and `rows`",
-                         path=path)
+            self.problem(
+                "(file)", "a shared layer is an object with exactly `format` and `rows`", path=path
+            )
             return [], path
         if data["format"] != LAYOUT_FORMAT:
             self.problem("format", f"must be {LAYOUT_FORMAT} (got {data['format']!r})", path=path)
         return self.rows_list("rows", data["rows"], path), path
 
     def rows_list(self, where: str, rows: Any, source: Path) -> list:
-        if (not isinstance(rows, list) or not rows
-                or not all(isinstance(row, list) and row for row in rows)):
-            self.problem(where, "must be a non-empty list of rows, each a non-empty list of keys",
-                         path=source)
+        if (
+            not isinstance(rows, list)
+            or not rows
+            or not all(isinstance(row, list) and row for row in rows)
+        ):
+            self.problem(
+                where,
+                "must be a non-empty list of rows, each a non-empty list of keys",
+                path=source,
+            )
             return []
         return rows
 
@@ -302,13 +338,19 @@ class _LayoutReader:
         if isinstance(raw, str):
             raw = {"text": raw}
         if not isinstance(raw, dict):
-            self.problem(where, f"a key is a string (the text it types) or an object; got {raw!r}",
-                         path=source)
+            self.problem(
+                where,
+                f"a key is a string (the text it types) or an object; got {raw!r}",
+                path=source,
+            )
             return Key(KeyAction.GAP, "", "")
         width = raw.get("width", 1.0)
         if isinstance(width, bool) or not isinstance(width, (int, float)) or not width > 0:
-            self.problem(f"{where}.width",
-                         f"must be a positive number of key units (got {width!r})", path=source)
+            self.problem(
+                f"{where}.width",
+                f"must be a positive number of key units (got {width!r})",
+                path=source,
+            )
             width = 1.0
         label = raw.get("label")
         if label is not None and not isinstance(label, str):
@@ -318,53 +360,89 @@ class _LayoutReader:
             return self.action_key(where, raw, float(width), label, layer_labels, source)
         return self.text_key(where, raw, float(width), label, source)
 
-    def text_key(self, where: str, raw: dict, width: float, label: str | None,
-                 source: Path) -> Key:
+    def text_key(self, where: str, raw: dict, width: float, label: str | None, source: Path) -> Key:
         for unknown in sorted(set(raw) - self.TEXT_KEY_FIELDS):
-            self.problem(f"{where}.{unknown}", "unknown field; a key has `text` (or `action`), "
-                         "`shifted`, `label` and `width`", path=source)
+            self.problem(
+                f"{where}.{unknown}",
+                "unknown field; a key has `text` (or `action`), `shifted`, `label` and `width`",
+                path=source,
+            )
         text, shifted = raw.get("text"), raw.get("shifted")
         if not isinstance(text, str) or not text:
-            self.problem(where, f"needs `text` (what the key types) or `action`; got {raw!r}",
-                         path=source)
+            self.problem(
+                where, f"needs `text` (what the key types) or `action`; got {raw!r}", path=source
+            )
             text = ""
         if shifted is None:
             shifted = _default_shifted(text)
         elif not isinstance(shifted, str) or not shifted:
-            self.problem(f"{where}.shifted", f"must be a non-empty string (got {shifted!r})",
-                         path=source)
+            self.problem(
+                f"{where}.shifted", f"must be a non-empty string (got {shifted!r})", path=source
+            )
             shifted = text
-        return Key(KeyAction.TYPE, label if label is not None else text,
-                   label if label is not None else shifted, text, shifted, width)
+        return Key(
+            KeyAction.TYPE,
+            label if label is not None else text,
+            label if label is not None else shifted,
+            text,
+            shifted,
+            width,
+        )
 
-    def action_key(self, where: str, raw: dict, width: float, label: str | None,
-                   layer_labels: dict[str, str], source: Path) -> Key:
+    def action_key(
+        self,
+        where: str,
+        raw: dict,
+        width: float,
+        label: str | None,
+        layer_labels: dict[str, str],
+        source: Path,
+    ) -> Key:
         for unknown in sorted(set(raw) - self.ACTION_KEY_FIELDS):
-            self.problem(f"{where}.{unknown}", "unknown field for an action key; it has `action`, "
-                         "`label`, `width` and (for `layer`) `to`", path=source)
+            self.problem(
+                f"{where}.{unknown}",
+                "unknown field for an action key; it has `action`, "
+                "`label`, `width` and (for `layer`) `to`",
+                path=source,
+            )
         try:
             action = KeyAction(raw["action"])
         except ValueError:
             choices = ", ".join(a.value for a in KeyAction if a is not KeyAction.TYPE)
-            self.problem(f"{where}.action", f"must be one of {choices} (got {raw['action']!r}); "
-                         "a key that types text has `text` instead", path=source)
+            self.problem(
+                f"{where}.action",
+                f"must be one of {choices} (got {raw['action']!r}); "
+                "a key that types text has `text` instead",
+                path=source,
+            )
             return Key(KeyAction.GAP, "", "", width=width)
         if action is KeyAction.TYPE:
-            self.problem(f"{where}.action", 'write a typing key as "x" or {"text": "x"}',
-                         path=source)
+            self.problem(
+                f"{where}.action", 'write a typing key as "x" or {"text": "x"}', path=source
+            )
         if ("to" in raw) != (action is KeyAction.LAYER):
-            self.problem(f"{where}.to", "a `layer` key needs `to` (the layer it shows); "
-                         "other keys take no `to`", path=source)
+            self.problem(
+                f"{where}.to",
+                "a `layer` key needs `to` (the layer it shows); other keys take no `to`",
+                path=source,
+            )
         target = raw.get("to", "")
         if not isinstance(target, str):
             target = repr(target)
         if action is KeyAction.LAYER:
             if target not in layer_labels:
-                self.problem(f"{where}.to", f"no layer {target!r} in this layout; its layers are "
-                             f"{', '.join(layer_labels)}", path=source)
+                self.problem(
+                    f"{where}.to",
+                    f"no layer {target!r} in this layout; its layers are {', '.join(layer_labels)}",
+                    path=source,
+                )
             elif label is None and not layer_labels[target]:
-                self.problem(f"{where}.label", f"the key shows layer {target!r}, which has no "
-                             '`label`: give that layer a label (e.g. "ABC")', path=source)
+                self.problem(
+                    f"{where}.label",
+                    f"the key shows layer {target!r}, which has no "
+                    '`label`: give that layer a label (e.g. "ABC")',
+                    path=source,
+                )
             label = label if label is not None else layer_labels.get(target, "")
         else:
             label = label if label is not None else self.labels.get(action, "")
@@ -375,24 +453,30 @@ class _LayoutReader:
         widths = [sum(key.width for key in row) for row in rows]
         for index, width in enumerate(widths):
             if abs(width - widths[0]) > WIDTH_TOLERANCE_KEYS:
-                self.problem(f"{where}.rows[{index}]", f"has width {width:g} but row 0 has {widths[0]:g} "
-                             "(key units): widen a key or add "
-                             '{"action": "gap", "width": …} so the rows form a block',
-                             path=source)
+                self.problem(
+                    f"{where}.rows[{index}]",
+                    f"has width {width:g} but row 0 has {widths[0]:g} "
+                    "(key units): widen a key or add "
+                    '{"action": "gap", "width": …} so the rows form a block',
+                    path=source,
+                )
         seen: dict[str, str] = {}
         for r, row in enumerate(rows):
             for k, key in enumerate(row):
                 if key.action is KeyAction.TYPE and key.text:
                     here = f"rows[{r}][{k}]"
                     if key.text in seen:
-                        self.problem(f"{where}.{here}", f"types {key.text!r} like "
-                                     f"{seen[key.text]}: remove one of them", path=source)
+                        self.problem(
+                            f"{where}.{here}",
+                            f"types {key.text!r} like {seen[key.text]}: remove one of them",
+                            path=source,
+                        )
                     seen.setdefault(key.text, here)
 
 
 class Shift(enum.Enum):
     OFF = "off"
-    ONCE = "once"      # the next typed key is shifted, then shift releases
+    ONCE = "once"  # the next typed key is shifted, then shift releases
     LOCKED = "locked"  # caps lock, after a double tap; a tap releases it
 
 
@@ -405,15 +489,23 @@ class KeyboardModel:
     ``refused``. ``on_done`` receives the final text when DONE is tapped.
     """
 
-    def __init__(self, layout: Layout, *, max_chars: int, text: str = "",
-                 on_change: Callable[[], None] | None = None,
-                 on_done: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        layout: Layout,
+        *,
+        max_chars: int,
+        text: str = "",
+        on_change: Callable[[], None] | None = None,
+        on_done: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
             raise ValueError(f"max_chars must be a positive whole number (got {max_chars!r})")
         if len(text) > max_chars:
-            raise ValueError(f"the initial text has {len(text)} characters, more than max_chars "
-                             f"({max_chars}): shorten it or raise the limit")
+            raise ValueError(
+                f"the initial text has {len(text)} characters, more than max_chars "
+                f"({max_chars}): shorten it or raise the limit"
+            )
         self.max_chars = max_chars
         self.on_change = on_change
         self.on_done = on_done

@@ -17,7 +17,7 @@ from collections.abc import Callable
 HASH_SCHEME = "scrypt"
 #: scrypt cost: about 50 ms on a desktop, a few hundred on a Raspberry Pi,
 #: which is why the app checks a PIN on a worker thread.
-SCRYPT_N = 2 ** 14
+SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
@@ -50,10 +50,17 @@ def verify_pin(pin: str, stored: str) -> bool:
         expected = base64.b64decode(digest, validate=True)
         cost = int(n), int(r), int(p)
     except ValueError as exc:
-        raise PinFormatError("the PIN file does not hold a PIN hash; write one with "
-                             "`kiosk pin --file PATH`") from exc
-    actual = hashlib.scrypt(pin.encode(), salt=salt_bytes, n=cost[0], r=cost[1], p=cost[2],
-                            maxmem=128 * cost[0] * cost[1] * 2 + 1024 * 1024)
+        raise PinFormatError(
+            "the PIN file does not hold a PIN hash; write one with `kiosk pin --file PATH`"
+        ) from exc
+    actual = hashlib.scrypt(
+        pin.encode(),
+        salt=salt_bytes,
+        n=cost[0],
+        r=cost[1],
+        p=cost[2],
+        maxmem=128 * cost[0] * cost[1] * 2 + 1024 * 1024,
+    )
     return hmac.compare_digest(actual, expected)
 
 

@@ -57,8 +57,9 @@ class UnavailableOutbox:
         pass
 
 
-def open_outbox(data_dir: str | os.PathLike[str], *,
-                reserve_bytes: int) -> tuple[Outbox | UnavailableOutbox, str | None]:
+def open_outbox(
+    data_dir: str | os.PathLike[str], *, reserve_bytes: int
+) -> tuple[Outbox | UnavailableOutbox, str | None]:
     """The outbox, and why it cannot store visits (None when it can)."""
     try:
         outbox = Outbox(data_dir, reserve_bytes=reserve_bytes)
@@ -77,9 +78,14 @@ def open_outbox(data_dir: str | os.PathLike[str], *,
 class OutboxHealth:
     """The outbox's current problem, kept up to date; ``on_change(problem)`` runs on this thread."""
 
-    def __init__(self, outbox: Outbox | UnavailableOutbox, problem: str | None, *,
-                 on_change: Callable[[str | None], None] = lambda problem: None,
-                 recheck_s: float = RECHECK_S):
+    def __init__(
+        self,
+        outbox: Outbox | UnavailableOutbox,
+        problem: str | None,
+        *,
+        on_change: Callable[[str | None], None] = lambda problem: None,
+        recheck_s: float = RECHECK_S,
+    ):
         self.outbox = outbox
         self.problem = problem
         self.on_change = on_change
@@ -93,8 +99,7 @@ class OutboxHealth:
             changed = self.problem is None
             self.problem = problem
         if changed:
-            log.error("the outbox cannot store visits; the terminal is out of order: %s",
-                      problem)
+            log.error("the outbox cannot store visits; the terminal is out of order: %s", problem)
             self.on_change(problem)
 
     def quarantined(self) -> int:
@@ -135,6 +140,9 @@ class OutboxHealth:
         except (OutboxError, OSError, sqlite3.Error) as exc:
             log.error("the quarantined messages could not be put back: %s", exc)
             return
-        log.info("%d quarantined message(s) put back into the outbox, %d left in %s",
-                 len(report.stored), len(report.left),
-                 quarantine.quarantine_dir(self.outbox.data_dir))
+        log.info(
+            "%d quarantined message(s) put back into the outbox, %d left in %s",
+            len(report.stored),
+            len(report.left),
+            quarantine.quarantine_dir(self.outbox.data_dir),
+        )

@@ -25,8 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dialog_config import DEFAULT_DIALOG
-from dialog_config.positioned_yaml import (Checker, Problem, TreePath, describe, did_you_mean,
-                                          parse)
+from dialog_config.positioned_yaml import Checker, Problem, TreePath, describe, did_you_mean, parse
 
 SYSTEM_SETTINGS = Path("/etc/kiosk/settings.yaml")
 SETTINGS_ENV = "KIOSK_SETTINGS"
@@ -77,17 +76,24 @@ class SecretFile:
         try:
             mode = self.path.stat().st_mode
         except FileNotFoundError as exc:
-            raise self._error(f"{self.path} does not exist; create it with the secret "
-                              f"and `chmod 600 {self.path}`") from exc
+            raise self._error(
+                f"{self.path} does not exist; create it with the secret and `chmod 600 {self.path}`"
+            ) from exc
         except PermissionError as exc:
-            hint = (f"; the unit must pass it as a credential: "
-                    f"LoadCredential={self.path.name}:{self.path}"
-                    if os.environ.get(CREDENTIALS_ENV) else "; check its owner")
-            raise self._error(f"{self.path} cannot be read by this user "
-                              f"(uid {os.getuid()}){hint}") from exc
+            hint = (
+                f"; the unit must pass it as a credential: "
+                f"LoadCredential={self.path.name}:{self.path}"
+                if os.environ.get(CREDENTIALS_ENV)
+                else "; check its owner"
+            )
+            raise self._error(
+                f"{self.path} cannot be read by this user (uid {os.getuid()}){hint}"
+            ) from exc
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise self._error(f"{self.path} is readable by others than its owner "
-                              f"(mode {stat.filemode(mode)}); run `chmod 600 {self.path}`")
+            raise self._error(
+                f"{self.path} is readable by others than its owner "
+                f"(mode {stat.filemode(mode)}); run `chmod 600 {self.path}`"
+            )
         try:
             return self.path.read_text(encoding="utf-8").strip()
         except OSError as exc:
@@ -105,14 +111,17 @@ class SecretFile:
         try:
             secret = credential.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise self._error(f"{self.path}: its credential {credential} cannot be read: "
-                              f"{exc.strerror}") from exc
+            raise self._error(
+                f"{self.path}: its credential {credential} cannot be read: {exc.strerror}"
+            ) from exc
         if not secret:
             # The units give each credential an empty default, so that a
             # secret not set yet does not keep the whole service from starting.
-            raise self._error(f"{self.path} does not exist or is empty; write the secret to "
-                              f"it, `chmod 600 {self.path}`, then restart the service "
-                              "(systemd hands secrets over when it starts)")
+            raise self._error(
+                f"{self.path} does not exist or is empty; write the secret to "
+                f"it, `chmod 600 {self.path}`, then restart the service "
+                "(systemd hands secrets over when it starts)"
+            )
         return secret
 
     def _error(self, message: str) -> SettingsError:
@@ -193,8 +202,11 @@ class Settings:
     @property
     def targets(self) -> tuple[str, ...]:
         """The delivery targets configured, by the names the outbox knows them by."""
-        return tuple(name for name, target in (("manager", self.manager),
-                                               ("mailbox", self.mailbox)) if target)
+        return tuple(
+            name
+            for name, target in (("manager", self.manager), ("mailbox", self.mailbox))
+            if target
+        )
 
     @property
     def phone_region(self) -> str | None:
@@ -212,8 +224,11 @@ class Settings:
 
 def embedded_settings() -> Settings:
     """What a terminal runs on with no settings file: a window, data under ./var."""
-    return Settings(terminal_id=default_terminal_id(), data_dir=Path.cwd() / "var",
-                    display=DisplaySettings(fullscreen=False, show_cursor=True))
+    return Settings(
+        terminal_id=default_terminal_id(),
+        data_dir=Path.cwd() / "var",
+        display=DisplaySettings(fullscreen=False, show_cursor=True),
+    )
 
 
 def default_terminal_id() -> str:
@@ -269,9 +284,19 @@ def load_settings(path: str | Path | None = None) -> Settings:
     try:
         data = found.read_bytes()
     except OSError as exc:
-        raise SettingsError([Problem(str(found), 1, 1, "", f"cannot read the settings file: "
-                                     f"{exc.strerror}; pass --settings PATH or set "
-                                     f"{SETTINGS_ENV}")]) from exc
+        raise SettingsError(
+            [
+                Problem(
+                    str(found),
+                    1,
+                    1,
+                    "",
+                    f"cannot read the settings file: "
+                    f"{exc.strerror}; pass --settings PATH or set "
+                    f"{SETTINGS_ENV}",
+                )
+            ]
+        ) from exc
     return check_settings(data, file=str(found), base_dir=found.resolve().parent)
 
 
@@ -294,17 +319,34 @@ class _SettingsChecker(Checker):
     def check(self, data: Any) -> Settings | None:
         if data is None:
             data = {}
-        top = self.mapping((), data, optional=(
-            "terminal_id", "site", "timezone", "region", "spam_window_s", "dialog", "data_dir",
-            "disk_reserve_mb", "display", "camera", "microphone", "operator", "sync",
-            "retention"))
+        top = self.mapping(
+            (),
+            data,
+            optional=(
+                "terminal_id",
+                "site",
+                "timezone",
+                "region",
+                "spam_window_s",
+                "dialog",
+                "data_dir",
+                "disk_reserve_mb",
+                "display",
+                "camera",
+                "microphone",
+                "operator",
+                "sync",
+                "retention",
+            ),
+        )
         if top is None:
             return None
         defaults = Settings(terminal_id="")
         values: dict[str, Any] = {}
         if "terminal_id" in top:
-            values["terminal_id"] = self.matches(("terminal_id",), top["terminal_id"],
-                                                 TERMINAL_ID_PATTERN, what="a terminal id")
+            values["terminal_id"] = self.matches(
+                ("terminal_id",), top["terminal_id"], TERMINAL_ID_PATTERN, what="a terminal id"
+            )
         if "site" in top:
             site = self.string(("site",), top["site"], what="the site's name")
             if site is not None and len(site) > 200:
@@ -313,18 +355,21 @@ class _SettingsChecker(Checker):
         if "timezone" in top:
             values["timezone"] = self.timezone(top["timezone"])
         if "region" in top:
-            values["region"] = self.matches(("region",), top["region"], REGION_PATTERN,
-                                            what="a two-letter country code like IT")
+            values["region"] = self.matches(
+                ("region",), top["region"], REGION_PATTERN, what="a two-letter country code like IT"
+            )
         if "spam_window_s" in top:
-            values["spam_window_s"] = self.integer(("spam_window_s",), top["spam_window_s"],
-                                                   minimum=0, maximum=3600)
+            values["spam_window_s"] = self.integer(
+                ("spam_window_s",), top["spam_window_s"], minimum=0, maximum=3600
+            )
         if "dialog" in top:
             values["dialog"] = self.path(("dialog",), top["dialog"])
         if "data_dir" in top:
             values["data_dir"] = self.path(("data_dir",), top["data_dir"])
         if "disk_reserve_mb" in top:
-            values["disk_reserve_mb"] = self.integer(("disk_reserve_mb",), top["disk_reserve_mb"],
-                                                     minimum=0, maximum=100_000)
+            values["disk_reserve_mb"] = self.integer(
+                ("disk_reserve_mb",), top["disk_reserve_mb"], minimum=0, maximum=100_000
+            )
         if "display" in top:
             values["display"] = self.display(top["display"], defaults.display)
         if "camera" in top:
@@ -334,8 +379,9 @@ class _SettingsChecker(Checker):
         if "operator" in top:
             operator = self.mapping(("operator",), top["operator"], optional=("pin_file",))
             if operator and "pin_file" in operator:
-                values["operator_pin_file"] = self.secret(("operator", "pin_file"),
-                                                          operator["pin_file"])
+                values["operator_pin_file"] = self.secret(
+                    ("operator", "pin_file"), operator["pin_file"]
+                )
         if "sync" in top:
             sync = self.mapping(("sync",), top["sync"], optional=("manager", "mailbox"))
             if sync and sync.get("manager") is not None:
@@ -346,8 +392,11 @@ class _SettingsChecker(Checker):
             values["retention"] = self.retention(top["retention"])
 
         if (values.get("manager") or values.get("mailbox")) and "terminal_id" not in top:
-            self.error(("terminal_id",), "required once a delivery target is set under `sync`: "
-                       "it tells the manager and the mailbox which terminal a message is from")
+            self.error(
+                ("terminal_id",),
+                "required once a delivery target is set under `sync`: "
+                "it tells the manager and the mailbox which terminal a message is from",
+            )
         if self.errors:
             return None
         values.setdefault("terminal_id", default_terminal_id())
@@ -372,14 +421,18 @@ class _SettingsChecker(Checker):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            self.error(("timezone",), f"{describe(name)} is not a known timezone"
-                       + did_you_mean(name, available_timezones()))
+            self.error(
+                ("timezone",),
+                f"{describe(name)} is not a known timezone"
+                + did_you_mean(name, available_timezones()),
+            )
             return None
         return name
 
     def display(self, value: Any, default: DisplaySettings) -> DisplaySettings:
-        mapping = self.mapping(("display",), value,
-                               optional=("fullscreen", "rotation", "show_cursor"))
+        mapping = self.mapping(
+            ("display",), value, optional=("fullscreen", "rotation", "show_cursor")
+        )
         if mapping is None:
             return default
         values: dict[str, Any] = {}
@@ -387,8 +440,9 @@ class _SettingsChecker(Checker):
             if key in mapping:
                 values[key] = self.boolean(("display", key), mapping[key])
         if "rotation" in mapping:
-            values["rotation"] = self.choice(("display", "rotation"), mapping["rotation"],
-                                             ROTATIONS_DEG)
+            values["rotation"] = self.choice(
+                ("display", "rotation"), mapping["rotation"], ROTATIONS_DEG
+            )
         return replace(default, **values)
 
     def camera(self, value: Any, default: CameraSettings) -> CameraSettings:
@@ -405,12 +459,14 @@ class _SettingsChecker(Checker):
             elif isinstance(source, str) and source.strip():
                 values["source"] = source
             else:
-                self.error(("camera", "source"), "must be a camera index like 0, a /dev/video "
-                           f"path, a file or URL, or false for none (found {describe(source)})")
+                self.error(
+                    ("camera", "source"),
+                    "must be a camera index like 0, a /dev/video "
+                    f"path, a file or URL, or false for none (found {describe(source)})",
+                )
         for key in ("width", "height"):
             if key in mapping:
-                values[key] = self.integer(("camera", key), mapping[key],
-                                           minimum=160, maximum=4096)
+                values[key] = self.integer(("camera", key), mapping[key], minimum=160, maximum=4096)
         return replace(default, **values)
 
     def microphone(self, value: Any, default: MicrophoneSettings) -> MicrophoneSettings:
@@ -423,35 +479,51 @@ class _SettingsChecker(Checker):
             if device is False:
                 values["enabled"] = False
                 values["device"] = None
-            elif device is None or (isinstance(device, int) and not isinstance(device, bool)
-                                    and device >= 0) or (isinstance(device, str) and device):
+            elif (
+                device is None
+                or (isinstance(device, int) and not isinstance(device, bool) and device >= 0)
+                or (isinstance(device, str) and device)
+            ):
                 values["device"] = device
             else:
-                self.error(("microphone", "device"), "must be null for the system default, "
-                           "a device name or index, or false for none "
-                           f"(found {describe(device)})")
+                self.error(
+                    ("microphone", "device"),
+                    "must be null for the system default, "
+                    "a device name or index, or false for none "
+                    f"(found {describe(device)})",
+                )
         if "samplerate" in mapping:
-            values["samplerate"] = self.choice(("microphone", "samplerate"),
-                                               mapping["samplerate"], OPUS_SAMPLERATES_HZ)
+            values["samplerate"] = self.choice(
+                ("microphone", "samplerate"), mapping["samplerate"], OPUS_SAMPLERATES_HZ
+            )
         return replace(default, **values)
 
     def manager(self, value: Any) -> ManagerSettings | None:
         base: TreePath = ("sync", "manager")
-        mapping = self.mapping(base, value, required=("url", "token_file"),
-                               optional=("ca_file", "poll_dialog"))
+        mapping = self.mapping(
+            base, value, required=("url", "token_file"), optional=("ca_file", "poll_dialog")
+        )
         if mapping is None:
             return None
         url = self.url(base + ("url",), mapping.get("url")) if "url" in mapping else None
-        token = self.secret(base + ("token_file",), mapping["token_file"]) \
-            if "token_file" in mapping else None
-        ca_file = self.path(base + ("ca_file",), mapping["ca_file"]) \
-            if mapping.get("ca_file") is not None else None
-        poll = self.boolean(base + ("poll_dialog",), mapping["poll_dialog"]) \
-            if "poll_dialog" in mapping else True
+        token = (
+            self.secret(base + ("token_file",), mapping["token_file"])
+            if "token_file" in mapping
+            else None
+        )
+        ca_file = (
+            self.path(base + ("ca_file",), mapping["ca_file"])
+            if mapping.get("ca_file") is not None
+            else None
+        )
+        poll = (
+            self.boolean(base + ("poll_dialog",), mapping["poll_dialog"])
+            if "poll_dialog" in mapping
+            else True
+        )
         if url is None or token is None:
             return None
-        return ManagerSettings(url=url, token_file=token, ca_file=ca_file,
-                               poll_dialog=bool(poll))
+        return ManagerSettings(url=url, token_file=token, ca_file=ca_file, poll_dialog=bool(poll))
 
     def url(self, path: TreePath, value: Any) -> str | None:
         """An https address; plain http only to this machine, where nothing can listen in."""
@@ -460,45 +532,92 @@ class _SettingsChecker(Checker):
             return None
         if url.startswith("https://") and len(url) > len("https://"):
             return url.rstrip("/")
-        host = url[len("http://"):].split("/", 1)[0].rsplit(":", 1)[0] \
-            if url.startswith("http://") else ""
+        host = (
+            url[len("http://") :].split("/", 1)[0].rsplit(":", 1)[0]
+            if url.startswith("http://")
+            else ""
+        )
         if host in LOOPBACK_HOSTS:
             return url.rstrip("/")
-        self.error(path, f"{describe(url)} must start with https:// (plain http only "
-                   "to a manager on this machine, 127.0.0.1 or localhost)")
+        self.error(
+            path,
+            f"{describe(url)} must start with https:// (plain http only "
+            "to a manager on this machine, 127.0.0.1 or localhost)",
+        )
         return None
 
     def mailbox(self, value: Any) -> MailboxSettings | None:
         base: TreePath = ("sync", "mailbox")
-        mapping = self.mapping(base, value, required=("host", "from", "to"), optional=(
-            "port", "security", "username", "password_file", "ca_file", "send"))
+        mapping = self.mapping(
+            base,
+            value,
+            required=("host", "from", "to"),
+            optional=("port", "security", "username", "password_file", "ca_file", "send"),
+        )
         if mapping is None:
             return None
-        host = self.string(base + ("host",), mapping["host"], what="a host name") \
-            if "host" in mapping else None
-        security = self.choice(base + ("security",), mapping["security"], SECURITY_MODES) \
-            if "security" in mapping else "starttls"
-        port = self.integer(base + ("port",), mapping["port"], minimum=1, maximum=65535) \
-            if "port" in mapping else SMTP_DEFAULT_PORTS.get(security or "starttls")
-        username = self.string(base + ("username",), mapping["username"], what="a user name") \
-            if mapping.get("username") is not None else None
-        password = self.secret(base + ("password_file",), mapping["password_file"]) \
-            if mapping.get("password_file") is not None else None
+        host = (
+            self.string(base + ("host",), mapping["host"], what="a host name")
+            if "host" in mapping
+            else None
+        )
+        security = (
+            self.choice(base + ("security",), mapping["security"], SECURITY_MODES)
+            if "security" in mapping
+            else "starttls"
+        )
+        port = (
+            self.integer(base + ("port",), mapping["port"], minimum=1, maximum=65535)
+            if "port" in mapping
+            else SMTP_DEFAULT_PORTS.get(security or "starttls")
+        )
+        username = (
+            self.string(base + ("username",), mapping["username"], what="a user name")
+            if mapping.get("username") is not None
+            else None
+        )
+        password = (
+            self.secret(base + ("password_file",), mapping["password_file"])
+            if mapping.get("password_file") is not None
+            else None
+        )
         if username and password is None:
-            self.error(base + ("password_file",), "required with `username`: the file that "
-                       "holds the mailbox password")
-        ca_file = self.path(base + ("ca_file",), mapping["ca_file"]) \
-            if mapping.get("ca_file") is not None else None
+            self.error(
+                base + ("password_file",),
+                "required with `username`: the file that holds the mailbox password",
+            )
+        ca_file = (
+            self.path(base + ("ca_file",), mapping["ca_file"])
+            if mapping.get("ca_file") is not None
+            else None
+        )
         sender = self.address(base + ("from",), mapping["from"]) if "from" in mapping else None
         recipients = self.recipients(base + ("to",), mapping["to"]) if "to" in mapping else None
-        send = self.choice(base + ("send",), mapping["send"], MAIL_SELECTIONS) \
-            if "send" in mapping else "alerts"
-        if (host is None or port is None or sender is None or recipients is None
-                or security is None or send is None):
+        send = (
+            self.choice(base + ("send",), mapping["send"], MAIL_SELECTIONS)
+            if "send" in mapping
+            else "alerts"
+        )
+        if (
+            host is None
+            or port is None
+            or sender is None
+            or recipients is None
+            or security is None
+            or send is None
+        ):
             return None
-        return MailboxSettings(host=host, port=port, sender=sender, recipients=recipients,
-                               security=security, username=username, password_file=password,
-                               ca_file=ca_file, send=send)
+        return MailboxSettings(
+            host=host,
+            port=port,
+            sender=sender,
+            recipients=recipients,
+            security=security,
+            username=username,
+            password_file=password,
+            ca_file=ca_file,
+            send=send,
+        )
 
     def address(self, path: TreePath, value: Any) -> str | None:
         text = self.string(path, value, what="a mail address")
@@ -507,8 +626,11 @@ class _SettingsChecker(Checker):
         name, addr = parseaddr(text)
         local, _, domain = addr.partition("@")
         if not local or not domain or "\n" in text or "\r" in text:
-            self.error(path, f"{describe(text)} is not a mail address like "
-                       "quality@example.com or \"Name <quality@example.com>\"")
+            self.error(
+                path,
+                f"{describe(text)} is not a mail address like "
+                'quality@example.com or "Name <quality@example.com>"',
+            )
             return None
         try:
             Address(display_name=name, addr_spec=addr)
@@ -526,24 +648,29 @@ class _SettingsChecker(Checker):
         items = self.sequence(path, value, minimum=1, maximum=50, what="mail addresses")
         if items is None:
             return None
-        checked = [self.address(path if single else path + (i,), item)
-                   for i, item in enumerate(items)]
+        checked = [
+            self.address(path if single else path + (i,), item) for i, item in enumerate(items)
+        ]
         addresses = [address for address in checked if address is not None]
         return tuple(addresses) if len(addresses) == len(checked) else None
 
     def retention(self, value: Any) -> RetentionSettings:
         default = RetentionSettings()
-        mapping = self.mapping(("retention",), value,
-                               optional=("delivered_media_days", "delivered_messages_days"))
+        mapping = self.mapping(
+            ("retention",), value, optional=("delivered_media_days", "delivered_messages_days")
+        )
         if mapping is None:
             return default
-        values = {key: self.integer(("retention", key), mapping[key], minimum=0,
-                                    maximum=36_500)
-                  for key in ("delivered_media_days", "delivered_messages_days")
-                  if key in mapping}
+        values = {
+            key: self.integer(("retention", key), mapping[key], minimum=0, maximum=36_500)
+            for key in ("delivered_media_days", "delivered_messages_days")
+            if key in mapping
+        }
         merged = replace(default, **{k: v for k, v in values.items() if v is not None})
         if merged.delivered_messages_days < merged.delivered_media_days:
-            self.error(("retention", "delivered_messages_days"),
-                       f"must be at least delivered_media_days ({merged.delivered_media_days}):"
-                       " a message's media cannot outlive its record")
+            self.error(
+                ("retention", "delivered_messages_days"),
+                f"must be at least delivered_media_days ({merged.delivered_media_days}):"
+                " a message's media cannot outlive its record",
+            )
         return merged

@@ -65,8 +65,9 @@ class Photo(Protocol):
 class Store(Protocol):
     data_dir: Path
 
-    def add(self, message: dict[str, Any], *, photo: bytes | None = None,
-            voice: bytes | None = None) -> str: ...
+    def add(
+        self, message: dict[str, Any], *, photo: bytes | None = None, voice: bytes | None = None
+    ) -> str: ...
 
     def record_suppressed(self) -> None: ...
 
@@ -74,11 +75,18 @@ class Store(Protocol):
 class Submitter:
     """One worker thread: photo, then the outbox (or the quarantine), in the order visits ended."""
 
-    def __init__(self, store: Store, take_photo: Callable[[float], Photo | None],
-                 *, on_error: Callable[[str], None] = lambda text: None,
-                 on_outbox_problem: Callable[[str], None] = lambda reason: None,
-                 retry_s: float = STORE_RETRY_S, transient_limit_s: float = TRANSIENT_LIMIT_S,
-                 queue_limit: int = QUEUE_LIMIT, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        store: Store,
+        take_photo: Callable[[float], Photo | None],
+        *,
+        on_error: Callable[[str], None] = lambda text: None,
+        on_outbox_problem: Callable[[str], None] = lambda reason: None,
+        retry_s: float = STORE_RETRY_S,
+        transient_limit_s: float = TRANSIENT_LIMIT_S,
+        queue_limit: int = QUEUE_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.store = store
         self.take_photo = take_photo
         self.on_error = on_error
@@ -130,10 +138,16 @@ class Submitter:
             photo = self._photo()
             if photo is not None:
                 photo_bytes = photo.jpeg
-                message["photo"] = {"content_type": "image/jpeg", "width": photo.width,
-                                    "height": photo.height}
-            log.debug("photo %s in %.0f ms", "taken" if photo else "missing",
-                      (time.monotonic() - started) * 1000)
+                message["photo"] = {
+                    "content_type": "image/jpeg",
+                    "width": photo.width,
+                    "height": photo.height,
+                }
+            log.debug(
+                "photo %s in %.0f ms",
+                "taken" if photo else "missing",
+                (time.monotonic() - started) * 1000,
+            )
         voice = submission.voice
         while True:
             try:
@@ -144,15 +158,22 @@ class Submitter:
                 if self._quarantine(message, photo_bytes, voice, exc):
                     return
                 if self._closing.is_set():
-                    log.error("a visitor's message is lost: neither the outbox nor the "
-                              "quarantine in %s could take it before the app stopped",
-                              self.store.data_dir)
+                    log.error(
+                        "a visitor's message is lost: neither the outbox nor the "
+                        "quarantine in %s could take it before the app stopped",
+                        self.store.data_dir,
+                    )
                     return
                 self._closing.wait(self.retry_s)
                 continue
             self._refusing_since = None
-            log.info("message %s stored (alert=%s, photo=%s, voice=%s)", message_id,
-                     message["alert"], photo_bytes is not None, voice is not None)
+            log.info(
+                "message %s stored (alert=%s, photo=%s, voice=%s)",
+                message_id,
+                message["alert"],
+                photo_bytes is not None,
+                voice is not None,
+            )
             return
 
     def _photo(self) -> Photo | None:
@@ -162,23 +183,33 @@ class Submitter:
             log.exception("the camera failed; the message is stored without a photo")
             return None
 
-    def _quarantine(self, message: dict, photo: bytes | None, voice: bytes | None,
-                    exc: Exception) -> bool:
+    def _quarantine(
+        self, message: dict, photo: bytes | None, voice: bytes | None, exc: Exception
+    ) -> bool:
         """Keeps the message in the quarantine; False when even that cannot be written."""
         reason = f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, InvalidMessageError):
             self.on_outbox_problem(str(exc))
         try:
-            where = quarantine.put(self.store.data_dir, message, photo=photo, voice=voice,
-                                   reason=reason)
+            where = quarantine.put(
+                self.store.data_dir, message, photo=photo, voice=voice, reason=reason
+            )
         except OSError as quarantine_exc:
-            log.error("the outbox refused a visitor's message (%s) and the quarantine "
-                      "cannot be written either (%s); trying both again in %.0f s",
-                      reason, quarantine_exc, self.retry_s)
+            log.error(
+                "the outbox refused a visitor's message (%s) and the quarantine "
+                "cannot be written either (%s); trying both again in %.0f s",
+                reason,
+                quarantine_exc,
+                self.retry_s,
+            )
             self.on_error(f"{exc}; the quarantine: {quarantine_exc}")
             return False
-        log.error("the outbox refused a visitor's message for good (%s); it is kept in %s "
-                  "until `kiosk outbox requeue` puts it back", reason, where)
+        log.error(
+            "the outbox refused a visitor's message for good (%s); it is kept in %s "
+            "until `kiosk outbox requeue` puts it back",
+            reason,
+            where,
+        )
         self.on_error(str(exc))
         return True
 
@@ -208,8 +239,11 @@ class Submitter:
         now = self._clock()
         if self._refusing_since is None:
             self._refusing_since = now
-        if (self._closing.is_set() or now - self._refusing_since >= self.transient_limit_s
-                or self.backlog >= self.queue_limit):
+        if (
+            self._closing.is_set()
+            or now - self._refusing_since >= self.transient_limit_s
+            or self.backlog >= self.queue_limit
+        ):
             return False
         log.warning("could not %s: %s; trying again in %.0f s", what, exc, self.retry_s)
         self.on_error(str(exc))

@@ -22,10 +22,15 @@ POLL_S = 2.0
 
 
 class DialogWatcher:
-    def __init__(self, path: Path, current_sha256: str, *,
-                 on_valid: Callable[[Dialog], None],
-                 on_invalid: Callable[[DialogError], None],
-                 errors: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        path: Path,
+        current_sha256: str,
+        *,
+        on_valid: Callable[[Dialog], None],
+        on_invalid: Callable[[DialogError], None],
+        errors: tuple[str, ...] = (),
+    ):
         """``errors``: what is wrong with the file now, when the app started on another dialog."""
         self.path = path
         self.on_valid = on_valid
@@ -53,8 +58,12 @@ class DialogWatcher:
             errors = tuple(str(p) for p in exc.problems)
             if errors != self.last_errors:
                 self.last_errors = errors
-                log.error("the dialog file %s has %d error(s); the previous dialog stays "
-                          "in use: %s", self.path, len(errors), "; ".join(errors))
+                log.error(
+                    "the dialog file %s has %d error(s); the previous dialog stays in use: %s",
+                    self.path,
+                    len(errors),
+                    "; ".join(errors),
+                )
                 self.on_invalid(exc)
             return
         repaired = bool(self.last_errors)
@@ -63,8 +72,11 @@ class DialogWatcher:
         # errors shown for it must go.
         if dialog.sha256 != self._sha256 or repaired:
             self._sha256 = dialog.sha256
-            log.info("dialog %s changed (sha256 %s); it applies at the next start screen",
-                     self.path, dialog.sha256[:12])
+            log.info(
+                "dialog %s changed (sha256 %s); it applies at the next start screen",
+                self.path,
+                dialog.sha256[:12],
+            )
             self.on_valid(dialog)
 
     def reload(self) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 EXIT_FAILURE = 1
 #: The product's commands work on a fresh installation: they migrate first
 #: (a no-op once the database is current), as serve does.
-MIGRATE_FIRST = frozenset({"serve", "createuser", "terminal", "token", "dialog", "erase",
-                           "retention"})
+MIGRATE_FIRST = frozenset(
+    {"serve", "createuser", "terminal", "token", "dialog", "erase", "retention"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,8 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         django.setup()
         _prepare_data_dir()
-        if len(arguments) > 1 and arguments[1] in MIGRATE_FIRST \
-                and not {"-h", "--help"} & set(arguments):
+        if (
+            len(arguments) > 1
+            and arguments[1] in MIGRATE_FIRST
+            and not {"-h", "--help"} & set(arguments)
+        ):
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0)

@@ -79,40 +79,92 @@ class Option:
 
 #: Every option, with its default: the one place defaults live.
 OPTIONS = (
-    Option("main", "data_dir", _text, str(DEFAULT_DATA_DIR),
-           "the SQLite database, media files and the generated secret key live here"),
-    Option("main", "database_url", _text, "",
-           "postgresql://USER:PASSWORD@HOST/NAME (or ?host=/run/postgresql); "
-           "empty: SQLite in data_dir", env="DATABASE_URL"),
-    Option("main", "secret_key_file", _text, "",
-           "Django's secret key, shared by every serve process; empty: generated in data_dir"),
-    Option("main", "public_url", _text, "",
-           "how browsers and terminals reach the manager, e.g. https://feedback.example.com"),
-    Option("main", "allowed_hosts", _words, ["127.0.0.1", "localhost", "[::1]"],
-           "host names the manager answers to; public_url's host is added"),
-    Option("main", "behind_proxy", _boolean, False,
-           "trust X-Forwarded-Proto from the reverse proxy (only when one is in front)"),
+    Option(
+        "main",
+        "data_dir",
+        _text,
+        str(DEFAULT_DATA_DIR),
+        "the SQLite database, media files and the generated secret key live here",
+    ),
+    Option(
+        "main",
+        "database_url",
+        _text,
+        "",
+        "postgresql://USER:PASSWORD@HOST/NAME (or ?host=/run/postgresql); "
+        "empty: SQLite in data_dir",
+        env="DATABASE_URL",
+    ),
+    Option(
+        "main",
+        "secret_key_file",
+        _text,
+        "",
+        "Django's secret key, shared by every serve process; empty: generated in data_dir",
+    ),
+    Option(
+        "main",
+        "public_url",
+        _text,
+        "",
+        "how browsers and terminals reach the manager, e.g. https://feedback.example.com",
+    ),
+    Option(
+        "main",
+        "allowed_hosts",
+        _words,
+        ["127.0.0.1", "localhost", "[::1]"],
+        "host names the manager answers to; public_url's host is added",
+    ),
+    Option(
+        "main",
+        "behind_proxy",
+        _boolean,
+        False,
+        "trust X-Forwarded-Proto from the reverse proxy (only when one is in front)",
+    ),
     Option("main", "debug", _boolean, False, "Django's debug pages; never in production"),
     Option("main", "time_zone", _text, "UTC", "the default time zone for new sites"),
     Option("main", "language", _text, "en", "the default language of the pages"),
-    Option("api", "max_message_mb", _integer, 20,
-           "a message POST larger than this is refused with 413"),
-    Option("api", "enrolment_code_hours", _integer, 24,
-           "how long a one-time enrolment code works"),
-    Option("retention", "media_days", _integer, 365,
-           "photos and voice messages are deleted this many days after they were "
-           "received (the message stays); 0 keeps them"),
-    Option("retention", "status_days", _integer, 90,
-           "terminal health reports are kept this many days"),
-    Option("storage", "s3_bucket", _text, "",
-           "S3-compatible bucket for media; empty: files under data_dir/media"),
+    Option(
+        "api", "max_message_mb", _integer, 20, "a message POST larger than this is refused with 413"
+    ),
+    Option("api", "enrolment_code_hours", _integer, 24, "how long a one-time enrolment code works"),
+    Option(
+        "retention",
+        "media_days",
+        _integer,
+        365,
+        "photos and voice messages are deleted this many days after they were "
+        "received (the message stays); 0 keeps them",
+    ),
+    Option(
+        "retention", "status_days", _integer, 90, "terminal health reports are kept this many days"
+    ),
+    Option(
+        "storage",
+        "s3_bucket",
+        _text,
+        "",
+        "S3-compatible bucket for media; empty: files under data_dir/media",
+    ),
     Option("storage", "s3_endpoint_url", _text, "", "for S3-compatible services other than AWS"),
     Option("storage", "s3_region", _text, "", "the bucket's region"),
     Option("storage", "s3_access_key_id", _text, "", "empty: boto3's usual credential chain"),
-    Option("storage", "s3_secret_access_key_file", _text, "",
-           "a file holding the secret access key (not the key itself)"),
-    Option("storage", "signed_url_s", _integer, 300,
-           "how long a signed link to a photo or voice message works"),
+    Option(
+        "storage",
+        "s3_secret_access_key_file",
+        _text,
+        "",
+        "a file holding the secret access key (not the key itself)",
+    ),
+    Option(
+        "storage",
+        "signed_url_s",
+        _integer,
+        300,
+        "how long a signed link to a photo or voice message works",
+    ),
     Option("mail", "host", _text, "", "SMTP server for notices; empty: mail is off"),
     Option("mail", "port", _integer, 587, "SMTP port"),
     Option("mail", "security", _text, "starttls", "starttls, tls or none"),
@@ -147,8 +199,10 @@ def _read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}; "
-                          f"check the path in ${ENV_FILE} and its permissions") from exc
+        raise ConfigError(
+            f"{path}: cannot read the settings file: {exc.strerror}; "
+            f"check the path in ${ENV_FILE} and its permissions"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     known = {(o.section, o.key): o for o in OPTIONS}
@@ -156,8 +210,10 @@ def _read_file(path: Path) -> dict[str, Any]:
     for key, value in document.items():
         if isinstance(value, dict):
             if key not in SECTIONS or key == "main":
-                raise ConfigError(f"{path}: unknown section [{key}]; the sections are "
-                                  f"{', '.join(s for s in SECTIONS if s != 'main')}")
+                raise ConfigError(
+                    f"{path}: unknown section [{key}]; the sections are "
+                    f"{', '.join(s for s in SECTIONS if s != 'main')}"
+                )
             entries = [(key, inner, inner_value) for inner, inner_value in value.items()]
         else:
             entries = [("main", key, value)]
@@ -191,8 +247,9 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"${option.env_name}: {exc}: {raw!r}") from exc
     if values["mail_security"] not in ("starttls", "tls", "none"):
-        raise ConfigError(f"[mail] security must be starttls, tls or none, "
-                          f"not {values['mail_security']!r}")
+        raise ConfigError(
+            f"[mail] security must be starttls, tls or none, not {values['mail_security']!r}"
+        )
     return Config(values, source)
 
 
@@ -229,8 +286,15 @@ def secret_key(config: Config) -> str:
     return read_secret_file(str(path), "the secret key")
 
 
-def s3_options(*, bucket: str, endpoint_url: str, region: str, access_key_id: str,
-               secret_access_key: str, signed_url_s: int) -> dict[str, Any]:
+def s3_options(
+    *,
+    bucket: str,
+    endpoint_url: str,
+    region: str,
+    access_key_id: str,
+    secret_access_key: str,
+    signed_url_s: int,
+) -> dict[str, Any]:
     """django-storages' S3Storage options for the media bucket; empty strings mean unset."""
     return {
         "bucket_name": bucket,

@@ -61,55 +61,76 @@ WSGI_APPLICATION = "manager.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 
 if CONFIG["database_url"]:
-    DATABASES = {"default": dj_database_url.parse(CONFIG["database_url"], conn_max_age=60,
-                                                  conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            CONFIG["database_url"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
-    DATABASES = {"default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "manager.sqlite3",
-        # A connection kept across requests, as for PostgreSQL: closing the
-        # last one to a WAL database checkpoints it and deletes the WAL, and
-        # the next request's first commit makes it again, both with fsyncs,
-        # which tripled the cost of a message POST.
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {
-            # Several gunicorn workers write at once: WAL lets readers go on,
-            # IMMEDIATE takes the write lock at BEGIN (no deadlock on upgrade),
-            # and a writer waits for the lock instead of failing at once.
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-    }}
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "manager.sqlite3",
+            # A connection kept across requests, as for PostgreSQL: closing the
+            # last one to a WAL database checkpoints it and deletes the WAL, and
+            # the next request's first commit makes it again, both with fsyncs,
+            # which tripled the cost of a message POST.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                # Several gunicorn workers write at once: WAL lets readers go on,
+                # IMMEDIATE takes the write lock at BEGIN (no deadlock on upgrade),
+                # and a writer waits for the lock instead of failing at once.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
 
 if CONFIG["storage_s3_bucket"]:
-    MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _config.s3_options(
-        bucket=CONFIG["storage_s3_bucket"],
-        endpoint_url=CONFIG["storage_s3_endpoint_url"],
-        region=CONFIG["storage_s3_region"],
-        access_key_id=CONFIG["storage_s3_access_key_id"],
-        secret_access_key=(_config.read_secret_file(CONFIG["storage_s3_secret_access_key_file"],
-                                                    "the S3 secret access key")
-                           if CONFIG["storage_s3_secret_access_key_file"] else ""),
-        signed_url_s=CONFIG["storage_signed_url_s"])}
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _config.s3_options(
+            bucket=CONFIG["storage_s3_bucket"],
+            endpoint_url=CONFIG["storage_s3_endpoint_url"],
+            region=CONFIG["storage_s3_region"],
+            access_key_id=CONFIG["storage_s3_access_key_id"],
+            secret_access_key=(
+                _config.read_secret_file(
+                    CONFIG["storage_s3_secret_access_key_file"], "the S3 secret access key"
+                )
+                if CONFIG["storage_s3_secret_access_key_file"]
+                else ""
+            ),
+            signed_url_s=CONFIG["storage_signed_url_s"],
+        ),
+    }
 else:
-    MEDIA_STORAGE = {"BACKEND": "manager.storage.DurableFileSystemStorage",
-                     "OPTIONS": {"location": DATA_DIR / "media",
-                                 "file_permissions_mode": 0o640,
-                                 "directory_permissions_mode": 0o750}}
+    MEDIA_STORAGE = {
+        "BACKEND": "manager.storage.DurableFileSystemStorage",
+        "OPTIONS": {
+            "location": DATA_DIR / "media",
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -135,9 +156,11 @@ if CONFIG["mail_host"]:
     EMAIL_USE_TLS = CONFIG["mail_security"] == "starttls"
     EMAIL_USE_SSL = CONFIG["mail_security"] == "tls"
     EMAIL_HOST_USER = CONFIG["mail_username"]
-    EMAIL_HOST_PASSWORD = (_config.read_secret_file(CONFIG["mail_password_file"],
-                                                    "the SMTP password")
-                           if CONFIG["mail_password_file"] else "")
+    EMAIL_HOST_PASSWORD = (
+        _config.read_secret_file(CONFIG["mail_password_file"], "the SMTP password")
+        if CONFIG["mail_password_file"]
+        else ""
+    )
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = CONFIG["mail_sender"]
@@ -151,8 +174,10 @@ USE_TZ = True
 LOGIN_URL = "/accounts/login/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

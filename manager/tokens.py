@@ -23,7 +23,7 @@ CODE_GROUP_CHARS = 4
 
 @dataclasses.dataclass(frozen=True)
 class IssuedToken:
-    text: str       # shown once, never stored
+    text: str  # shown once, never stored
     key_id: str
     secret_hash: str
 
@@ -53,15 +53,17 @@ def matches(secret: str, secret_hash: str) -> bool:
 
 def new_code() -> str:
     """A one-time code such as ``K7QM-3WZP-HX9D`` (about 59 bits)."""
-    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_CHARS))
-              for _ in range(CODE_GROUPS))
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_CHARS))
+        for _ in range(CODE_GROUPS)
+    )
     return "-".join(groups)
 
 
 def normalise_code(text: str) -> str:
     """A typed code as issued: upper case, grouped, spaces and dashes ignored."""
     bare = "".join(ch for ch in text.upper() if ch.isalnum())
-    return "-".join(bare[i:i + CODE_GROUP_CHARS] for i in range(0, len(bare), CODE_GROUP_CHARS))
+    return "-".join(bare[i : i + CODE_GROUP_CHARS] for i in range(0, len(bare), CODE_GROUP_CHARS))
 
 
 def bearer(header: str | None) -> str | None:

@@ -31,6 +31,17 @@ from .texts import STRINGS, strings_for
 from .xlsx import display_width, write_xlsx
 
 __all__ = [
-    "CSV_NAMES", "Period", "Report", "STRINGS", "Sheet", "collect", "display_width", "layout",
-    "rating_score", "resolve_timezone", "strings_for", "write_csv", "write_xlsx",
+    "CSV_NAMES",
+    "Period",
+    "Report",
+    "STRINGS",
+    "Sheet",
+    "collect",
+    "display_width",
+    "layout",
+    "rating_score",
+    "resolve_timezone",
+    "strings_for",
+    "write_csv",
+    "write_xlsx",
 ]

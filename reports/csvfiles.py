@@ -15,8 +15,12 @@ from .files import write_atomically
 from .layout import DATE, DATE_FORMAT, DATETIME, SHARE, TEXT, TIME_FORMAT, Cell, Sheet
 
 #: The CSV files, one per sheet, by sheet key: stable names for scripts.
-CSV_NAMES = {"summary": "summary.csv", "classifier": "classifier.csv",
-             "comments": "comments.csv", "callbacks": "callbacks.csv"}
+CSV_NAMES = {
+    "summary": "summary.csv",
+    "classifier": "classifier.csv",
+    "comments": "comments.csv",
+    "callbacks": "callbacks.csv",
+}
 
 
 #: Leading characters that make Excel read a CSV field as a formula.
@@ -32,8 +36,10 @@ def csv_rows(sheet: Sheet) -> list[list[str]]:
         if block.caption:
             rows.append([_csv_value(block.caption, TEXT)])
         rows.append([_csv_value(title, TEXT) for title in block.header])
-        rows.extend([_csv_value(value, kind) for value, kind in zip(values, block.kinds)]
-                    for values in block.rows)
+        rows.extend(
+            [_csv_value(value, kind) for value, kind in zip(values, block.kinds)]
+            for values in block.rows
+        )
     return rows
 
 

@@ -54,8 +54,9 @@ class Period:
 
     def local(self, ts: float) -> datetime.datetime:
         """An epoch time as the terminal's local wall time, to the second, without offset."""
-        return datetime.datetime.fromtimestamp(ts, self.timezone).replace(tzinfo=None,
-                                                                          microsecond=0)
+        return datetime.datetime.fromtimestamp(ts, self.timezone).replace(
+            tzinfo=None, microsecond=0
+        )
 
 
 def _local_midnight(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
@@ -204,21 +205,29 @@ def created_ts(message: Mapping[str, Any]) -> float:
     return datetime.datetime.fromisoformat(message["created_at"]).timestamp()
 
 
-def collect(messages: Iterable[Mapping[str, Any]], period: Period, *,
-            dialog: Dialog | None = None,
-            later_messages: Callable[[], Iterable[Mapping[str, Any]]] | None = None,
-            language: str | None = None, site: str = "", terminal_id: str = "",
-            now: datetime.datetime | None = None) -> Report:
+def collect(
+    messages: Iterable[Mapping[str, Any]],
+    period: Period,
+    *,
+    dialog: Dialog | None = None,
+    later_messages: Callable[[], Iterable[Mapping[str, Any]]] | None = None,
+    language: str | None = None,
+    site: str = "",
+    terminal_id: str = "",
+    now: datetime.datetime | None = None,
+) -> Report:
     """The report's figures from the period's messages (any order).
 
     ``dialog`` is the current dialog (for labels and the report's language);
     ``later_messages`` yields messages after the period, read only when a node
     of the period is no longer in the current dialog, for its latest label.
     """
-    language = language or (dialog.default_language if dialog is not None
-                            else FALLBACK_LANGUAGE)
-    labels = _Labels({tuple(node.id for node in nodes): nodes[-1].label.default
-                      for nodes in dialog.walk()} if dialog is not None else {})
+    language = language or (dialog.default_language if dialog is not None else FALLBACK_LANGUAGE)
+    labels = _Labels(
+        {tuple(node.id for node in nodes): nodes[-1].label.default for nodes in dialog.walk()}
+        if dialog is not None
+        else {}
+    )
     rows = []
     for order, message in enumerate(messages):
         ts = created_ts(message)
@@ -253,45 +262,79 @@ def collect(messages: Iterable[Mapping[str, Any]], period: Period, *,
                 prefixes[ids[:n]] += 1
         value = rating["value"] if rating is not None else None
         if message.get("text"):
-            comments.append(Comment(local, labels.path(ids), value, message.get("locale", ""),
-                                    message["text"], message.get("callback") is not None))
+            comments.append(
+                Comment(
+                    local,
+                    labels.path(ids),
+                    value,
+                    message.get("locale", ""),
+                    message["text"],
+                    message.get("callback") is not None,
+                )
+            )
         callback = message.get("callback")
         if callback is not None:
-            callbacks.append(CallbackRequest(local, callback.get("name") or "", callback["phone"],
-                                             labels.path(ids), value, message.get("text") or ""))
+            callbacks.append(
+                CallbackRequest(
+                    local,
+                    callback.get("name") or "",
+                    callback["phone"],
+                    labels.path(ids),
+                    value,
+                    message.get("text") or "",
+                )
+            )
 
     schemes = sorted(ratings, key=lambda key: -latest_rating[key])
-    rating_figures = tuple(RatingFigures(kind, scale, dict(ratings[(kind, scale)]))
-                           for kind, scale in schemes)
+    rating_figures = tuple(
+        RatingFigures(kind, scale, dict(ratings[(kind, scale)])) for kind, scale in schemes
+    )
     main = schemes[0] if schemes else None
     for ts, _, message in rows:
         rating = message.get("rating")
         if main is not None and rating is not None and (rating["kind"], rating["scale"]) == main:
             weekly_ratings[_week_start(period.local(ts).date(), period.first)][rating["value"]] += 1
-    weeks = tuple(Week(start, weekly_counts[start],
-                       rating_score(main[0], main[1], weekly_ratings[start]) if main else None)
-                  for start in _week_starts(period))
+    weeks = tuple(
+        Week(
+            start,
+            weekly_counts[start],
+            rating_score(main[0], main[1], weekly_ratings[start]) if main else None,
+        )
+        for start in _week_starts(period)
+    )
 
     chosen = sum(paths.values())
-    tree = tuple(TreeRow(ids, labels.label(ids), prefixes[ids], prefixes[ids] / chosen)
-                 for ids in _tree_order(prefixes, labels))
+    tree = tuple(
+        TreeRow(ids, labels.label(ids), prefixes[ids], prefixes[ids] / chosen)
+        for ids in _tree_order(prefixes, labels)
+    )
     top = sorted(paths, key=lambda ids: (-paths[ids], labels.path(ids).casefold(), ids))
-    top_rows = tuple(Choice(ids, labels.path(ids), paths[ids], paths[ids] / chosen)
-                     for ids in top[:TOP_CHOICES])
+    top_rows = tuple(
+        Choice(ids, labels.path(ids), paths[ids], paths[ids] / chosen) for ids in top[:TOP_CHOICES]
+    )
 
     latest = rows[-1][2] if rows else {}
     return Report(
-        language=language, period=period,
-        generated_at=(now or datetime.datetime.now(period.timezone)).astimezone(
-            period.timezone).replace(tzinfo=None, microsecond=0),
-        site=latest.get("site") or site, terminal_id=latest.get("terminal_id") or terminal_id,
+        language=language,
+        period=period,
+        generated_at=(now or datetime.datetime.now(period.timezone))
+        .astimezone(period.timezone)
+        .replace(tzinfo=None, microsecond=0),
+        site=latest.get("site") or site,
+        terminal_id=latest.get("terminal_id") or terminal_id,
         messages=len(rows),
         with_rating=sum(1 for *_, m in rows if m.get("rating") is not None),
         with_text=len(comments),
         with_voice=sum(1 for *_, m in rows if m.get("voice") is not None),
         with_callback=len(callbacks),
-        ratings=rating_figures, weeks=weeks, chosen=chosen, tree=tree, top=top_rows,
-        comments=tuple(comments), callbacks=tuple(callbacks))
+        ratings=rating_figures,
+        weeks=weeks,
+        chosen=chosen,
+        tree=tree,
+        top=top_rows,
+        comments=tuple(comments),
+        callbacks=tuple(callbacks),
+    )
 
 
 def _week_start(day: datetime.date, first: datetime.date) -> datetime.date:
@@ -315,8 +358,9 @@ def _tree_order(counts: Counter, labels: _Labels) -> list[tuple[str, ...]]:
     result: list[tuple[str, ...]] = []
 
     def visit(parent: tuple[str, ...]) -> None:
-        for ids in sorted(children[parent],
-                          key=lambda ids: (-counts[ids], labels.label(ids).casefold(), ids)):
+        for ids in sorted(
+            children[parent], key=lambda ids: (-counts[ids], labels.label(ids).casefold(), ids)
+        ):
             result.append(ids)
             visit(ids)
 

@@ -34,24 +34,32 @@ class ReportText(NamedTuple):
 #: :meth:`str.format`; translations keep it.
 TEXTS: dict[str, ReportText] = {
     "sheet_summary": ReportText(
-        "Summary", "Name of the first sheet: counts, ratings and the score by week"),
+        "Summary", "Name of the first sheet: counts, ratings and the score by week"
+    ),
     "sheet_classifier": ReportText(
-        "Classifier", "Name of the sheet with the tree of what visitors chose"),
+        "Classifier", "Name of the sheet with the tree of what visitors chose"
+    ),
     "sheet_comments": ReportText(
-        "Comments", "Name of the sheet with the visitors' written comments"),
+        "Comments", "Name of the sheet with the visitors' written comments"
+    ),
     "sheet_callbacks": ReportText(
-        "Callbacks", "Name of the sheet with the visitors who asked to be called back"),
+        "Callbacks", "Name of the sheet with the visitors who asked to be called back"
+    ),
     "title": ReportText("Visitor feedback report", "Title at the top of the summary sheet"),
     "site": ReportText("Site: {}", "Note under the title; {} is the site's name"),
     "terminal": ReportText("Terminal: {}", "Note under the title; {} is the terminal's id"),
     "period": ReportText(
-        "Period: {} – {}", "Note under the title; {} are the first and the last day"),
+        "Period: {} – {}", "Note under the title; {} are the first and the last day"
+    ),
     "timezone": ReportText(
-        "Time zone: {}", "Note under the title; {} is a time zone such as Europe/Rome"),
+        "Time zone: {}", "Note under the title; {} is a time zone such as Europe/Rome"
+    ),
     "generated": ReportText(
-        "Generated: {}", "Note under the title; {} is the date and time the report was made"),
+        "Generated: {}", "Note under the title; {} is the date and time the report was made"
+    ),
     "no_messages": ReportText(
-        "No messages in this period.", "Note under the title when the period has no messages"),
+        "No messages in this period.", "Note under the title when the period has no messages"
+    ),
     "indicator": ReportText("Indicator", "Column header: what is counted"),
     "count": ReportText("Count", "Column header: how many"),
     "share": ReportText("Share", "Column header: the share of the total, as a percentage"),
@@ -61,46 +69,58 @@ TEXTS: dict[str, ReportText] = {
     "with_voice": ReportText("With a voice message", "Row: messages with a voice message"),
     "with_callback": ReportText("Callback requested", "Row: messages that ask to be called back"),
     "ratings": ReportText(
-        "Ratings: {}", "Caption of a rating table; {} is the rating question's kind"),
+        "Ratings: {}", "Caption of a rating table; {} is the rating question's kind"
+    ),
     "scheme_smileys": ReportText(
-        "smileys, 1–{}", "A rating question's kind; {} is the number of faces"),
+        "smileys, 1–{}", "A rating question's kind; {} is the number of faces"
+    ),
     "scheme_nps": ReportText(
         "NPS question, 0–10",
-        "A rating question's kind: the 0..10 'would you recommend us' question"),
+        "A rating question's kind: the 0..10 'would you recommend us' question",
+    ),
     "rating": ReportText("Rating", "Column header: the rating a visitor gave"),
     "rating_scale": ReportText(
-        "Rating ({})", "Column header: the rating a visitor gave; {} is its range, such as 1–4"),
+        "Rating ({})", "Column header: the rating a visitor gave; {} is its range, such as 1–4"
+    ),
     "promoters": ReportText("Promoters (9–10)", "Row: NPS answers 9 and 10"),
     "passives": ReportText("Passives (7–8)", "Row: NPS answers 7 and 8"),
     "detractors": ReportText("Detractors (0–6)", "Row: NPS answers 0 to 6"),
     "nps": ReportText("NPS", "The Net Promoter Score (an abbreviation most languages keep)"),
     "satisfied": ReportText(
-        "Satisfied ({})", "Row: the happier half of the faces; {} is their range, such as 3–4"),
+        "Satisfied ({})", "Row: the happier half of the faces; {} is their range, such as 3–4"
+    ),
     "satisfied_share": ReportText(
-        "Satisfied, share", "Column header: the share of satisfied visitors by week"),
+        "Satisfied, share", "Column header: the share of satisfied visitors by week"
+    ),
     "by_week": ReportText("By week", "Caption of the table by week"),
     "week": ReportText("Week from", "Column header: the first day of a week"),
     "weekly_chart": ReportText(
-        "Messages and score by week", "Title of the chart of messages and score by week"),
+        "Messages and score by week", "Title of the chart of messages and score by week"
+    ),
     "weekly_x": ReportText("Week", "Axis title of the chart by week"),
     "tree": ReportText(
-        "Topic / category / detail", "Column header of the tree of what visitors chose"),
+        "Topic / category / detail", "Column header of the tree of what visitors chose"
+    ),
     "level": ReportText(
-        "Level", "Column header: the level in the tree (topic, category or detail)"),
+        "Level", "Column header: the level in the tree (topic, category or detail)"
+    ),
     "level_topic": ReportText("Topic", "A level in the tree: the top row of buttons"),
     "level_category": ReportText("Category", "A level in the tree: under a topic"),
     "level_detail": ReportText("Detail", "A level in the tree: under a category"),
     "id": ReportText("ID", "Column header: the ids of a choice, as the dialog file names it"),
     "rank": ReportText("Rank", "Column header: the place in the list of most frequent choices"),
     "choice": ReportText(
-        "Choice", "Column header: what a visitor chose (topic › category › detail)"),
+        "Choice", "Column header: what a visitor chose (topic › category › detail)"
+    ),
     "top_chart": ReportText(
-        "Most frequent choices", "Title of the bar chart of the most frequent choices"),
+        "Most frequent choices", "Title of the bar chart of the most frequent choices"
+    ),
     "time": ReportText("Time", "Column header: when a message was left"),
     "language": ReportText("Language", "Column header: the language the visitor used"),
     "comment": ReportText("Comment", "Column header: the text a visitor wrote"),
     "callback": ReportText(
-        "Callback", "Column header: whether the visitor asked to be called back (yes or no)"),
+        "Callback", "Column header: whether the visitor asked to be called back (yes or no)"
+    ),
     "yes": ReportText("Yes", "Cell: yes"),
     "no": ReportText("No", "Cell: no"),
     "name": ReportText("Name", "Column header: the name a visitor gave for the callback"),
@@ -135,8 +155,7 @@ class _Languages(Mapping[str, Mapping[str, str]]):
         if not catalog_path(language).exists():
             raise KeyError(language)
         found = translations(language)
-        return {name: found[text.english] for name, text in TEXTS.items()
-                if text.english in found}
+        return {name: found[text.english] for name, text in TEXTS.items() if text.english in found}
 
     def __iter__(self) -> Iterator[str]:
         yield FALLBACK_LANGUAGE

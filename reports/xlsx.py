@@ -13,8 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from .files import write_atomically
-from .layout import (DATE, DATE_FORMAT, DATETIME, INT, LABEL, NPS_SCORE, NUMBER_FORMATS, NUMERIC,
-                     SHARE, TEXT, TIME_FORMAT, WRAP, Block, Cell, Chart, Sheet)
+from .layout import (
+    DATE,
+    DATE_FORMAT,
+    DATETIME,
+    INT,
+    LABEL,
+    NPS_SCORE,
+    NUMBER_FORMATS,
+    NUMERIC,
+    SHARE,
+    TEXT,
+    TIME_FORMAT,
+    WRAP,
+    Block,
+    Cell,
+    Chart,
+    Sheet,
+)
 
 #: Column widths in characters (a CJK character counts two).
 MIN_WIDTH = 6
@@ -99,8 +115,11 @@ def _write_sheet(ws, sheet: Sheet) -> None:
             # Headers of number columns sit over their numbers, on the right.
             numeric = block.kinds[offset] in NUMERIC
             after_number = offset and not numeric and block.kinds[offset - 1] in NUMERIC
-            cell.alignment = Alignment(horizontal="right" if numeric else "left",
-                                       indent=1 if after_number else 0, vertical="center")
+            cell.alignment = Alignment(
+                horizontal="right" if numeric else "left",
+                indent=1 if after_number else 0,
+                vertical="center",
+            )
             # Bold text is a little wider; the autofilter button needs room too.
             extra = 3 if block.table else 1
             widths[cell.column] = max(widths[cell.column], display_width(title) + extra)
@@ -124,8 +143,9 @@ def _write_sheet(ws, sheet: Sheet) -> None:
                     indent = 1
                 width = display_width(_shown(value, kind)) + indent * INDENT_WIDTH
                 if kind == WRAP:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top",
-                                               horizontal="left", indent=indent)
+                    cell.alignment = Alignment(
+                        wrap_text=True, vertical="top", horizontal="left", indent=indent
+                    )
                     wrapped_columns.add(cell.column)
                     width = min(width, WRAP_WIDTH)
                 elif kind in (LABEL, DATE, DATETIME):
@@ -140,8 +160,10 @@ def _write_sheet(ws, sheet: Sheet) -> None:
                 widths[cell.column] = max(widths[cell.column], width)
         if block.table:
             ws.freeze_panes = ws.cell(row=block.first_data_row, column=1).coordinate
-            last = ws.cell(row=max(block.last_row, block.header_row),
-                           column=block.column + len(block.header) - 1)
+            last = ws.cell(
+                row=max(block.last_row, block.header_row),
+                column=block.column + len(block.header) - 1,
+            )
             first = ws.cell(row=block.header_row, column=block.column)
             ws.auto_filter.ref = f"{first.coordinate}:{last.coordinate}"
             ws.print_title_rows = f"{block.header_row}:{block.header_row}"
@@ -151,13 +173,17 @@ def _write_sheet(ws, sheet: Sheet) -> None:
     for column, width in widths.items():
         limit = WRAP_WIDTH if column in wrapped_columns else MAX_WIDTH
         ws.column_dimensions[get_column_letter(column)].width = max(
-            MIN_WIDTH, min(width, limit) + WIDTH_PADDING)
+            MIN_WIDTH, min(width, limit) + WIDTH_PADDING
+        )
     if wrapped_columns:
         _fit_row_heights(ws, sheet, wrapped_columns)
     for chart in sheet.charts:
         block = next(b for b in sheet.blocks if b.name == chart.block)
-        made = (_weekly_chart(ws, block, chart) if chart.kind == "weekly"
-                else _top_chart(ws, block, chart))
+        made = (
+            _weekly_chart(ws, block, chart)
+            if chart.kind == "weekly"
+            else _top_chart(ws, block, chart)
+        )
         ws.add_chart(made, ws.cell(row=chart.anchor[0], column=chart.anchor[1]).coordinate)
     # Printed (and converted to PDF) one page wide, landscape, as managers print it.
     ws.page_setup.orientation = "landscape"
@@ -187,10 +213,15 @@ def _fit_row_heights(ws, sheet: Sheet, wrapped_columns: set[int]) -> None:
                 value = ws.cell(row=row, column=column).value
                 if not isinstance(value, str):
                     continue
-                width = (ws.column_dimensions[get_column_letter(column)].width
-                         - WIDTH_PADDING) * CHARS_PER_WIDTH
-                lines = max(lines, sum(max(1, math.ceil(display_width(line) / width))
-                                       for line in value.split("\n")))
+                width = (
+                    ws.column_dimensions[get_column_letter(column)].width - WIDTH_PADDING
+                ) * CHARS_PER_WIDTH
+                lines = max(
+                    lines,
+                    sum(
+                        max(1, math.ceil(display_width(line) / width)) for line in value.split("\n")
+                    ),
+                )
             if lines > 1:
                 ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT)
 
@@ -212,8 +243,10 @@ def _weekly_chart(ws, block: Block, chart: Chart):
     counts.title = chart.title
     counts.style = CHART_STYLE
     counts.width, counts.height = WEEKLY_CHART_CM
-    counts.add_data(Reference(ws, min_col=2, min_row=block.header_row, max_row=block.last_row),
-                    titles_from_data=True)
+    counts.add_data(
+        Reference(ws, min_col=2, min_row=block.header_row, max_row=block.last_row),
+        titles_from_data=True,
+    )
     categories = Reference(ws, min_col=1, min_row=block.first_data_row, max_row=block.last_row)
     counts.set_categories(categories)
     _titled_axes(counts, chart.x_title, header[1])
@@ -224,8 +257,10 @@ def _weekly_chart(ws, block: Block, chart: Chart):
     lines = list(counts.series)
     if len(header) > 2:
         score = LineChart()
-        score.add_data(Reference(ws, min_col=3, min_row=block.header_row, max_row=block.last_row),
-                       titles_from_data=True)
+        score.add_data(
+            Reference(ws, min_col=3, min_row=block.header_row, max_row=block.last_row),
+            titles_from_data=True,
+        )
         # Its own hidden category axis: with the first chart's, LibreOffice
         # draws that axis (and its title) a second time along the top.
         score.x_axis = TextAxis(axId=SCORE_CATEGORY_AXIS_ID, crossAx=SCORE_AXIS_ID, delete=True)
@@ -259,10 +294,15 @@ def _top_chart(ws, block: Block, spec: Chart):
     chart.type = "bar"
     chart.style = CHART_STYLE
     chart.title = spec.title
-    chart.add_data(Reference(ws, min_col=block.column + 2, min_row=block.header_row,
-                             max_row=block.last_row), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=block.column + 1, min_row=block.first_data_row,
-                                   max_row=block.last_row))
+    chart.add_data(
+        Reference(ws, min_col=block.column + 2, min_row=block.header_row, max_row=block.last_row),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(
+            ws, min_col=block.column + 1, min_row=block.first_data_row, max_row=block.last_row
+        )
+    )
     _titled_axes(chart, None, block.header[2])
     # The most frequent at the top, with the value axis below the bars.
     chart.x_axis.scaling.orientation = "maxMin"
@@ -270,9 +310,14 @@ def _top_chart(ws, block: Block, spec: Chart):
     chart.y_axis.majorGridlines = ChartLines()
     chart.legend = None
     # Only the count beside each bar: LibreOffice shows every unset part.
-    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
-                                     showLegendKey=False, showPercent=False,
-                                     showBubbleSize=False)
+    chart.dataLabels = DataLabelList(
+        showVal=True,
+        showCatName=False,
+        showSerName=False,
+        showLegendKey=False,
+        showPercent=False,
+        showBubbleSize=False,
+    )
     chart.width = TOP_CHART_WIDTH_CM
     chart.height = max(6.0, 0.75 * len(block.rows) + 3.0)
     chart.gapWidth = 60

@@ -35,7 +35,7 @@ class Backoff:
         if retry_after_s is not None:
             return min(max(retry_after_s, 0.0), RETRY_AFTER_MAX_S)
         # min() before the power would overflow: 2**attempts grows without bound.
-        bound = self.cap_s if attempts >= 64 else min(self.cap_s, self.base_s * 2.0 ** attempts)
+        bound = self.cap_s if attempts >= 64 else min(self.cap_s, self.base_s * 2.0**attempts)
         return self.uniform(0.0, bound)
 
 

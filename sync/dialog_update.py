@@ -27,8 +27,13 @@ DIALOG_FILE_MODE = 0o644
 
 
 class DialogUpdater:
-    def __init__(self, fetch: Callable[[str | None], DialogFetch], dialog_path: str | Path,
-                 state: ServiceState, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        fetch: Callable[[str | None], DialogFetch],
+        dialog_path: str | Path,
+        state: ServiceState,
+        clock: Callable[[], float] = time.time,
+    ):
         self.fetch = fetch
         self.dialog_path = Path(dialog_path)
         self.state = state
@@ -51,13 +56,21 @@ class DialogUpdater:
             # Nothing assigned: the local dialog stands, and no errors are pending.
             self.state.update(dialog={"checked_at": now, "errors": [], "assigned": False})
             return
-        result = check_dialog(fetched.content, file=str(self.dialog_path),
-                              base_dir=self.dialog_path.parent)
-        record = {"checked_at": now, "etag": fetched.etag, "sha256": result.sha256,
-                  "assigned": True}
+        result = check_dialog(
+            fetched.content, file=str(self.dialog_path), base_dir=self.dialog_path.parent
+        )
+        record = {
+            "checked_at": now,
+            "etag": fetched.etag,
+            "sha256": result.sha256,
+            "assigned": True,
+        }
         if result.errors:
-            log.warning("the manager's dialog %s has %d error(s); keeping the current dialog",
-                        result.sha256[:12], len(result.errors))
+            log.warning(
+                "the manager's dialog %s has %d error(s); keeping the current dialog",
+                result.sha256[:12],
+                len(result.errors),
+            )
             self.state.update(dialog={**record, "errors": [str(p) for p in result.errors]})
             return
         if _sha256_of(self.dialog_path) != result.sha256:

@@ -24,18 +24,21 @@ DEVICE_STATES = ("ok", "missing", "error", "off")
 DEVICES = ("camera", "microphone")
 
 
-def write_device_status(data_dir: str | os.PathLike[str], *, camera: str | None = None,
-                        microphone: str | None = None) -> None:
+def write_device_status(
+    data_dir: str | os.PathLike[str], *, camera: str | None = None, microphone: str | None = None
+) -> None:
     """Record the state of the camera and/or the microphone (atomically)."""
     given = {"camera": camera, "microphone": microphone}
     for device, state in given.items():
         if state is not None and state not in DEVICE_STATES:
-            raise ValueError(f"{device} state must be one of {', '.join(DEVICE_STATES)}, "
-                             f"not {state!r}")
+            raise ValueError(
+                f"{device} state must be one of {', '.join(DEVICE_STATES)}, not {state!r}"
+            )
     current = read_device_status(data_dir)
     current.update({device: state for device, state in given.items() if state is not None})
-    write_atomically(Path(data_dir) / DEVICE_STATUS_FILE,
-                     json.dumps(current, sort_keys=True).encode("utf-8"))
+    write_atomically(
+        Path(data_dir) / DEVICE_STATUS_FILE, json.dumps(current, sort_keys=True).encode("utf-8")
+    )
 
 
 def read_device_status(data_dir: str | os.PathLike[str]) -> dict[str, str]:

@@ -44,8 +44,14 @@ def quarantine_dir(data_dir: str | os.PathLike[str]) -> Path:
     return Path(data_dir) / QUARANTINE_DIR_NAME
 
 
-def put(data_dir: str | os.PathLike[str], message: dict[str, Any], *,
-        photo: bytes | None, voice: bytes | None, reason: str) -> Path:
+def put(
+    data_dir: str | os.PathLike[str],
+    message: dict[str, Any],
+    *,
+    photo: bytes | None,
+    voice: bytes | None,
+    reason: str,
+) -> Path:
     """Keep ``message`` and its media durably in the quarantine; return the entry's folder.
 
     Raises OSError when even that cannot be written (the disk is full or
@@ -60,14 +66,19 @@ def put(data_dir: str | os.PathLike[str], message: dict[str, Any], *,
     temp = folder / f"{_TEMP_PREFIX}{name}.tmp"
     temp.mkdir()
     try:
-        files = {MESSAGE_FILE: json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
-                 REASON_FILE: (reason.rstrip() + "\n").encode("utf-8")}
+        files = {
+            MESSAGE_FILE: json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
+            REASON_FILE: (reason.rstrip() + "\n").encode("utf-8"),
+        }
         for kind, data in (("photo", photo), ("voice", voice)):
             if data is not None:
                 files[f"{kind}.{_extension(message, kind)}"] = bytes(data)
         for file_name, data in files.items():
-            fd = os.open(temp / file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                         MEDIA_FILE_MODE)
+            fd = os.open(
+                temp / file_name,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                MEDIA_FILE_MODE,
+            )
             write_and_sync(fd, data)
         fsync_directory(temp)
         final = folder / name
@@ -97,8 +108,11 @@ def entries(data_dir: str | os.PathLike[str]) -> list[Path]:
         names = sorted(os.listdir(folder))
     except FileNotFoundError:
         return []
-    return [folder / name for name in names
-            if not name.startswith(_TEMP_PREFIX) and (folder / name / MESSAGE_FILE).is_file()]
+    return [
+        folder / name
+        for name in names
+        if not name.startswith(_TEMP_PREFIX) and (folder / name / MESSAGE_FILE).is_file()
+    ]
 
 
 def count(data_dir: str | os.PathLike[str]) -> int:

@@ -29,8 +29,14 @@ class RetentionReport:
 
 
 class Retention:
-    def __init__(self, outbox: Outbox, *, delivered_media_days: float,
-                 delivered_messages_days: float, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        outbox: Outbox,
+        *,
+        delivered_media_days: float,
+        delivered_messages_days: float,
+        clock: Callable[[], float] = time.time,
+    ):
         if delivered_messages_days < delivered_media_days:
             raise ValueError("delivered_messages_days must be at least delivered_media_days")
         self.outbox = outbox
@@ -43,6 +49,7 @@ class Retention:
         messages = self.outbox.purge_messages(now - self.messages_s)
         media = len(self.outbox.purge_media(now - self.media_s))
         if media or messages:
-            log.info("retention: deleted the media of %d message(s) and %d record(s)",
-                     media, messages)
+            log.info(
+                "retention: deleted the media of %d message(s) and %d record(s)", media, messages
+            )
         return RetentionReport(media_deleted=media, messages_deleted=messages)

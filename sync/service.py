@@ -71,11 +71,19 @@ class PeriodicJob:
 class DeliveryService:
     """Delivers the outbox to ``targets`` until stopped, or once with ``run(once=True)``."""
 
-    def __init__(self, outbox: Outbox, targets: Sequence[Target], *,
-                 jobs: Sequence[PeriodicJob] = (), backoff: Backoff = Backoff(),
-                 claim_batch: int = CLAIM_BATCH, lease_s: float = LEASE_S,
-                 watch_s: float = WATCH_S, stop_grace_s: float = STOP_GRACE_S,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        outbox: Outbox,
+        targets: Sequence[Target],
+        *,
+        jobs: Sequence[PeriodicJob] = (),
+        backoff: Backoff = Backoff(),
+        claim_batch: int = CLAIM_BATCH,
+        lease_s: float = LEASE_S,
+        watch_s: float = WATCH_S,
+        stop_grace_s: float = STOP_GRACE_S,
+        clock: Callable[[], float] = time.time,
+    ):
         names = [target.name for target in targets]
         if len(set(names)) != len(names):
             raise ValueError(f"target names must be unique, got {names}")
@@ -117,14 +125,16 @@ class DeliveryService:
             for target in self.targets:
                 # We are the only service: any claim left is a dead one's.
                 if released := self.outbox.release_leases(target.name):
-                    log.info("%s: %d delivery(ies) cut short before are due again",
-                             target.name, released)
+                    log.info(
+                        "%s: %d delivery(ies) cut short before are due again", target.name, released
+                    )
             self._run(once)
 
     def _run(self, once: bool) -> None:
         self._workers = [_Worker(self, target, once) for target in self.targets]
-        self._housekeeper = threading.Thread(target=self._housekeeping, args=(once,),
-                                             name="housekeeping", daemon=True)
+        self._housekeeper = threading.Thread(
+            target=self._housekeeping, args=(once,), name="housekeeping", daemon=True
+        )
         names = ", ".join(t.name for t in self.targets) or "no target"
         log.info("delivering to %s", names)
         self._housekeeper.start()
@@ -158,8 +168,11 @@ class DeliveryService:
             if feed_s is not None and time.monotonic() >= next_feed:
                 systemd.watchdog()
                 next_feed = time.monotonic() + feed_s
-            if once and not any(worker.is_alive() for worker in self._workers) and \
-                    not (self._housekeeper and self._housekeeper.is_alive()):
+            if (
+                once
+                and not any(worker.is_alive() for worker in self._workers)
+                and not (self._housekeeper and self._housekeeper.is_alive())
+            ):
                 return
             time.sleep(STOP_POLL_S)
             if time.monotonic() >= next_look:
@@ -223,8 +236,13 @@ class DeliveryService:
             if job.target is None:
                 raise
             pause = self.outbox.pause_target(job.target, now + exc.after, exc.reason)
-            log.warning("%s: %s; %s paused until %s", job.name, exc.reason, job.target,
-                        time.strftime("%H:%M:%S", time.localtime(pause.until)))
+            log.warning(
+                "%s: %s; %s paused until %s",
+                job.name,
+                exc.reason,
+                job.target,
+                time.strftime("%H:%M:%S", time.localtime(pause.until)),
+            )
         except (Retry, Rejected) as exc:
             log.warning("%s: %s", job.name, exc.reason)
 
@@ -289,8 +307,12 @@ class _Worker(threading.Thread):
             self.service._stopping.wait(min(wait_until - now, MAX_IDLE_S))
             return True
         # A paused target is probed with one message, not a batch.
-        deliveries = self.outbox.claim(name, limit=1 if pause else self.service.claim_batch,
-                                       lease_s=self.service.lease_s, now=now)
+        deliveries = self.outbox.claim(
+            name,
+            limit=1 if pause else self.service.claim_batch,
+            lease_s=self.service.lease_s,
+            now=now,
+        )
         if not deliveries:
             if self.once:
                 return False
@@ -372,8 +394,14 @@ class _Worker(threading.Thread):
         # that a restart does not begin again with tiny delays.
         hold = backoff.delay(max(self._failures - 1, delivery.attempts), after)
         self._hold_until = now + hold
-        log.warning("%s: %s not delivered (attempt %d), again in %.1f s: %s", self.target.name,
-                    delivery.message_id, delivery.attempts + 1, delay, reason)
+        log.warning(
+            "%s: %s not delivered (attempt %d), again in %.1f s: %s",
+            self.target.name,
+            delivery.message_id,
+            delivery.attempts + 1,
+            delay,
+            reason,
+        )
 
 
 class _ServiceLock:
@@ -391,7 +419,8 @@ class _ServiceLock:
             os.close(fd)
             raise ServiceRunningError(
                 f"another `kiosk sync` works on {os.path.dirname(self.path)} (it holds "
-                f"{self.path}); stop it first (systemctl stop kiosk-sync) or let it deliver") from exc
+                f"{self.path}); stop it first (systemctl stop kiosk-sync) or let it deliver"
+            ) from exc
         self._fd = fd
         return self
 

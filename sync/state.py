@@ -33,8 +33,12 @@ class ServiceState:
     def update(self, **values: Any) -> None:
         with self._lock:
             self._data.update(values)
-            write_atomically(self.path, json.dumps(self._data, ensure_ascii=False,
-                                                   sort_keys=True, indent=1).encode("utf-8"))
+            write_atomically(
+                self.path,
+                json.dumps(self._data, ensure_ascii=False, sort_keys=True, indent=1).encode(
+                    "utf-8"
+                ),
+            )
 
 
 def read_service_state(data_dir: str | os.PathLike[str]) -> dict[str, Any]:

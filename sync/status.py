@@ -44,10 +44,15 @@ def system_uptime_s() -> float | None:
         return None
 
 
-def terminal_status(outbox: Outbox, *, dialog_path: str | os.PathLike[str],
-                    dialog_errors: list[str], version: str,
-                    clock: Callable[[], float] = time.time,
-                    service_started: float | None = None) -> dict[str, Any]:
+def terminal_status(
+    outbox: Outbox,
+    *,
+    dialog_path: str | os.PathLike[str],
+    dialog_errors: list[str],
+    version: str,
+    clock: Callable[[], float] = time.time,
+    service_started: float | None = None,
+) -> dict[str, Any]:
     """The manager API's Status: queue, dialog, disk, devices, version, uptime.
 
     The queue counts messages across targets (pending while any target
@@ -79,23 +84,37 @@ def outbox_report(outbox: Outbox, *, now: float | None = None) -> dict[str, Any]
     targets = {}
     for name, entry in outbox.counts().items():
         pause = entry.pop("paused")
-        entry["paused"] = None if pause is None or pause.until <= now else {
-            "since": rfc3339(pause.since), "until": rfc3339(pause.until), "reason": pause.reason}
-        entry["last_errors"] = [{**error, "at": rfc3339(error["at"])}
-                                for error in entry["last_errors"]]
+        entry["paused"] = (
+            None
+            if pause is None or pause.until <= now
+            else {
+                "since": rfc3339(pause.since),
+                "until": rfc3339(pause.until),
+                "reason": pause.reason,
+            }
+        )
+        entry["last_errors"] = [
+            {**error, "at": rfc3339(error["at"])} for error in entry["last_errors"]
+        ]
         targets[name] = entry
     state = read_service_state(outbox.data_dir)
     dialog = state.get("dialog", {})
     return {
         "data_dir": str(outbox.data_dir),
         "targets": targets,
-        "suppressed_taps": {"total": outbox.suppressed_count(),
-                            "last_24h": outbox.suppressed_count(since=now - 86_400)},
-        "dialog": {"errors": dialog.get("errors", []),
-                   "checked_at": rfc3339(dialog.get("checked_at")),
-                   "applied_at": rfc3339(dialog.get("applied_at"))},
-        "service": {"started_at": rfc3339(state.get("started_at")),
-                    "status_sent_at": rfc3339(state.get("status_sent_at"))},
+        "suppressed_taps": {
+            "total": outbox.suppressed_count(),
+            "last_24h": outbox.suppressed_count(since=now - 86_400),
+        },
+        "dialog": {
+            "errors": dialog.get("errors", []),
+            "checked_at": rfc3339(dialog.get("checked_at")),
+            "applied_at": rfc3339(dialog.get("applied_at")),
+        },
+        "service": {
+            "started_at": rfc3339(state.get("started_at")),
+            "status_sent_at": rfc3339(state.get("status_sent_at")),
+        },
     }
 
 

@@ -41,8 +41,11 @@ def notify(*fields: str) -> bool:
         # Abstract namespace: the name starts with a NUL byte instead of "@".
         address = "\0" + address[1:]
     elif not address.startswith("/"):
-        log.warning("%s=%r is neither a path nor @abstract; not notifying systemd",
-                    NOTIFY_SOCKET_ENV, address)
+        log.warning(
+            "%s=%r is neither a path nor @abstract; not notifying systemd",
+            NOTIFY_SOCKET_ENV,
+            address,
+        )
         return False
     payload = "\n".join(fields).encode("utf-8")
     try:
@@ -89,8 +92,11 @@ def watchdog_interval_s() -> float | None:
     try:
         period_us = int(usec)
     except ValueError:
-        log.warning("%s=%r is not a number of microseconds; not feeding the watchdog",
-                    WATCHDOG_USEC_ENV, usec)
+        log.warning(
+            "%s=%r is not a number of microseconds; not feeding the watchdog",
+            WATCHDOG_USEC_ENV,
+            usec,
+        )
         return None
     if period_us <= 0:
         return None

@@ -35,6 +35,7 @@ def message_validator(manager_api):
 
 # The real audio path (PulseAudio null sink, espeak-ng) for device and UI tests.
 
+
 @pytest.fixture(scope="module")
 def pulse(tmp_path_factory) -> Iterator[Pulse]:
     """Per test module, so no sound server idles on while other packages' tests run."""

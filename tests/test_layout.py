@@ -47,23 +47,36 @@ def where(path: Path, line: int) -> str:
 
 def test_no_test_module_imports_another_test_module():
     test_names = {path.stem for path in modules_of_tests()}
-    found = [f"{where(path, line)}: imports {name}"
-             for path in modules_of_tests() for line, name in imported_names(path)
-             if name.startswith(".") or name.rsplit(".", 1)[-1] in test_names]
-    assert found == [], ("move what tests share into tests/support (fixtures into a "
-                         "conftest.py):\n" + "\n".join(found))
+    found = [
+        f"{where(path, line)}: imports {name}"
+        for path in modules_of_tests()
+        for line, name in imported_names(path)
+        if name.startswith(".") or name.rsplit(".", 1)[-1] in test_names
+    ]
+    assert found == [], (
+        "move what tests share into tests/support (fixtures into a "
+        "conftest.py):\n" + "\n".join(found)
+    )
 
 
 def test_what_several_folders_use_lives_in_tests_support():
     """A module beside the tests serves its own folder only; what is shared is in support."""
-    beside = {path.stem: path.parent for path in python_files()
-              if path.parent.name not in PACKAGES and path.parent != TESTS
-              and not path.name.startswith(("test_", "conftest"))}
-    found = [f"{where(path, line)}: imports {name} from {beside[name].relative_to(TESTS.parent)}"
-             for path in python_files() for line, name in imported_names(path)
-             if name in beside and beside[name] != path.parent]
-    assert found == [], "move the module into tests/support and import it as support.<name>:\n" + \
-        "\n".join(found)
+    beside = {
+        path.stem: path.parent
+        for path in python_files()
+        if path.parent.name not in PACKAGES
+        and path.parent != TESTS
+        and not path.name.startswith(("test_", "conftest"))
+    }
+    found = [
+        f"{where(path, line)}: imports {name} from {beside[name].relative_to(TESTS.parent)}"
+        for path in python_files()
+        for line, name in imported_names(path)
+        if name in beside and beside[name] != path.parent
+    ]
+    assert found == [], (
+        "move the module into tests/support and import it as support.<name>:\n" + "\n".join(found)
+    )
 
 
 def test_no_module_of_the_tests_edits_sys_path():
@@ -72,12 +85,17 @@ def test_no_module_of_the_tests_edits_sys_path():
         if path in PATH_SETTERS:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if (isinstance(node, ast.Attribute) and node.attr == "path"
-                    and isinstance(node.value, ast.Name) and node.value.id == "sys"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "path"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+            ):
                 found.append(where(path, node.lineno))
-    assert found == [], ("tests/ is on the path by setup.cfg (pythonpath = tests); import "
-                         "helpers as support.<name> instead of editing sys.path:\n"
-                         + "\n".join(found))
+    assert found == [], (
+        "tests/ is on the path by setup.cfg (pythonpath = tests); import "
+        "helpers as support.<name> instead of editing sys.path:\n" + "\n".join(found)
+    )
 
 
 def test_the_support_package_is_where_the_path_says():

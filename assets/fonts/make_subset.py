@@ -51,8 +51,10 @@ BASELINE_ELLIPSIS_GLYPH = "cid63163"
 #: fonts of package fonts-noto-core (same 1000-unit em, same design family):
 #: source file per weight → characters. Noto Sans Symbols 2 has one weight.
 BORROWED = (
-    ({"Regular": "NotoSansSymbols2-Regular.ttf", "Bold": "NotoSansSymbols2-Regular.ttf"},
-     "⌫✕✔✖✗❤✉✎⏺⏹⏸⏳"),
+    (
+        {"Regular": "NotoSansSymbols2-Regular.ttf", "Bold": "NotoSansSymbols2-Regular.ttf"},
+        "⌫✕✔✖✗❤✉✎⏺⏹⏸⏳",
+    ),
     ({"Regular": "NotoSansSymbols-Regular.ttf", "Bold": "NotoSansSymbols-Bold.ttf"}, "☺☹⚙"),
     ({"Regular": "NotoSans-Regular.ttf", "Bold": "NotoSans-Bold.ttf"}, "₽"),
 )
@@ -67,11 +69,15 @@ def build(weight: str) -> Path:
     font = TTFont(source, fontNumber=KOREAN_FACE_INDEX, recalcTimestamp=False)
     family = font["name"].getDebugName(1)
     if family != KOREAN_FAMILY:
-        sys.exit(f"{source} face {KOREAN_FACE_INDEX} is {family!r}, not {KOREAN_FAMILY!r}: "
-                 "find the Korean face's index and update KOREAN_FACE_INDEX")
+        sys.exit(
+            f"{source} face {KOREAN_FACE_INDEX} is {family!r}, not {KOREAN_FAMILY!r}: "
+            "find the Korean face's index and update KOREAN_FACE_INDEX"
+        )
     if BASELINE_ELLIPSIS_GLYPH not in font.getGlyphOrder():
-        sys.exit(f"{source} has no glyph {BASELINE_ELLIPSIS_GLYPH}: find the baseline "
-                 "ellipsis (the `pwid` substitute of U+2026) and update BASELINE_ELLIPSIS_GLYPH")
+        sys.exit(
+            f"{source} has no glyph {BASELINE_ELLIPSIS_GLYPH}: find the baseline "
+            "ellipsis (the `pwid` substitute of U+2026) and update BASELINE_ELLIPSIS_GLYPH"
+        )
     for table in font["cmap"].tables:
         if table.isUnicode() and ELLIPSIS in table.cmap:
             table.cmap[ELLIPSIS] = BASELINE_ELLIPSIS_GLYPH

@@ -32,11 +32,25 @@ SIZE_PX = 128
 #: The symbols the examples use (their names in the set).
 ICONS = (
     # restaurant: the topics
-    "menu_book", "restaurant", "person_apron", "cleaning_services", "payments", "favorite",
+    "menu_book",
+    "restaurant",
+    "person_apron",
+    "cleaning_services",
+    "payments",
+    "favorite",
     # restaurant: the food quality categories
-    "eco", "soup_kitchen", "room_service", "cake", "local_cafe",
+    "eco",
+    "soup_kitchen",
+    "room_service",
+    "cake",
+    "local_cafe",
     # clinic: the topics
-    "event", "stethoscope", "vaccines", "support_agent", "clean_hands", "receipt_long",
+    "event",
+    "stethoscope",
+    "vaccines",
+    "support_agent",
+    "clean_hands",
+    "receipt_long",
     "help",
 )
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +65,12 @@ def main() -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
-        subprocess.run(["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"], cwd=work,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"],
+            cwd=work,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         (tarball,) = work.glob("*.tgz")
         with tarfile.open(tarball) as archive:
             archive.extractall(work, filter="data")
@@ -63,8 +81,19 @@ def main() -> int:
             # terminal can tint the symbol with any colour.
             white = work / f"{name}.svg"
             white.write_text(svg.replace("<svg ", '<svg fill="#FFFFFF" ', 1), encoding="utf-8")
-            subprocess.run(["rsvg-convert", "--width", str(SIZE_PX), "--height", str(SIZE_PX),
-                            "--output", str(OUTPUT / f"{name}.png"), str(white)], check=True)
+            subprocess.run(
+                [
+                    "rsvg-convert",
+                    "--width",
+                    str(SIZE_PX),
+                    "--height",
+                    str(SIZE_PX),
+                    "--output",
+                    str(OUTPUT / f"{name}.png"),
+                    str(white),
+                ],
+                check=True,
+            )
         shutil.copyfile(source / "LICENSE", OUTPUT / "LICENSE")
     print(f"{len(ICONS)} icons of {PACKAGE} {VERSION} ({STYLE}) written to {OUTPUT}")
     return 0

@@ -16,17 +16,21 @@ QUIETED_LOGGERS = ("kiosk.devices", "httpx")
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "doctor", help="check a terminal: settings, devices, disk, clock, targets",
+        commands,
+        "doctor",
+        help="check a terminal: settings, devices, disk, clock, targets",
         description="Check this terminal as the app and the delivery service will use it: "
-                    "the settings and their secret files, the dialog, the camera (one photo), "
-                    "the microphone (one second), the display, the disk, the clock, and each "
-                    "delivery target with its credentials (nothing is sent). Run it as the "
-                    "user the services run as. Exit 0 when nothing failed, 1 otherwise.")
-    parser.add_argument("--send-test", action="store_true",
-                        help="also queue a test message; the running `kiosk sync` delivers "
-                             "it to every target")
-    parser.add_argument("--json", action="store_true",
-                        help="print the results as one JSON object")
+        "the settings and their secret files, the dialog, the camera (one photo), "
+        "the microphone (one second), the display, the disk, the clock, and each "
+        "delivery target with its credentials (nothing is sent). Run it as the "
+        "user the services run as. Exit 0 when nothing failed, 1 otherwise.",
+    )
+    parser.add_argument(
+        "--send-test",
+        action="store_true",
+        help="also queue a test message; the running `kiosk sync` delivers it to every target",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     parser.set_defaults(handler=command_doctor)
 
 
@@ -42,10 +46,18 @@ def command_doctor(args: argparse.Namespace) -> int:
     if args.send_test and settings is not None:
         results.append(send_test_message(settings))
     if args.json:
-        json.dump({"ok": not failed(results),
-                   "checks": [{"name": r.name, "state": r.state, "detail": r.detail,
-                               "hint": r.hint} for r in results]},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {
+                "ok": not failed(results),
+                "checks": [
+                    {"name": r.name, "state": r.state, "detail": r.detail, "hint": r.hint}
+                    for r in results
+                ],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         print()
     else:
         width = max(len(label) for label in STATE_LABELS.values())

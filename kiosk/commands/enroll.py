@@ -20,18 +20,24 @@ ENROL_TIMEOUT_S = 30.0
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "enroll", help="join a feedback manager with a one-time enrolment code",
+        commands,
+        "enroll",
+        help="join a feedback manager with a one-time enrolment code",
         description="Exchange the one-time CODE that the manager's admin gave for this "
-                    "terminal's token, write the token file (mode 0600) and the sync.manager "
-                    "section of the settings file, then restart kiosk-sync to start "
-                    "delivering. URL is the manager's API, e.g. https://feedback.example.com/api.")
+        "terminal's token, write the token file (mode 0600) and the sync.manager "
+        "section of the settings file, then restart kiosk-sync to start "
+        "delivering. URL is the manager's API, e.g. https://feedback.example.com/api.",
+    )
     parser.add_argument("url", help="the manager's API address, ending in /api")
     parser.add_argument("code", help="the one-time enrolment code, e.g. K7QM-3WZP-HX9D")
-    parser.add_argument("--token-file", type=Path,
-                        help="where to write the token (default: secrets/manager-token "
-                             "beside the settings file)")
-    parser.add_argument("--ca-file", type=Path, help="the CA of a manager with a private "
-                                                     "certificate")
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        help="where to write the token (default: secrets/manager-token beside the settings file)",
+    )
+    parser.add_argument(
+        "--ca-file", type=Path, help="the CA of a manager with a private certificate"
+    )
     parser.set_defaults(handler=command_enroll)
 
 
@@ -55,8 +61,11 @@ def command_enroll(args: argparse.Namespace) -> int:
     data.setdefault("site", answer["site"])
     data.setdefault("timezone", answer.get("timezone") or "UTC")
     sync = dict(data.get("sync") or {})
-    manager = {key: value for key, value in dict(sync.get("manager") or {}).items()
-               if key in ("poll_dialog",)}
+    manager = {
+        key: value
+        for key, value in dict(sync.get("manager") or {}).items()
+        if key in ("poll_dialog",)
+    }
     manager.update(url=url, token_file=str(token_file.resolve()))
     if args.ca_file:
         manager["ca_file"] = str(args.ca_file.resolve())
@@ -65,20 +74,25 @@ def command_enroll(args: argparse.Namespace) -> int:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     _write_secret(token_file, answer["token"])
     try:
-        check_settings(text.encode("utf-8"), file=str(settings_path),
-                       base_dir=settings_path.resolve().parent)
+        check_settings(
+            text.encode("utf-8"), file=str(settings_path), base_dir=settings_path.resolve().parent
+        )
     except SettingsError as exc:
-        raise Failure(f"{exc}\nThe settings with the manager added have errors; the token "
-                      f"is in {token_file}, the settings file is unchanged.") from exc
+        raise Failure(
+            f"{exc}\nThe settings with the manager added have errors; the token "
+            f"is in {token_file}, the settings file is unchanged."
+        ) from exc
     if settings_path.exists():
         backup = settings_path.with_name(settings_path.name + ".before-enroll")
         backup.write_bytes(settings_path.read_bytes())
         print(f"the previous settings are kept in {backup}")
     settings_path.parent.mkdir(parents=True, exist_ok=True)
     settings_path.write_text(text, encoding="utf-8")
-    print(f"enrolled as {answer['terminal_id']} at {answer['site']}; token written to "
-          f"{token_file}, {settings_path} updated.\n"
-          f"Restart the delivery service to start delivering: systemctl restart kiosk-sync")
+    print(
+        f"enrolled as {answer['terminal_id']} at {answer['site']}; token written to "
+        f"{token_file}, {settings_path} updated.\n"
+        f"Restart the delivery service to start delivering: systemctl restart kiosk-sync"
+    )
     return EXIT_OK
 
 
@@ -90,8 +104,9 @@ def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
     from ..settings import LOOPBACK_HOSTS
 
     host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-    if not url.startswith("https://") and not (url.startswith("http://")
-                                               and host in LOOPBACK_HOSTS):
+    if not url.startswith("https://") and not (
+        url.startswith("http://") and host in LOOPBACK_HOSTS
+    ):
         raise Failure(f"{url} must start with https:// (plain http only to this machine)")
     try:
         with httpx.Client(verify=verified_context(ca_file), timeout=ENROL_TIMEOUT_S) as client:
@@ -99,14 +114,20 @@ def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
     except OSError as exc:
         raise Failure(f"cannot read the CA file {ca_file}: {exc.strerror}") from exc
     except httpx.HTTPError as exc:
-        raise Failure(f"cannot reach the manager at {url}: {exc}; check the address (it ends "
-                      "in /api) and the network") from exc
+        raise Failure(
+            f"cannot reach the manager at {url}: {exc}; check the address (it ends "
+            "in /api) and the network"
+        ) from exc
     if response.status_code == 403:
-        raise Failure("the manager refused the code: it is unknown, used or expired; ask "
-                      "its admin for a new one")
+        raise Failure(
+            "the manager refused the code: it is unknown, used or expired; ask "
+            "its admin for a new one"
+        )
     if response.status_code != 200:
-        raise Failure(f"the manager answered {response.status_code} to the enrolment; check "
-                      f"that {url} is the manager's API (it ends in /api)")
+        raise Failure(
+            f"the manager answered {response.status_code} to the enrolment; check "
+            f"that {url} is the manager's API (it ends in /api)"
+        )
     try:
         answer = response.json()
         return {key: answer[key] for key in ("terminal_id", "site", "timezone", "token")}

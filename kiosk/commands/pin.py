@@ -16,9 +16,12 @@ from ..cli import EXIT_OK, EXIT_USAGE, Failure, add_command
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "pin", help="set the operator PIN (its hash goes to operator.pin_file)",
+        commands,
+        "pin",
+        help="set the operator PIN (its hash goes to operator.pin_file)",
         description="Ask for a new operator PIN (4 to 12 digits) twice and write its hash to "
-                    "FILE, or to operator.pin_file of the settings, readable by the owner only.")
+        "FILE, or to operator.pin_file of the settings, readable by the owner only.",
+    )
     parser.add_argument("--file", type=Path, help="where to write the hash")
     parser.set_defaults(handler=command_pin)
 
@@ -37,8 +40,10 @@ def command_pin(args: argparse.Namespace) -> int:
     if target is None:
         settings = load_settings_or_fail(args)
         if settings.operator_pin_file is None:
-            print("kiosk pin: give --file PATH, or set operator.pin_file in the settings",
-                  file=sys.stderr)
+            print(
+                "kiosk pin: give --file PATH, or set operator.pin_file in the settings",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         target = settings.operator_pin_file.path
     pin = _ask("New operator PIN: ")

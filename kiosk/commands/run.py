@@ -11,8 +11,9 @@ log = logging.getLogger(__name__)
 
 
 def add_parser(commands) -> None:
-    parser = add_command(commands, "run", help="the touchscreen app",
-                                 description="Start the touchscreen app.")
+    parser = add_command(
+        commands, "run", help="the touchscreen app", description="Start the touchscreen app."
+    )
     parser.set_defaults(handler=command_run)
 
 
@@ -27,12 +28,20 @@ def command_run(args: argparse.Namespace) -> int:
         # starts on the last good dialog, or the bundled one, and says why.
         start = choose_start_dialog(settings.dialog, DialogCopies(settings.data_dir))
     except DialogError as exc:
-        raise Failure(f"{exc}\nNot even the bundled default dialog loads: the installation "
-                      "is damaged; install the software again.") from exc
+        raise Failure(
+            f"{exc}\nNot even the bundled default dialog loads: the installation "
+            "is damaged; install the software again."
+        ) from exc
     if start.errors:
-        log.error("the dialog file %s has %d error(s): %s; running %s instead until it is "
-                  "fixed (`kiosk validate %s` lists them)", settings.dialog, len(start.errors),
-                  "; ".join(start.errors), start.describe(), settings.dialog)
+        log.error(
+            "the dialog file %s has %d error(s): %s; running %s instead until it is "
+            "fixed (`kiosk validate %s` lists them)",
+            settings.dialog,
+            len(start.errors),
+            "; ".join(start.errors),
+            start.describe(),
+            settings.dialog,
+        )
     from ..ui.launch import run_app
 
     return run_app(settings, start)

@@ -11,10 +11,13 @@ from ..cli import EXIT_OK, Failure, add_command, load_settings_or_fail
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "status", help="the outbox at a glance: pending, delivered, rejected per target",
+        commands,
+        "status",
+        help="the outbox at a glance: pending, delivered, rejected per target",
         description="Show per delivery target how many messages are pending, delivered, "
-                    "rejected and skipped, the oldest pending one, the last errors, pauses, "
-                    "the spam taps the app did not store, and the last dialog fetched.")
+        "rejected and skipped, the oldest pending one, the last errors, pauses, "
+        "the spam taps the app did not store, and the last dialog fetched.",
+    )
     parser.add_argument("--json", action="store_true", help="print the same as one JSON object")
     parser.set_defaults(handler=command_status)
 
@@ -27,8 +30,10 @@ def command_status(args: argparse.Namespace) -> int:
 
     settings = load_settings_or_fail(args)
     if not (settings.data_dir / DB_NAME).exists():
-        raise Failure(f"no outbox in {settings.data_dir}: nothing was saved yet, or data_dir "
-                      f"in the settings points elsewhere than the app's")
+        raise Failure(
+            f"no outbox in {settings.data_dir}: nothing was saved yet, or data_dir "
+            f"in the settings points elsewhere than the app's"
+        )
     try:
         with Outbox(settings.data_dir, reserve_bytes=0, recover=False) as outbox:
             report = outbox_report(outbox)
@@ -52,19 +57,25 @@ def print_report(report: dict) -> None:
             print(f"  {name}: configured, not started yet (run `kiosk sync`)")
     for name, entry in targets.items():
         note = "" if name in report["configured_targets"] else "  (no longer in the settings)"
-        print(f"  {name}: {entry['pending']} pending, {entry['delivered']} delivered, "
-              f"{entry['rejected']} rejected, {entry['skipped']} skipped{note}")
+        print(
+            f"  {name}: {entry['pending']} pending, {entry['delivered']} delivered, "
+            f"{entry['rejected']} rejected, {entry['skipped']} skipped{note}"
+        )
         if entry["oldest_pending_at"]:
             print(f"    oldest pending: {entry['oldest_pending_at']}")
         if entry["paused"]:
             pause = entry["paused"]
             print(f"    PAUSED since {pause['since']} until {pause['until']}: {pause['reason']}")
         for error in entry["last_errors"]:
-            print(f"    {error['at']} {error['message_id']} {error['state']}, "
-                  f"{error['attempts']} failed attempt(s): {error['error']}")
+            print(
+                f"    {error['at']} {error['message_id']} {error['state']}, "
+                f"{error['attempts']} failed attempt(s): {error['error']}"
+            )
     if report["quarantined"]:
-        print(f"Quarantined: {report['quarantined']} message(s) the outbox refused wait in "
-              f"{report['data_dir']}/quarantine; `kiosk outbox requeue` puts them back")
+        print(
+            f"Quarantined: {report['quarantined']} message(s) the outbox refused wait in "
+            f"{report['data_dir']}/quarantine; `kiosk outbox requeue` puts them back"
+        )
     else:
         print("Quarantined: 0")
     taps = report["suppressed_taps"]

@@ -12,12 +12,14 @@ log = logging.getLogger(__name__)
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "sync", help="deliver saved messages to the manager and the mailbox",
+        commands,
+        "sync",
+        help="deliver saved messages to the manager and the mailbox",
         description="Deliver the outbox to the targets set under `sync:` in the settings, "
-                    "until stopped (SIGTERM or Ctrl-C). With --once, deliver what is due "
-                    "now and exit.")
-    parser.add_argument("--once", action="store_true",
-                        help="deliver what is due now, then exit")
+        "until stopped (SIGTERM or Ctrl-C). With --once, deliver what is due "
+        "now and exit.",
+    )
+    parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     parser.set_defaults(handler=command_sync)
 
 
@@ -29,8 +31,10 @@ def command_sync(args: argparse.Namespace) -> int:
 
     settings = load_settings_or_fail(args)
     if not settings.targets:
-        raise Failure(f"{settings.source or 'the embedded settings'}: no delivery target is set; "
-                      "add `sync: manager:` and/or `sync: mailbox:` to the settings file")
+        raise Failure(
+            f"{settings.source or 'the embedded settings'}: no delivery target is set; "
+            "add `sync: manager:` and/or `sync: mailbox:` to the settings file"
+        )
     try:
         outbox = Outbox(settings.data_dir, reserve_bytes=settings.disk_reserve_mb * 1024 * 1024)
     except OutboxError as exc:
@@ -38,8 +42,10 @@ def command_sync(args: argparse.Namespace) -> int:
     service = None
     try:
         service = build_service(settings, outbox)
-        previous = {sig: signal.signal(sig, lambda *_: service.request_stop())
-                    for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous = {
+            sig: signal.signal(sig, lambda *_: service.request_stop())
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
         try:
             service.run(once=args.once)
         finally:
@@ -72,21 +78,35 @@ def build_targets(settings) -> list:
     targets = []
     try:
         if settings.manager:
-            targets.append(ManagerTarget(
-                settings.manager.url, settings.manager.token_file.read(), settings.terminal_id,
-                ca_file=settings.manager.ca_file,
-                user_agent=f"kiosk-feedback/{software_version()}"))
+            targets.append(
+                ManagerTarget(
+                    settings.manager.url,
+                    settings.manager.token_file.read(),
+                    settings.terminal_id,
+                    ca_file=settings.manager.ca_file,
+                    user_agent=f"kiosk-feedback/{software_version()}",
+                )
+            )
         if settings.mailbox:
             mailbox = settings.mailbox
             try:
                 language = load_dialog(settings.dialog).default_language
             except DialogError:
                 language = "en"  # the app refuses that dialog too; the mail still goes out
-            targets.append(MailboxTarget(
-                mailbox.host, mailbox.port, sender=mailbox.sender, recipients=mailbox.recipients,
-                security=mailbox.security, username=mailbox.username,
-                password=mailbox.password_file.read() if mailbox.password_file else None,
-                ca_file=mailbox.ca_file, send=mailbox.send, language=language))
+            targets.append(
+                MailboxTarget(
+                    mailbox.host,
+                    mailbox.port,
+                    sender=mailbox.sender,
+                    recipients=mailbox.recipients,
+                    security=mailbox.security,
+                    username=mailbox.username,
+                    password=mailbox.password_file.read() if mailbox.password_file else None,
+                    ca_file=mailbox.ca_file,
+                    send=mailbox.send,
+                    language=language,
+                )
+            )
     except (SettingsError, ValueError) as exc:
         for target in targets:
             target.close()
@@ -110,8 +130,11 @@ def build_service(settings, outbox):
     state = ServiceState(settings.data_dir)
     state.update(started_at=time.time())
     started = time.monotonic()
-    retention = Retention(outbox, delivered_media_days=settings.retention.delivered_media_days,
-                          delivered_messages_days=settings.retention.delivered_messages_days)
+    retention = Retention(
+        outbox,
+        delivered_media_days=settings.retention.delivered_media_days,
+        delivered_messages_days=settings.retention.delivered_messages_days,
+    )
     jobs = [PeriodicJob("retention", RETENTION_INTERVAL_S, retention.run)]
     targets = build_targets(settings)
     manager = next((t for t in targets if isinstance(t, ManagerTarget)), None)
@@ -119,15 +142,23 @@ def build_service(settings, outbox):
         updater = DialogUpdater(manager.fetch_dialog, settings.dialog, state)
         if settings.manager.poll_dialog:
             if settings.dialog == DEFAULT_DIALOG:
-                log.warning("not polling the manager's dialog: the settings name no "
-                            "`dialog:` file to write it to (the bundled example is read-only)")
+                log.warning(
+                    "not polling the manager's dialog: the settings name no "
+                    "`dialog:` file to write it to (the bundled example is read-only)"
+                )
             else:
                 jobs.append(PeriodicJob("dialog poll", DIALOG_POLL_S, updater.poll, "manager"))
 
         def send_status() -> None:
-            manager.put_status(terminal_status(
-                outbox, dialog_path=settings.dialog, dialog_errors=updater.errors,
-                version=version, service_started=started))
+            manager.put_status(
+                terminal_status(
+                    outbox,
+                    dialog_path=settings.dialog,
+                    dialog_errors=updater.errors,
+                    version=version,
+                    service_started=started,
+                )
+            )
             state.update(status_sent_at=time.time())
 
         jobs.append(PeriodicJob("status report", STATUS_INTERVAL_S, send_status, "manager"))

@@ -6,17 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Failure, add_command,
-                   load_settings_or_fail, print_problems)
+from ..cli import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Failure,
+    add_command,
+    load_settings_or_fail,
+    print_problems,
+)
 
 
 def add_parser(commands) -> None:
     parser = add_command(
-        commands, "validate", help="check a dialog file (or a settings file with --settings)",
+        commands,
+        "validate",
+        help="check a dialog file (or a settings file with --settings)",
         description="Check a dialog file and print every problem as "
-                    "file:line:col: path: message. With --settings and no FILE, check the "
-                    "settings file, the secret files it names and the dialog it uses. "
-                    "Exit 0: valid (warnings allowed); 1: invalid.")
+        "file:line:col: path: message. With --settings and no FILE, check the "
+        "settings file, the secret files it names and the dialog it uses. "
+        "Exit 0: valid (warnings allowed); 1: invalid.",
+    )
     parser.add_argument("file", nargs="?", metavar="FILE", help="the dialog file")
     parser.set_defaults(handler=command_validate)
 
@@ -26,8 +36,10 @@ def command_validate(args: argparse.Namespace) -> int:
 
     if args.file is None:
         if not args.settings:
-            print("kiosk validate: give a dialog FILE, or --settings FILE to check settings",
-                  file=sys.stderr)
+            print(
+                "kiosk validate: give a dialog FILE, or --settings FILE to check settings",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         return _validate_settings(args)
     path = Path(args.file)
@@ -38,9 +50,11 @@ def command_validate(args: argparse.Namespace) -> int:
     result = check_dialog(data, file=str(path), base_dir=path.resolve().parent)
     print_problems(result.problems)
     if result.errors:
-        print(f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); "
-              "the terminal will not use this file until the errors are fixed",
-              file=sys.stderr)
+        print(
+            f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); "
+            "the terminal will not use this file until the errors are fixed",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     print(f"{path}: valid, {len(result.warnings)} warning(s), sha256 {result.sha256}")
     return EXIT_OK
@@ -68,6 +82,8 @@ def _validate_settings(args: argparse.Namespace) -> int:
         print_problems(dialog.warnings)
     if failed:
         return EXIT_FAILURE
-    print(f"{settings.source}: valid; dialog {settings.dialog}, targets: "
-          f"{', '.join(settings.targets) or 'none'}")
+    print(
+        f"{settings.source}: valid; dialog {settings.dialog}, targets: "
+        f"{', '.join(settings.targets) or 'none'}"
+    )
     return EXIT_OK

@@ -28,17 +28,41 @@ from typing import TYPE_CHECKING
 from .base import ERROR, MISSING, OFF, OK, STATUSES
 from .camera import Camera, NoCamera, OpenCVCamera, Photo, open_camera
 from .check import CheckResult, check_camera, check_microphone, run_check_async
-from .microphone import Microphone, NoMicrophone, Playback, Recording, SoundDeviceMicrophone, \
-    open_microphone
+from .microphone import (
+    Microphone,
+    NoMicrophone,
+    Playback,
+    Recording,
+    SoundDeviceMicrophone,
+    open_microphone,
+)
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
 __all__ = [
-    "ERROR", "MISSING", "OFF", "OK", "STATUSES", "Camera", "CheckResult", "Devices",
-    "Microphone", "NoCamera", "NoMicrophone", "OpenCVCamera", "Photo", "Playback",
-    "Recording", "SoundDeviceMicrophone", "check_camera", "check_microphone", "open_camera",
-    "open_devices", "open_microphone", "run_check_async",
+    "ERROR",
+    "MISSING",
+    "OFF",
+    "OK",
+    "STATUSES",
+    "Camera",
+    "CheckResult",
+    "Devices",
+    "Microphone",
+    "NoCamera",
+    "NoMicrophone",
+    "OpenCVCamera",
+    "Photo",
+    "Playback",
+    "Recording",
+    "SoundDeviceMicrophone",
+    "check_camera",
+    "check_microphone",
+    "open_camera",
+    "open_devices",
+    "open_microphone",
+    "run_check_async",
 ]
 
 log = logging.getLogger(__name__)
@@ -80,8 +104,9 @@ class Devices:
 
     def test_microphone(self, on_done: Callable[[], None]) -> None:
         """Listens for a second with the app's microphone; ``on_done()`` on a worker thread."""
-        self._test(lambda: check_microphone(self.settings.microphone,
-                                            microphone=self.microphone), on_done)
+        self._test(
+            lambda: check_microphone(self.settings.microphone, microphone=self.microphone), on_done
+        )
 
     def _test(self, check: Callable[[], CheckResult], on_done: Callable[[], None]) -> None:
         def record(result: CheckResult) -> None:

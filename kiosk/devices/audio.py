@@ -47,8 +47,13 @@ class VoiceTrimmer:
     ``silence_stop_s`` of quiet after it (when :meth:`feed` says to stop).
     """
 
-    def __init__(self, samplerate: int, write: Callable[[Any], Any], *,
-                 silence_stop_s: float = SILENCE_STOP_S):
+    def __init__(
+        self,
+        samplerate: int,
+        write: Callable[[Any], Any],
+        *,
+        silence_stop_s: float = SILENCE_STOP_S,
+    ):
         import numpy as np
 
         self._np = np
@@ -76,8 +81,10 @@ class VoiceTrimmer:
         for block in blocks:
             if self._blocks_seen < self._probe_blocks:
                 self._noise_dbfs = min(self._noise_dbfs, level_dbfs(block))
-                self.threshold_dbfs = min(MAX_THRESHOLD_DBFS, max(
-                    VOICE_THRESHOLD_DBFS, self._noise_dbfs + NOISE_MARGIN_DB))
+                self.threshold_dbfs = min(
+                    MAX_THRESHOLD_DBFS,
+                    max(VOICE_THRESHOLD_DBFS, self._noise_dbfs + NOISE_MARGIN_DB),
+                )
             self._blocks_seen += 1
             voiced = level_dbfs(block) > self.threshold_dbfs
             if not self._voice_started:
@@ -99,7 +106,7 @@ class VoiceTrimmer:
     def finish(self) -> None:
         """The take is over: the quiet after the last voice is cut to PAD_S."""
         if self._voice_started:
-            self._emit(self._held[:self._pad_blocks])
+            self._emit(self._held[: self._pad_blocks])
         self._held = []
         self._before.clear()
 
@@ -121,8 +128,15 @@ def encode_ogg(samples: Any, samplerate: int, *, bitrate_bps: int = OPUS_BITRATE
     import soundfile as sf
 
     out = io.BytesIO()
-    with sf.SoundFile(out, "w", samplerate=samplerate, channels=1, format="OGG",
-                      subtype="OPUS", compression_level=opus_compression_level(bitrate_bps)) as f:
+    with sf.SoundFile(
+        out,
+        "w",
+        samplerate=samplerate,
+        channels=1,
+        format="OGG",
+        subtype="OPUS",
+        compression_level=opus_compression_level(bitrate_bps),
+    ) as f:
         f.write(samples)
     return out.getvalue()
 
@@ -136,13 +150,15 @@ def level_dbfs(samples: Any) -> float:
     return dbfs(float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))))
 
 
-def voiced_span(samples: Any, samplerate: int,
-                threshold_dbfs: float = VOICE_THRESHOLD_DBFS) -> tuple[float, float] | None:
+def voiced_span(
+    samples: Any, samplerate: int, threshold_dbfs: float = VOICE_THRESHOLD_DBFS
+) -> tuple[float, float] | None:
     """Start and end (in seconds) of the first and last voiced BLOCK_S block; None if none."""
     block = max(1, round(samplerate * BLOCK_S))
     count = len(samples) // block
-    voiced = [i for i in range(count)
-              if level_dbfs(samples[i * block:(i + 1) * block]) > threshold_dbfs]
+    voiced = [
+        i for i in range(count) if level_dbfs(samples[i * block : (i + 1) * block]) > threshold_dbfs
+    ]
     if not voiced:
         return None
     return voiced[0] * block / samplerate, (voiced[-1] + 1) * block / samplerate

@@ -104,13 +104,13 @@ class Camera(DeviceStatus, ABC):
         worker thread (the submitter) or use :meth:`capture_async`.
         """
 
-    def capture_async(self, callback: PhotoCallback,
-                      timeout_s: float = CAPTURE_TIMEOUT_S) -> None:
+    def capture_async(self, callback: PhotoCallback, timeout_s: float = CAPTURE_TIMEOUT_S) -> None:
         """Returns at once; ``callback(photo_or_none)`` follows within ``timeout_s``.
 
         The callback runs on a worker thread: a screen hands the result on
         with ``Clock.schedule_once``.
         """
+
         def run() -> None:
             photo = self.capture(timeout_s)
             try:
@@ -139,8 +139,7 @@ class NoCamera(Camera):
     def capture(self, timeout_s: float = CAPTURE_TIMEOUT_S) -> Photo | None:
         return None
 
-    def capture_async(self, callback: PhotoCallback,
-                      timeout_s: float = CAPTURE_TIMEOUT_S) -> None:
+    def capture_async(self, callback: PhotoCallback, timeout_s: float = CAPTURE_TIMEOUT_S) -> None:
         callback(None)
 
 
@@ -161,8 +160,14 @@ class _Request:
 class OpenCVCamera(Camera):
     """A camera, video file or stream that OpenCV opens, run by one worker thread."""
 
-    def __init__(self, settings: CameraSettings, *, on_status: StatusListener | None = None,
-                 warmup_frames: int = WARMUP_FRAMES, keep_warm_s: float = KEEP_WARM_S):
+    def __init__(
+        self,
+        settings: CameraSettings,
+        *,
+        on_status: StatusListener | None = None,
+        warmup_frames: int = WARMUP_FRAMES,
+        keep_warm_s: float = KEEP_WARM_S,
+    ):
         if settings.source is None:
             raise ValueError("camera.source is off: use NoCamera (or open_camera)")
         import cv2  # here, not at import: `kiosk validate` must not load OpenCV
@@ -214,9 +219,12 @@ class OpenCVCamera(Camera):
             request.abandoned = True
         if request.done.is_set():  # it arrived as we gave up
             return request.photo
-        self._set_status(ERROR, f"no photo from {self._name} within {timeout_s:g} s; the "
-                         "camera is opened again for the next visitor. If this repeats, "
-                         "check its cable and `v4l2-ctl --list-devices`")
+        self._set_status(
+            ERROR,
+            f"no photo from {self._name} within {timeout_s:g} s; the "
+            "camera is opened again for the next visitor. If this repeats, "
+            "check its cable and `v4l2-ctl --list-devices`",
+        )
         return None
 
     def close(self) -> None:
@@ -303,15 +311,24 @@ class OpenCVCamera(Camera):
         # One backend each, not OpenCV's tour of all of them: V4L2 for cameras,
         # FFmpeg for files and streams (a tour opens a stuck source again and again).
         backend = cv2.CAP_V4L2 if _is_device(source) else cv2.CAP_FFMPEG
-        capture = cv2.VideoCapture(source, backend,
-                                   [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
-                                    cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS])
+        capture = cv2.VideoCapture(
+            source,
+            backend,
+            [
+                cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+                OPEN_TIMEOUT_MS,
+                cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+                READ_TIMEOUT_MS,
+            ],
+        )
         if not capture.isOpened():
             capture.release()
-            self._set_status(MISSING if _is_device(source) else ERROR,
-                             f"OpenCV cannot open {self._name}; check that it is a camera "
-                             "index, a /dev/video path, a video file or a stream URL, and "
-                             "that this user may read it (group `video`)")
+            self._set_status(
+                MISSING if _is_device(source) else ERROR,
+                f"OpenCV cannot open {self._name}; check that it is a camera "
+                "index, a /dev/video path, a video file or a stream URL, and "
+                "that this user may read it (group `video`)",
+            )
             return None
         if _is_device(source):
             # USB webcams give 1280×720 at full frame rate only as MJPEG; a
@@ -323,11 +340,13 @@ class OpenCVCamera(Camera):
         for _ in range(self.warmup_frames):
             if not capture.grab():
                 capture.release()
-                self._set_status(ERROR, f"{self._name} opened but delivers no frames; "
-                                 "unplug and replug the camera, or check the stream")
+                self._set_status(
+                    ERROR,
+                    f"{self._name} opened but delivers no frames; "
+                    "unplug and replug the camera, or check the stream",
+                )
                 return None
-        log.info("%s open and warm in %.0f ms", self._name,
-                 (time.monotonic() - started) * 1000)
+        log.info("%s open and warm in %.0f ms", self._name, (time.monotonic() - started) * 1000)
         self._set_status(OK)
         self._open_now = True
         return capture
@@ -335,15 +354,19 @@ class OpenCVCamera(Camera):
     def _take(self, capture: Any) -> Photo | None:
         ok, frame = capture.read()
         if not ok or frame is None:
-            self._set_status(ERROR, f"{self._name} stopped delivering frames (unplugged, "
-                             "or the stream or file ended); it is opened again for the "
-                             "next visitor")
+            self._set_status(
+                ERROR,
+                f"{self._name} stopped delivering frames (unplugged, "
+                "or the stream or file ended); it is opened again for the "
+                "next visitor",
+            )
             return None
         try:
             photo = encode_jpeg(frame)
         except Exception as exc:  # cv2.error on a corrupt frame
-            self._set_status(ERROR, f"a frame from {self._name} could not be encoded as "
-                             f"JPEG: {exc}")
+            self._set_status(
+                ERROR, f"a frame from {self._name} could not be encoded as JPEG: {exc}"
+            )
             return None
         self._set_status(OK)
         return photo
@@ -352,9 +375,12 @@ class OpenCVCamera(Camera):
         """Takes one frame off the source at its own pace, so the next one is fresh."""
         started = time.monotonic()
         if not capture.grab():
-            self._set_status(ERROR, f"{self._name} stopped delivering frames (unplugged, "
-                             "or the stream or file ended); it is opened again for the "
-                             "next visitor")
+            self._set_status(
+                ERROR,
+                f"{self._name} stopped delivering frames (unplugged, "
+                "or the stream or file ended); it is opened again for the "
+                "next visitor",
+            )
             return False
         fps = capture.get(self._cv2.CAP_PROP_FPS)
         if not 0 < fps <= MAX_PLAUSIBLE_FPS:
@@ -393,8 +419,7 @@ def encode_jpeg(frame: Any) -> Photo:
     return Photo(encoded.tobytes(), width, height)
 
 
-def open_camera(settings: CameraSettings, *,
-                on_status: StatusListener | None = None) -> Camera:
+def open_camera(settings: CameraSettings, *, on_status: StatusListener | None = None) -> Camera:
     """The camera the settings ask for: OpenCV, or none for ``source: false``."""
     if settings.source is None:
         return NoCamera(on_status=on_status)
@@ -402,8 +427,11 @@ def open_camera(settings: CameraSettings, *,
         return OpenCVCamera(settings, on_status=on_status)
     except ImportError as exc:
         camera = NoCamera(on_status=on_status)
-        camera._set_status(ERROR, f"OpenCV cannot be loaded ({exc}); reinstall the app "
-                           "with `pip install opencv-python-headless`")
+        camera._set_status(
+            ERROR,
+            f"OpenCV cannot be loaded ({exc}); reinstall the app "
+            "with `pip install opencv-python-headless`",
+        )
         return camera
 
 
@@ -421,12 +449,16 @@ def _missing_reason(source: int | str | None) -> str | None:
     if isinstance(source, int):
         device = Path(f"/dev/video{source}")
         if sys.platform.startswith("linux") and not device.exists():
-            return (f"no camera at index {source} ({device} does not exist): plug the "
-                    "camera in, or set camera.source to another index or to false")
+            return (
+                f"no camera at index {source} ({device} does not exist): plug the "
+                "camera in, or set camera.source to another index or to false"
+            )
         return None
     if source is None or "://" in source:
         return None
     if not Path(source).exists():
-        return (f"camera.source {source} does not exist: plug the camera in, correct "
-                "the path, or set camera.source to false")
+        return (
+            f"camera.source {source} does not exist: plug the camera in, correct "
+            "the path, or set camera.source to false"
+        )
     return None

@@ -254,8 +254,13 @@ class Microphone(DeviceStatus, ABC):
         return self.status == OK
 
     @abstractmethod
-    def record(self, *, max_s: float = DEFAULT_MAX_S, on_done: RecordingCallback | None = None,
-               silence_stop_s: float = SILENCE_STOP_S) -> Recording:
+    def record(
+        self,
+        *,
+        max_s: float = DEFAULT_MAX_S,
+        on_done: RecordingCallback | None = None,
+        silence_stop_s: float = SILENCE_STOP_S,
+    ) -> Recording:
         """Starts a take and returns at once (opening the device happens on the worker)."""
 
     @abstractmethod
@@ -279,16 +284,27 @@ class Microphone(DeviceStatus, ABC):
 class NoMicrophone(Microphone):
     """The microphone of a terminal without one: not available, status ``off``."""
 
-    def __init__(self, *, on_status: StatusListener | None = None, status: str = OFF,
-                 error: str | None = None):
+    def __init__(
+        self,
+        *,
+        on_status: StatusListener | None = None,
+        status: str = OFF,
+        error: str | None = None,
+    ):
         super().__init__(status, on_status=on_status)
         self._last_error = error
 
-    def record(self, *, max_s: float = DEFAULT_MAX_S, on_done: RecordingCallback | None = None,
-               silence_stop_s: float = SILENCE_STOP_S) -> Recording:
+    def record(
+        self,
+        *,
+        max_s: float = DEFAULT_MAX_S,
+        on_done: RecordingCallback | None = None,
+        silence_stop_s: float = SILENCE_STOP_S,
+    ) -> Recording:
         recording = Recording(self.samplerate, max_s, on_done)
-        recording._finish(error=self.last_error or "this terminal has no microphone "
-                          "(microphone.device is false)")
+        recording._finish(
+            error=self.last_error or "this terminal has no microphone (microphone.device is false)"
+        )
         return recording
 
     def play(self, clip: VoiceClip, *, on_done: PlaybackCallback | None = None) -> Playback:
@@ -297,15 +313,22 @@ class NoMicrophone(Microphone):
         return playback
 
     def measure(self, duration_s: float = CHECK_S) -> LevelReading:
-        raise MicrophoneError(self.last_error or "the microphone is off in the settings "
-                              "(microphone.device: false)", self.status)
+        raise MicrophoneError(
+            self.last_error or "the microphone is off in the settings (microphone.device: false)",
+            self.status,
+        )
 
 
 class SoundDeviceMicrophone(Microphone):
     """A PortAudio input device through ``sounddevice``."""
 
-    def __init__(self, settings: MicrophoneSettings, *, output_device: int | str | None = None,
-                 on_status: StatusListener | None = None):
+    def __init__(
+        self,
+        settings: MicrophoneSettings,
+        *,
+        output_device: int | str | None = None,
+        on_status: StatusListener | None = None,
+    ):
         super().__init__(OK, on_status=on_status)
         self.settings = settings
         self.samplerate = settings.samplerate
@@ -323,9 +346,12 @@ class SoundDeviceMicrophone(Microphone):
             import soundfile
         except (ImportError, OSError) as exc:
             self._sd = self._sf = None
-            self._set_status(ERROR, f"the audio libraries cannot be loaded ({exc}); install "
-                             "libportaudio2 and libsndfile1 (`apt-get install libportaudio2 "
-                             "libsndfile1`)")
+            self._set_status(
+                ERROR,
+                f"the audio libraries cannot be loaded ({exc}); install "
+                "libportaudio2 and libsndfile1 (`apt-get install libportaudio2 "
+                "libsndfile1`)",
+            )
             return
         self._sd, self._sf = sounddevice, soundfile
         self.refresh()
@@ -336,7 +362,8 @@ class SoundDeviceMicrophone(Microphone):
             return False
         try:
             self._device, self._device_name = resolve_input_device(
-                self._sd, self.settings.device, self.samplerate)
+                self._sd, self.settings.device, self.samplerate
+            )
         except MicrophoneError as exc:
             self._set_status(exc.status, str(exc))
             return False
@@ -349,8 +376,13 @@ class SoundDeviceMicrophone(Microphone):
 
     # -- recording -------------------------------------------------------------
 
-    def record(self, *, max_s: float = DEFAULT_MAX_S, on_done: RecordingCallback | None = None,
-               silence_stop_s: float = SILENCE_STOP_S) -> Recording:
+    def record(
+        self,
+        *,
+        max_s: float = DEFAULT_MAX_S,
+        on_done: RecordingCallback | None = None,
+        silence_stop_s: float = SILENCE_STOP_S,
+    ) -> Recording:
         recording = Recording(self.samplerate, max_s, on_done)
         with self._lock:
             if self._recording is not None and not self._recording.done:
@@ -359,8 +391,13 @@ class SoundDeviceMicrophone(Microphone):
                 recording._finish(error=self.last_error)
                 return recording
             self._recording = recording
-            self._start(f"microphone-{id(recording):x}", self._record,
-                        recording, self._device, silence_stop_s)
+            self._start(
+                f"microphone-{id(recording):x}",
+                self._record,
+                recording,
+                self._device,
+                silence_stop_s,
+            )
         return recording
 
     def _record(self, recording: Recording, device: int, silence_stop_s: float) -> None:
@@ -372,7 +409,7 @@ class SoundDeviceMicrophone(Microphone):
             if recording._stop.is_set():
                 raise sd.CallbackStop
             room = max_frames - recording._frames
-            chunk = indata[:min(frames, room), 0].copy()
+            chunk = indata[: min(frames, room), 0].copy()
             recording._frames += len(chunk)
             chunks.put(chunk)
             if recording._frames >= max_frames:
@@ -380,13 +417,21 @@ class SoundDeviceMicrophone(Microphone):
                 raise sd.CallbackStop
 
         try:
-            stream = sd.InputStream(device=device, samplerate=recording.samplerate, channels=1,
-                                    dtype="float32", latency=INPUT_LATENCY_S, callback=on_audio,
-                                    finished_callback=lambda: chunks.put(None))
+            stream = sd.InputStream(
+                device=device,
+                samplerate=recording.samplerate,
+                channels=1,
+                dtype="float32",
+                latency=INPUT_LATENCY_S,
+                callback=on_audio,
+                finished_callback=lambda: chunks.put(None),
+            )
         except (sd.PortAudioError, ValueError) as exc:
             self._device = None  # look it up again next time
-            error = (f"the microphone {self._device_name!r} cannot be opened ({exc}); is it "
-                     "plugged in? `arecord -l` lists the capture devices")
+            error = (
+                f"the microphone {self._device_name!r} cannot be opened ({exc}); is it "
+                "plugged in? `arecord -l` lists the capture devices"
+            )
             self._set_status(MISSING, error)
             recording._finish(error=error)
             return
@@ -394,11 +439,21 @@ class SoundDeviceMicrophone(Microphone):
         trimmer = None
         error = None
         try:
-            with stream, sf.SoundFile(out, "w", samplerate=recording.samplerate, channels=1,
-                                      format="OGG", subtype="OPUS",
-                                      compression_level=opus_compression_level()) as ogg:
-                trimmer = VoiceTrimmer(recording.samplerate, ogg.write,
-                                       silence_stop_s=silence_stop_s)
+            with (
+                stream,
+                sf.SoundFile(
+                    out,
+                    "w",
+                    samplerate=recording.samplerate,
+                    channels=1,
+                    format="OGG",
+                    subtype="OPUS",
+                    compression_level=opus_compression_level(),
+                ) as ogg,
+            ):
+                trimmer = VoiceTrimmer(
+                    recording.samplerate, ogg.write, silence_stop_s=silence_stop_s
+                )
                 stream.start()
                 error = self._consume(recording, chunks, trimmer)
                 trimmer.finish()
@@ -426,8 +481,10 @@ class SoundDeviceMicrophone(Microphone):
                 if recording._stop.is_set():
                     return None
                 if time.monotonic() - last_audio > STALL_S:
-                    return (f"the microphone delivered no sound for {STALL_S:g} s; check its "
-                            "cable, or choose another device in microphone.device")
+                    return (
+                        f"the microphone delivered no sound for {STALL_S:g} s; check its "
+                        "cable, or choose another device in microphone.device"
+                    )
                 continue
             if chunk is None:
                 return None
@@ -454,8 +511,9 @@ class SoundDeviceMicrophone(Microphone):
     def _play(self, playback: Playback) -> None:
         sd, sf = self._sd, self._sf
         try:
-            data, samplerate = sf.read(io.BytesIO(playback.clip.ogg), dtype="float32",
-                                       always_2d=True)
+            data, samplerate = sf.read(
+                io.BytesIO(playback.clip.ogg), dtype="float32", always_2d=True
+            )
         except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
             playback._finish(error=f"the clip cannot be decoded: {exc}")
             return
@@ -466,27 +524,34 @@ class SoundDeviceMicrophone(Microphone):
             if playback._stop.is_set():
                 raise sd.CallbackAbort
             start = playback._frames
-            chunk = data[start:start + frames]
-            outdata[:len(chunk)] = chunk
-            outdata[len(chunk):] = 0
+            chunk = data[start : start + frames]
+            outdata[: len(chunk)] = chunk
+            outdata[len(chunk) :] = 0
             playback._frames = start + len(chunk)
             if len(chunk) < frames:
                 raise sd.CallbackStop
 
         error = None
         try:
-            with sd.OutputStream(device=self.output_device, samplerate=samplerate,
-                                 channels=data.shape[1], dtype="float32",
-                                 latency=OUTPUT_LATENCY_S, callback=on_output,
-                                 finished_callback=ended.set):
+            with sd.OutputStream(
+                device=self.output_device,
+                samplerate=samplerate,
+                channels=data.shape[1],
+                dtype="float32",
+                latency=OUTPUT_LATENCY_S,
+                callback=on_output,
+                finished_callback=ended.set,
+            ):
                 # Bounded even if the device stops calling back.
                 deadline = time.monotonic() + len(data) / samplerate + STALL_S
                 while not ended.wait(POLL_S):
                     if playback._stop.is_set() or time.monotonic() > deadline:
                         break
         except (sd.PortAudioError, ValueError) as exc:
-            error = (f"the clip cannot be played ({exc}); check the speaker and the "
-                     "system's default output (`aplay -l`)")
+            error = (
+                f"the clip cannot be played ({exc}); check the speaker and the "
+                "system's default output (`aplay -l`)"
+            )
         playback._finish(error=error)
 
     # -- checks ----------------------------------------------------------------
@@ -505,7 +570,7 @@ class SoundDeviceMicrophone(Microphone):
 
         def on_audio(indata, count, time_info, status) -> None:
             nonlocal frames, peak, energy
-            block = indata[:max(0, min(count, wanted - frames)), 0]
+            block = indata[: max(0, min(count, wanted - frames)), 0]
             if len(block):
                 peak = max(peak, float(np.abs(block).max()))
                 energy += float(np.square(block, dtype=np.float64).sum())
@@ -515,32 +580,47 @@ class SoundDeviceMicrophone(Microphone):
                 raise sd.CallbackStop
 
         try:
-            with sd.InputStream(device=self._device, samplerate=self.samplerate, channels=1,
-                                dtype="float32", latency=INPUT_LATENCY_S, callback=on_audio):
+            with sd.InputStream(
+                device=self._device,
+                samplerate=self.samplerate,
+                channels=1,
+                dtype="float32",
+                latency=INPUT_LATENCY_S,
+                callback=on_audio,
+            ):
                 heard.wait(duration_s + STALL_S)
         except (sd.PortAudioError, ValueError) as exc:
             self._device = None
-            error = (f"the microphone {self._device_name!r} cannot be opened ({exc}); is it "
-                     "plugged in? `arecord -l` lists the capture devices")
+            error = (
+                f"the microphone {self._device_name!r} cannot be opened ({exc}); is it "
+                "plugged in? `arecord -l` lists the capture devices"
+            )
             self._set_status(MISSING, error)
             raise MicrophoneError(error, MISSING) from exc
         if frames < wanted:
-            error = (f"the microphone {self._device_name!r} delivered "
-                     f"{frames / self.samplerate:.2f} s of sound in {duration_s + STALL_S:g} s; "
-                     "check its cable or choose another device in microphone.device")
+            error = (
+                f"the microphone {self._device_name!r} delivered "
+                f"{frames / self.samplerate:.2f} s of sound in {duration_s + STALL_S:g} s; "
+                "check its cable or choose another device in microphone.device"
+            )
             self._set_status(ERROR, error)
             raise MicrophoneError(error)
         self._set_status(OK)
-        return LevelReading(frames / self.samplerate, dbfs(peak),
-                            dbfs(math.sqrt(energy / frames)), self._device_name)
+        return LevelReading(
+            frames / self.samplerate,
+            dbfs(peak),
+            dbfs(math.sqrt(energy / frames)),
+            self._device_name,
+        )
 
     # -- threads ---------------------------------------------------------------
 
     def _start(self, name: str, target: Callable[..., None], *args: Any) -> None:
         """Starts a worker (lock held); workers are joined by close()."""
         self._threads = [t for t in self._threads if t.is_alive()]
-        thread = threading.Thread(target=self._guarded, args=(target, *args), name=name,
-                                  daemon=True)
+        thread = threading.Thread(
+            target=self._guarded, args=(target, *args), name=name, daemon=True
+        )
         self._threads.append(thread)
         thread.start()
 
@@ -565,47 +645,61 @@ class SoundDeviceMicrophone(Microphone):
             thread.join(CLOSE_TIMEOUT_S)
 
 
-def open_microphone(settings: MicrophoneSettings, *, output_device: int | str | None = None,
-                    on_status: StatusListener | None = None) -> Microphone:
+def open_microphone(
+    settings: MicrophoneSettings,
+    *,
+    output_device: int | str | None = None,
+    on_status: StatusListener | None = None,
+) -> Microphone:
     """The microphone the settings ask for: PortAudio, or none for ``device: false``."""
     if not settings.enabled:
         return NoMicrophone(on_status=on_status)
     return SoundDeviceMicrophone(settings, output_device=output_device, on_status=on_status)
 
 
-def resolve_input_device(sd: Any, device: int | str | None,
-                         samplerate: int) -> tuple[int, str]:
+def resolve_input_device(sd: Any, device: int | str | None, samplerate: int) -> tuple[int, str]:
     """The PortAudio index and name of the configured input; MicrophoneError if unusable."""
     try:
         devices = list(sd.query_devices())
     except sd.PortAudioError as exc:
-        raise MicrophoneError(f"PortAudio lists no devices ({exc}); is the sound "
-                              "system running?") from exc
+        raise MicrophoneError(
+            f"PortAudio lists no devices ({exc}); is the sound system running?"
+        ) from exc
     inputs = [(i, d["name"]) for i, d in enumerate(devices) if d["max_input_channels"] > 0]
     names = ", ".join(repr(name) for _, name in inputs) or "none"
     if device is None:
         index = sd.default.device[0]
         if index is None or index < 0:
-            raise MicrophoneError(f"there is no default input device (inputs: {names}); plug "
-                                  "in a microphone or set microphone.device", MISSING)
+            raise MicrophoneError(
+                f"there is no default input device (inputs: {names}); plug "
+                "in a microphone or set microphone.device",
+                MISSING,
+            )
     elif isinstance(device, int):
         if not any(i == device for i, _ in inputs):
-            raise MicrophoneError(f"input device {device} does not exist (inputs: {names}); "
-                                  "set microphone.device to one of them", MISSING)
+            raise MicrophoneError(
+                f"input device {device} does not exist (inputs: {names}); "
+                "set microphone.device to one of them",
+                MISSING,
+            )
         index = device
     else:
         found = [i for i, name in inputs if device.lower() in name.lower()]
         if not found:
-            raise MicrophoneError(f"no input device's name contains {device!r} (inputs: "
-                                  f"{names}); set microphone.device to one of them", MISSING)
+            raise MicrophoneError(
+                f"no input device's name contains {device!r} (inputs: "
+                f"{names}); set microphone.device to one of them",
+                MISSING,
+            )
         index = found[0]
     name = devices[index]["name"]
     try:
-        sd.check_input_settings(device=index, samplerate=samplerate, channels=1,
-                                dtype="float32")
+        sd.check_input_settings(device=index, samplerate=samplerate, channels=1, dtype="float32")
     except (sd.PortAudioError, ValueError) as exc:
         other = 48000 if samplerate != 48000 else 16000
-        raise MicrophoneError(f"the input {name!r} cannot record mono at {samplerate} Hz "
-                              f"({exc}); set microphone.samplerate to {other}, or choose the "
-                              "ALSA device 'default' that converts") from exc
+        raise MicrophoneError(
+            f"the input {name!r} cannot record mono at {samplerate} Hz "
+            f"({exc}); set microphone.samplerate to {other}, or choose the "
+            "ALSA device 'default' that converts"
+        ) from exc
     return index, name

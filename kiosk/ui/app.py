@@ -28,18 +28,18 @@ from dialog_config import Dialog, DialogError
 from sync import systemd
 from sync.outbox import OutboxError
 
-from . import theme
-from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
 from ..cli import EXIT_FAILURE, EXIT_OK
 from ..dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
 from ..faults import FaultBudget
 from ..flow import Flow, InvalidStep, Step
 from ..i18n import gettext, screen_text
-from ..outbox_health import OutboxHealth, open_outbox
 from ..operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
-from ..settings import SettingsError, Settings
+from ..outbox_health import OutboxHealth, open_outbox
+from ..settings import Settings, SettingsError
 from ..submitter import Submitter
 from ..watcher import POLL_S, DialogWatcher
+from . import theme
+from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class KioskApp(App):
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
 
-    def __init__(self, *, settings: Settings, start: StartDialog, devices=None, probe=None,
-                 **kwargs):
+    def __init__(
+        self, *, settings: Settings, start: StartDialog, devices=None, probe=None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.settings = settings
         self.initial_dialog = start.dialog
@@ -104,8 +105,11 @@ class KioskApp(App):
         self._register_fonts()
         Builder.load_file(str(SCREENS_DIR.parent / "widgets" / "widgets.kv"))
         Window.clearcolor = theme.BACKGROUND
-        Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
-                    size=self._on_window_size)
+        Window.bind(
+            on_request_close=self._on_request_close,
+            on_keyboard=self._on_keyboard,
+            size=self._on_window_size,
+        )
         Window.bind(on_touch_down=self._on_any_touch)
         self._on_window_size(Window, Window.size)
         # systemd stops the app with SIGTERM: finish storing, then exit cleanly.
@@ -113,10 +117,12 @@ class KioskApp(App):
 
         settings = self.settings
         # Never raises: an outbox that cannot store visits puts the terminal out of order.
-        self.outbox, problem = open_outbox(settings.data_dir,
-                                           reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB)
-        self.outbox_health = OutboxHealth(self.outbox, problem,
-                                          on_change=self._outbox_health_changed)
+        self.outbox, problem = open_outbox(
+            settings.data_dir, reserve_bytes=settings.disk_reserve_mb * BYTES_PER_MB
+        )
+        self.outbox_health = OutboxHealth(
+            self.outbox, problem, on_change=self._outbox_health_changed
+        )
         start_daemon(self.outbox_health.run, "outbox-health")
         if self.devices is None:
             from sync.health import write_device_status
@@ -125,26 +131,38 @@ class KioskApp(App):
 
             # The delivery service reports these to the manager with its status.
             self.devices = open_devices(
-                settings, on_status=lambda **states: write_device_status(settings.data_dir,
-                                                                         **states))
-        self.submitter = Submitter(self.outbox, self.devices.take_photo,
-                                   on_error=self._on_store_error,
-                                   on_outbox_problem=self.outbox_health.report)
-        self.flow = Flow(self.initial_dialog, terminal_id=settings.terminal_id,
-                         site=settings.site, submit=self.submitter.submit,
-                         on_spam=self.submitter.count_suppressed,
-                         on_dialog_applied=self._keep_dialog,
-                         phone_region=settings.phone_region,
-                         spam_window_s=settings.spam_window_s,
-                         voice_available=self.devices.voice_available,
-                         clock=self.now)
+                settings,
+                on_status=lambda **states: write_device_status(settings.data_dir, **states),
+            )
+        self.submitter = Submitter(
+            self.outbox,
+            self.devices.take_photo,
+            on_error=self._on_store_error,
+            on_outbox_problem=self.outbox_health.report,
+        )
+        self.flow = Flow(
+            self.initial_dialog,
+            terminal_id=settings.terminal_id,
+            site=settings.site,
+            submit=self.submitter.submit,
+            on_spam=self.submitter.count_suppressed,
+            on_dialog_applied=self._keep_dialog,
+            phone_region=settings.phone_region,
+            spam_window_s=settings.spam_window_s,
+            voice_available=self.devices.voice_available,
+            clock=self.now,
+        )
         self.language = self.flow.language
         if self.dialog_fallback is None:
             # A fallback is a copy already, or the bundled dialog: never "last good".
             self._keep_dialog(self.flow.dialog)
-        self.watcher = DialogWatcher(settings.dialog, self.initial_dialog.sha256,
-                                     on_valid=self._dialog_changed,
-                                     on_invalid=self._dialog_invalid, errors=self.dialog_errors)
+        self.watcher = DialogWatcher(
+            settings.dialog,
+            self.initial_dialog.sha256,
+            on_valid=self._dialog_changed,
+            on_invalid=self._dialog_invalid,
+            errors=self.dialog_errors,
+        )
         self._stop_watching = threading.Event()
         start_daemon(self._watch_dialog, "dialog-watcher")
 
@@ -179,8 +197,9 @@ class KioskApp(App):
             LabelBase.register(DEFAULT_FONT, fn_regular=str(regular), fn_bold=str(bold))
             LabelBase.register(FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
         else:
-            log.warning("the fonts in %s are missing; Korean text will not render",
-                        ASSETS_DIR / "fonts")
+            log.warning(
+                "the fonts in %s are missing; Korean text will not render", ASSETS_DIR / "fonts"
+            )
 
     def on_stop(self) -> None:
         systemd.stopping("stopping")
@@ -293,11 +312,16 @@ class KioskApp(App):
         """
         if not isinstance(error, Exception):
             return ExceptionManager.RAISE  # KeyboardInterrupt, SystemExit: let them end it
-        log.error("unexpected error; the visit is cancelled and the start screen shown",
-                  exc_info=error)
+        log.error(
+            "unexpected error; the visit is cancelled and the start screen shown", exc_info=error
+        )
         if not self.faults.allows_another():
-            log.critical("%d unexpected errors within %.0f s: the app exits so that systemd "
-                         "starts it afresh", self.faults.recent, self.faults.window_s)
+            log.critical(
+                "%d unexpected errors within %.0f s: the app exits so that systemd "
+                "starts it afresh",
+                self.faults.recent,
+                self.faults.window_s,
+            )
             return self._give_up()
         try:
             self.operator_open = False
@@ -308,8 +332,11 @@ class KioskApp(App):
             self._tick_event.cancel()
             self._tick_event = Clock.schedule_interval(self._tick, TICK_S)
         except Exception:
-            log.critical("the start screen cannot be shown after an error; the app exits so "
-                         "that systemd starts it afresh", exc_info=True)
+            log.critical(
+                "the start screen cannot be shown after an error; the app exits so "
+                "that systemd starts it afresh",
+                exc_info=True,
+            )
             return self._give_up()
         return ExceptionManager.PASS
 
@@ -343,8 +370,12 @@ class KioskApp(App):
         by make bench). At REST_FPS a visitor's first touch waits at most
         one such frame longer; every later one is at the full rate.
         """
-        if (not self._resting and self.flow.step == Step.START and not self.operator_open
-                and self.now() - self.flow.last_touch >= REST_AFTER_S):
+        if (
+            not self._resting
+            and self.flow.step == Step.START
+            and not self.operator_open
+            and self.now() - self.flow.last_touch >= REST_AFTER_S
+        ):
             self._awake_fps = Clock._max_fps  # Kivy keeps its frame cap here (kivy/clock.py)
             Clock._max_fps = REST_FPS
             self._resting = True
@@ -367,8 +398,11 @@ class KioskApp(App):
 
     def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
         """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app."""
-        if key == ESCAPE_KEY or (key == F4_KEY and "alt" in modifiers) or \
-                (_codepoint == "c" and "ctrl" in modifiers):
+        if (
+            key == ESCAPE_KEY
+            or (key == F4_KEY and "alt" in modifiers)
+            or (_codepoint == "c" and "ctrl" in modifiers)
+        ):
             log.info("key %s refused (lockdown)", "+".join([*modifiers, str(key)]))
             return True
         return False
@@ -384,6 +418,7 @@ class KioskApp(App):
 
     def reload_dialog(self, done) -> None:
         """The operator's "reload": reads the file now; ``done()`` on the UI thread after."""
+
         def work() -> None:
             try:
                 self.watcher.reload()
@@ -466,8 +501,10 @@ class KioskApp(App):
                     raise SettingsError([])
                 correct = verify_pin(pin, secret.read())
             except (SettingsError, PinFormatError) as exc:
-                log.error("operator PIN cannot be checked: %s", exc or "no operator.pin_file "
-                          "in the settings")
+                log.error(
+                    "operator PIN cannot be checked: %s",
+                    exc or "no operator.pin_file in the settings",
+                )
                 Clock.schedule_once(lambda _dt: done("no_pin"))
                 return
             Clock.schedule_once(lambda _dt: self._pin_checked(correct, done))
@@ -481,8 +518,11 @@ class KioskApp(App):
             self._switch("operator")
             done("ok")
         elif self.pin_guard.locked_for_s > 0:
-            log.warning("%d wrong operator PINs in a row: the PIN pad is locked for %.0f s",
-                        MAX_WRONG_TRIES, self.pin_guard.locked_for_s)
+            log.warning(
+                "%d wrong operator PINs in a row: the PIN pad is locked for %.0f s",
+                MAX_WRONG_TRIES,
+                self.pin_guard.locked_for_s,
+            )
             done("locked")
         else:
             log.warning("wrong operator PIN (%d in a row)", self.pin_guard.wrong_tries)
@@ -502,8 +542,10 @@ class KioskApp(App):
         self.stop()
 
     def outbox_summary(self) -> dict:
-        health = {"problem": self.outbox_health.problem,
-                  "quarantined": self.outbox_health.quarantined()}
+        health = {
+            "problem": self.outbox_health.problem,
+            "quarantined": self.outbox_health.quarantined(),
+        }
         try:
             return {"targets": self.outbox.counts(), "error": self.last_store_error, **health}
         except OutboxError as exc:

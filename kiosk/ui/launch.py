@@ -18,6 +18,7 @@ from .design import DESIGN_SIZE_PX
 
 log = logging.getLogger(__name__)
 
+
 def _configure_kivy(settings: Settings) -> None:
     """Kivy settings that must be in place before the window exists.
 
@@ -66,4 +67,3 @@ def run_app(settings: Settings, start: StartDialog) -> int:
     app = KioskApp(settings=settings, start=start)
     app.run()
     return app.exit_code
-

@@ -69,9 +69,11 @@ class Probe:
             self._frames.write(f"f {time.monotonic():.6f}\n")
 
         Window.flip = timed_flip
-        Window.bind(on_touch_down=lambda *_: self._stamp("d"),
-                    on_touch_up=lambda *_: self._stamp("u"),
-                    on_draw=lambda *_: self._stamp("b"))
+        Window.bind(
+            on_touch_down=lambda *_: self._stamp("d"),
+            on_touch_up=lambda *_: self._stamp("u"),
+            on_draw=lambda *_: self._stamp("b"),
+        )
 
     def _stamp(self, kind: str) -> bool:
         self._frames.write(f"{kind} {time.monotonic():.6f}\n")
@@ -101,18 +103,29 @@ class Probe:
             "operator_open": app.operator_open,
             "window": list(Window.size),
             "buttons": list(self._buttons(screen)) if screen else [],
-            "texts": [w.text for w in screen.walk() if isinstance(w, Label) and w.text
-                      and not getattr(w, "key", "")] if screen else [],
-            "offscreen": [w.text for w in screen.walk() if isinstance(w, Label) and w.text
-                          and w.opacity and not self._on_window(w)] if screen else [],
+            "texts": [
+                w.text
+                for w in screen.walk()
+                if isinstance(w, Label) and w.text and not getattr(w, "key", "")
+            ]
+            if screen
+            else [],
+            "offscreen": [
+                w.text
+                for w in screen.walk()
+                if isinstance(w, Label) and w.text and w.opacity and not self._on_window(w)
+            ]
+            if screen
+            else [],
         }
         if state == self._last:
             return
         self._last = state
         self.serial += 1
         temp = self.directory / "state.json.tmp"
-        temp.write_text(json.dumps(dict(state, serial=self.serial), ensure_ascii=False),
-                        encoding="utf-8")
+        temp.write_text(
+            json.dumps(dict(state, serial=self.serial), ensure_ascii=False), encoding="utf-8"
+        )
         os.replace(temp, self.directory / "state.json")
 
     def _buttons(self, screen):
@@ -124,12 +137,18 @@ class Probe:
             x, y = widget.to_window(widget.x, widget.y)
             if not self._inside_scroll_view(widget, x, y):
                 continue
-            yield {"key": key, "text": getattr(widget, "text", ""),
-                   "disabled": widget.disabled, "words_fit": self._words_fit(widget),
-                   # X counts from the top; Kivy from the bottom.
-                   "x": round(x), "y": round(height - y - widget.height),
-                   "width": round(widget.width), "height": round(widget.height),
-                   "icon": self._icon(widget)}
+            yield {
+                "key": key,
+                "text": getattr(widget, "text", ""),
+                "disabled": widget.disabled,
+                "words_fit": self._words_fit(widget),
+                # X counts from the top; Kivy from the bottom.
+                "x": round(x),
+                "y": round(height - y - widget.height),
+                "width": round(widget.width),
+                "height": round(widget.height),
+                "icon": self._icon(widget),
+            }
 
     @staticmethod
     def _icon(widget) -> dict | None:
@@ -138,13 +157,19 @@ class Probe:
             return None
         width, height = widget.icon_size
         x, y = widget.to_window(*widget.icon_pos)
-        return {"source": widget.icon_source, "tinted": widget.icon_tinted,
-                "above": widget.icon_above, "x": round(x),
-                "y": round(Window.height - y - height), "width": width, "height": height,
-                # Partly hidden by the edge of a scroll view that holds it.
-                "clipped": not Probe._box_in_scroll_views(widget, x, y, width, height),
-                "texture": list(widget.icon_texture.size),
-                "file_size": list(widget.icon_source_size)}
+        return {
+            "source": widget.icon_source,
+            "tinted": widget.icon_tinted,
+            "above": widget.icon_above,
+            "x": round(x),
+            "y": round(Window.height - y - height),
+            "width": width,
+            "height": height,
+            # Partly hidden by the edge of a scroll view that holds it.
+            "clipped": not Probe._box_in_scroll_views(widget, x, y, width, height),
+            "texture": list(widget.icon_texture.size),
+            "file_size": list(widget.icon_source_size),
+        }
 
     @staticmethod
     def _on_window(widget) -> bool:
@@ -163,8 +188,12 @@ class Probe:
             # A label may be taller than its text; the text is what must show.
             y += (height - widget.texture_size[1]) / 2
             height = widget.texture_size[1]
-        return x >= -1 and y >= -1 and x + width <= Window.width + 1 and \
-            y + height <= Window.height + 1
+        return (
+            x >= -1
+            and y >= -1
+            and x + width <= Window.width + 1
+            and y + height <= Window.height + 1
+        )
 
     @staticmethod
     def _words_fit(widget) -> bool:
@@ -175,8 +204,9 @@ class Probe:
         room = widget.text_size[0] if widget.text_size[0] else widget.width
         # Kivy lays the text out inside the padding (an icon's slot, a check box).
         room -= widget.padding[0] + widget.padding[2]
-        measure = CoreLabel(font_size=widget.font_size, bold=widget.bold,
-                            font_name=widget.font_name)
+        measure = CoreLabel(
+            font_size=widget.font_size, bold=widget.bold, font_name=widget.font_name
+        )
         return all(measure.get_extents(word)[0] <= room + 1 for word in text.split())
 
     @staticmethod
@@ -186,8 +216,12 @@ class Probe:
         while parent is not None and parent is not parent.parent:
             if isinstance(parent, ScrollView):
                 left, bottom = parent.to_window(parent.x, parent.y)
-                if not (left - 1 <= x and x + width <= left + parent.width + 1
-                        and bottom - 1 <= y and y + height <= bottom + parent.height + 1):
+                if not (
+                    left - 1 <= x
+                    and x + width <= left + parent.width + 1
+                    and bottom - 1 <= y
+                    and y + height <= bottom + parent.height + 1
+                ):
                     return False
             parent = parent.parent
         return True
@@ -200,8 +234,10 @@ class Probe:
         while parent is not None and parent is not parent.parent:
             if isinstance(parent, ScrollView):
                 left, bottom = parent.to_window(parent.x, parent.y)
-                if not (left <= middle_x <= left + parent.width
-                        and bottom <= middle_y <= bottom + parent.height):
+                if not (
+                    left <= middle_x <= left + parent.width
+                    and bottom <= middle_y <= bottom + parent.height
+                ):
                     return False
             parent = parent.parent
         return True

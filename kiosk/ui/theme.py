@@ -6,7 +6,7 @@ from __future__ import annotations
 def hex_color(text: str, alpha: float = 1.0) -> list[float]:
     """``#RRGGBB`` → ``[r, g, b, a]`` as Kivy takes colours."""
     text = text.lstrip("#")
-    return [int(text[i:i + 2], 16) / 255 for i in (0, 2, 4)] + [alpha]
+    return [int(text[i : i + 2], 16) / 255 for i in (0, 2, 4)] + [alpha]
 
 
 BACKGROUND = hex_color("#F6F4F0")

@@ -43,8 +43,9 @@ class ApiToken(models.Model):
     @classmethod
     def create_for(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         issued = tokens.issue(USER_TOKEN_PREFIX)
-        token = cls.objects.create(user=user, name=name, key_id=issued.key_id,
-                                   secret_hash=issued.secret_hash)
+        token = cls.objects.create(
+            user=user, name=name, key_id=issued.key_id, secret_hash=issued.secret_hash
+        )
         return token, issued.text
 
     @classmethod
@@ -53,10 +54,12 @@ class ApiToken(models.Model):
         if parts is None:
             return None
         key_id, secret = parts
-        token = cls.objects.select_related("user").filter(key_id=key_id,
-                                                          revoked_at=None).first()
-        if token is None or not token.user.is_active or not tokens.matches(secret,
-                                                                           token.secret_hash):
+        token = cls.objects.select_related("user").filter(key_id=key_id, revoked_at=None).first()
+        if (
+            token is None
+            or not token.user.is_active
+            or not tokens.matches(secret, token.secret_hash)
+        ):
             return None
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -80,12 +83,28 @@ class AuditRecord(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} " \
-               f"{self.object_type} {self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} "
+            f"{self.object_type} {self.object_id}"
+        )
 
     @classmethod
-    def record(cls, action: str, obj_type: str, obj_id: object, *, actor: User | None = None,
-               actor_label: str = "", **detail) -> AuditRecord:
+    def record(
+        cls,
+        action: str,
+        obj_type: str,
+        obj_id: object,
+        *,
+        actor: User | None = None,
+        actor_label: str = "",
+        **detail,
+    ) -> AuditRecord:
         label = actor_label or (actor.get_username() if actor is not None else "system")
-        return cls.objects.create(actor=actor, actor_label=label, action=action,
-                                  object_type=obj_type, object_id=str(obj_id), detail=detail)
+        return cls.objects.create(
+            actor=actor,
+            actor_label=label,
+            action=action,
+            object_type=obj_type,
+            object_id=str(obj_id),
+            detail=detail,
+        )

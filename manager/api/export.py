@@ -27,10 +27,14 @@ def page(request, user) -> dict:
     params = request.GET
     unknown = sorted(set(params) - set(FILTERS))
     if unknown:
-        raise Problem(400, f"unknown parameter {unknown[0]!r}; the parameters are "
-                           + ", ".join(FILTERS))
-    queryset = Message.objects.visible_to(user).select_related(
-        "terminal", "site", "assignee").prefetch_related("tags")
+        raise Problem(
+            400, f"unknown parameter {unknown[0]!r}; the parameters are " + ", ".join(FILTERS)
+        )
+    queryset = (
+        Message.objects.visible_to(user)
+        .select_related("terminal", "site", "assignee")
+        .prefetch_related("tags")
+    )
     if "since" in params:
         queryset = queryset.filter(created_at__gte=_time(params["since"], "since"))
     if "until" in params:
@@ -38,23 +42,24 @@ def page(request, user) -> dict:
     if "site" in params:
         site = Site.objects.visible_to(user).filter(slug=params["site"]).first()
         if site is None:
-            raise Problem(404, f"no site {params['site'][:60]!r} among your sites; "
-                               "use the site's slug")
+            raise Problem(
+                404, f"no site {params['site'][:60]!r} among your sites; use the site's slug"
+            )
         queryset = queryset.filter(site=site)
     limit = _limit(params.get("limit"))
     if "after" in params:
         created, last_id = _cursor(params["after"])
-        queryset = queryset.filter(Q(created_at__gt=created)
-                                   | Q(created_at=created, id__gt=last_id))
-    rows = list(queryset.order_by("created_at", "id")[:limit + 1])
+        queryset = queryset.filter(
+            Q(created_at__gt=created) | Q(created_at=created, id__gt=last_id)
+        )
+    rows = list(queryset.order_by("created_at", "id")[: limit + 1])
     items = [item(request, message) for message in rows[:limit]]
     following = None
     if len(rows) > limit:
         last = rows[limit - 1]
         query = {key: value for key, value in params.items() if key != "after"}
         query["after"] = _encode_cursor(last.created_at, last.id)
-        following = request.build_absolute_uri(
-            reverse("export-messages") + "?" + urlencode(query))
+        following = request.build_absolute_uri(reverse("export-messages") + "?" + urlencode(query))
     return {"items": items, "next": following}
 
 
@@ -63,13 +68,19 @@ def item(request, message: Message) -> dict:
     media = {}
     for kind in ("photo", "voice"):
         field = getattr(message, kind)
-        media[kind] = request.build_absolute_uri(
-            reverse("export-media", args=[message.id, kind])) if field else None
+        media[kind] = (
+            request.build_absolute_uri(reverse("export-media", args=[message.id, kind]))
+            if field
+            else None
+        )
     return {
         "message": message.as_sent(),
         "received_at": message.received_at.isoformat(),
-        "manager_site": {"slug": message.site.slug, "name": message.site.name,
-                         "timezone": message.site.timezone},
+        "manager_site": {
+            "slug": message.site.slug,
+            "name": message.site.name,
+            "timezone": message.site.timezone,
+        },
         "case": {
             "status": message.status,
             "assignee": message.assignee.get_username() if message.assignee else None,
@@ -86,8 +97,9 @@ def _time(text: str, name: str) -> datetime.datetime:
     try:
         value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
-        raise Problem(400, f"{name}={text[:40]!r} is not a time such as "
-                           "2026-03-01T00:00:00+01:00") from None
+        raise Problem(
+            400, f"{name}={text[:40]!r} is not a time such as 2026-03-01T00:00:00+01:00"
+        ) from None
     if value.utcoffset() is None:
         raise Problem(400, f"{name}={text[:40]!r} needs a UTC offset, e.g. +01:00 or Z")
     return value
@@ -115,5 +127,6 @@ def _cursor(text: str) -> tuple[datetime.datetime, uuid.UUID]:
             raise ValueError("no offset")
         return moment, uuid.UUID(last_id)
     except ValueError:
-        raise Problem(400, "after= is not a cursor from a `next` link; start again "
-                           "without it") from None
+        raise Problem(
+            400, "after= is not a cursor from a `next` link; start again without it"
+        ) from None

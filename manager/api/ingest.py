@@ -106,23 +106,31 @@ class Upload:
         length = request.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
             _drain(request, int(length), max_bytes)
-            raise Problem(413, f"the message has {length} bytes; the manager accepts at most "
-                               f"{max_bytes} (its [api] max_message_mb)")
+            raise Problem(
+                413,
+                f"the message has {length} bytes; the manager accepts at most "
+                f"{max_bytes} (its [api] max_message_mb)",
+            )
         if request.content_type != "multipart/form-data":
-            raise Problem(415, "send the message as multipart/form-data, not "
-                               f"{request.content_type or 'nothing'}")
+            raise Problem(
+                415,
+                f"send the message as multipart/form-data, not {request.content_type or 'nothing'}",
+            )
         key = request.headers.get("Idempotency-Key", "")
         try:
             key_uuid = uuid.UUID(key)
         except ValueError:
-            raise Problem(400, "the Idempotency-Key header must be the message's id "
-                               f"(a UUID), not {key[:60]!r}") from None
+            raise Problem(
+                400,
+                f"the Idempotency-Key header must be the message's id (a UUID), not {key[:60]!r}",
+            ) from None
         fields, files = _parse_multipart(request, max_bytes)
         parts: dict[str, object] = {}
         for name, values in [*fields.lists(), *files.lists()]:
             if name not in PARTS:
-                raise Problem(400, f"unknown part {name[:60]!r}; the parts are message, "
-                                   "photo and voice")
+                raise Problem(
+                    400, f"unknown part {name[:60]!r}; the parts are message, photo and voice"
+                )
             if len(values) > 1 or name in parts:
                 raise Problem(400, f"the part {name!r} is sent more than once")
             parts[name] = values[0]
@@ -136,20 +144,29 @@ class Upload:
             raise Problem(400, f"the message part is not JSON: {exc}") from exc
         problems = schema_problems("Message", message)
         if problems:
-            raise Problem(422, "the message does not match the contract's Message: "
-                               + "; ".join(problems))
+            raise Problem(
+                422, "the message does not match the contract's Message: " + "; ".join(problems)
+            )
         if uuid.UUID(message["id"]) != key_uuid:
             raise Problem(400, "the Idempotency-Key header is not the message's id")
         if message["terminal_id"] != terminal.terminal_id:
-            raise Problem(403, f"this token belongs to terminal {terminal.terminal_id!r}, the "
-                               f"message comes from {message['terminal_id']!r}; check "
-                               "terminal_id in the terminal's settings, or enrol it again")
+            raise Problem(
+                403,
+                f"this token belongs to terminal {terminal.terminal_id!r}, the "
+                f"message comes from {message['terminal_id']!r}; check "
+                "terminal_id in the terminal's settings, or enrol it again",
+            )
         _check_created_at(message["created_at"])
         attachments = [_attachment(kind, message[kind], parts.get(kind)) for kind in MEDIA]
-        canonical = json.dumps(message, sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False).encode("utf-8")
-        return cls(terminal, message, [a for a in attachments if a is not None],
-                   hashlib.sha256(canonical).hexdigest())
+        canonical = json.dumps(
+            message, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+        return cls(
+            terminal,
+            message,
+            [a for a in attachments if a is not None],
+            hashlib.sha256(canonical).hexdigest(),
+        )
 
     def existing(self) -> int | None:
         """200 for a repeat of a stored message, 409 for other content under its id."""
@@ -157,11 +174,15 @@ class Upload:
         if receipt is None:
             return None
         if receipt.body_sha256 and receipt.body_sha256 != self.body_sha256:
-            raise Problem(409, f"message {self.message['id']} was stored earlier with other "
-                               "content; a message id is used once")
+            raise Problem(
+                409,
+                f"message {self.message['id']} was stored earlier with other "
+                "content; a message id is used once",
+            )
         if receipt.terminal_id != self.terminal.pk:
-            raise Problem(409, f"message {self.message['id']} was stored earlier from "
-                               "another terminal")
+            raise Problem(
+                409, f"message {self.message['id']} was stored earlier from another terminal"
+            )
         return 200
 
     def store(self) -> int:
@@ -177,13 +198,17 @@ class Upload:
                 _, _, extension = MEDIA[attachment.kind]
                 name = default_storage.save(
                     media_path(message, attachment.kind, extension, upload),
-                    ContentFile(attachment.data))
+                    ContentFile(attachment.data),
+                )
                 saved.append(name)
                 setattr(message, attachment.kind, name)
             with transaction.atomic():
-                Receipt.objects.create(message_id=message.id, terminal=self.terminal,
-                                       body_sha256=self.body_sha256,
-                                       received_at=message.received_at)
+                Receipt.objects.create(
+                    message_id=message.id,
+                    terminal=self.terminal,
+                    body_sha256=self.body_sha256,
+                    received_at=message.received_at,
+                )
                 message.save(force_insert=True)
         except IntegrityError:
             # Another request stored this id between our check and our insert.
@@ -207,28 +232,49 @@ class Upload:
         callback = sent["callback"] or {}
         levels = {step["level"]: step["id"] for step in sent["path"]}
         return Message(
-            id=uuid.UUID(sent["id"]), terminal=self.terminal, site_id=self.terminal.site_id,
-            site_label=sent["site"], created_at=created,
-            utc_offset_min=int(offset.total_seconds() // 60), received_at=timezone.now(),
-            locale=sent["locale"], dialog_version=sent["dialog"]["version"],
-            dialog_sha256=sent["dialog"]["sha256"], rating_kind=rating.get("kind", ""),
-            rating_value=rating.get("value"), rating_scale=rating.get("scale"),
-            path=sent["path"], topic=levels.get("topic", ""),
-            category=levels.get("category", ""), detail=levels.get("detail", ""),
-            tone=sent["tone"], alert=sent["alert"], text=sent["text"],
-            callback_name=callback.get("name"), callback_phone=callback.get("phone", ""),
-            photo_meta=sent["photo"], voice_meta=sent["voice"],
-            lost_attachments=sent.get("lost_attachments", []))
+            id=uuid.UUID(sent["id"]),
+            terminal=self.terminal,
+            site_id=self.terminal.site_id,
+            site_label=sent["site"],
+            created_at=created,
+            utc_offset_min=int(offset.total_seconds() // 60),
+            received_at=timezone.now(),
+            locale=sent["locale"],
+            dialog_version=sent["dialog"]["version"],
+            dialog_sha256=sent["dialog"]["sha256"],
+            rating_kind=rating.get("kind", ""),
+            rating_value=rating.get("value"),
+            rating_scale=rating.get("scale"),
+            path=sent["path"],
+            topic=levels.get("topic", ""),
+            category=levels.get("category", ""),
+            detail=levels.get("detail", ""),
+            tone=sent["tone"],
+            alert=sent["alert"],
+            text=sent["text"],
+            callback_name=callback.get("name"),
+            callback_phone=callback.get("phone", ""),
+            photo_meta=sent["photo"],
+            voice_meta=sent["voice"],
+            lost_attachments=sent.get("lost_attachments", []),
+        )
 
 
 def _parse_multipart(request, max_bytes: int):
     try:
-        parser = MultiPartParser(request.META, _LimitedStream(request, max_bytes),
-                                 request.upload_handlers, request.encoding)
+        parser = MultiPartParser(
+            request.META,
+            _LimitedStream(request, max_bytes),
+            request.upload_handlers,
+            request.encoding,
+        )
         return parser.parse()
     except _TooLarge:
-        raise Problem(413, f"the message is larger than the {max_bytes} bytes the manager "
-                           "accepts (its [api] max_message_mb)") from None
+        raise Problem(
+            413,
+            f"the message is larger than the {max_bytes} bytes the manager "
+            "accepts (its [api] max_message_mb)",
+        ) from None
     except MultiPartParserError as exc:
         raise Problem(400, f"the multipart body cannot be read: {exc}") from exc
     except Exception as exc:
@@ -277,8 +323,10 @@ def _check_created_at(text: str) -> None:
     except ValueError as exc:
         raise Problem(422, f"created_at {text[:40]!r} is not an RFC 3339 time") from exc
     if created.utcoffset() is None:
-        raise Problem(422, f"created_at {text[:40]!r} has no UTC offset; send the "
-                           "terminal's offset, e.g. +01:00")
+        raise Problem(
+            422,
+            f"created_at {text[:40]!r} has no UTC offset; send the terminal's offset, e.g. +01:00",
+        )
 
 
 def _attachment(kind: str, meta: dict | None, part) -> Attachment | None:
@@ -290,21 +338,24 @@ def _attachment(kind: str, meta: dict | None, part) -> Attachment | None:
     if part is None:
         raise Problem(422, f"message.{kind} is set but the body has no {kind} part")
     if not isinstance(part, UploadedFile):
-        raise Problem(400, f"send the {kind} part as a file (with a filename), "
-                           f"as {content_type}")
+        raise Problem(400, f"send the {kind} part as a file (with a filename), as {content_type}")
     if (part.content_type or "") != content_type:
-        raise Problem(415, f"the {kind} part is {part.content_type or 'untyped'}; "
-                           f"it must be {content_type}")
+        raise Problem(
+            415, f"the {kind} part is {part.content_type or 'untyped'}; it must be {content_type}"
+        )
     if meta["content_type"] != content_type:
         raise Problem(422, f"message.{kind}.content_type must be {content_type}")
     data = part.read()
     if len(data) != meta["bytes"]:
-        raise Problem(422, f"the {kind} has {len(data)} bytes, message.{kind}.bytes says "
-                           f"{meta['bytes']}: it was cut or changed on the way")
+        raise Problem(
+            422,
+            f"the {kind} has {len(data)} bytes, message.{kind}.bytes says "
+            f"{meta['bytes']}: it was cut or changed on the way",
+        )
     if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        raise Problem(422, f"the {kind}'s SHA-256 is not message.{kind}.sha256: it was "
-                           "changed on the way")
+        raise Problem(
+            422, f"the {kind}'s SHA-256 is not message.{kind}.sha256: it was changed on the way"
+        )
     if not data.startswith(magic):
-        raise Problem(422, f"the {kind} is not {content_type} (its first bytes are not "
-                           f"{magic!r})")
+        raise Problem(422, f"the {kind} is not {content_type} (its first bytes are not {magic!r})")
     return Attachment(kind, data, meta)

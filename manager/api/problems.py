@@ -5,9 +5,15 @@ from __future__ import annotations
 from django.http import JsonResponse
 
 TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Content too large",
-    415: "Unsupported media type", 422: "Unprocessable content",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
 }
 
 
@@ -25,10 +31,17 @@ class Problem(Exception):
 
 
 def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"type": "about:blank", "title": TITLES.get(status, "Error"),
-                             "status": status, "detail": detail}, status=status,
-                            content_type="application/problem+json",
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {
+            "type": "about:blank",
+            "title": TITLES.get(status, "Error"),
+            "status": status,
+            "detail": detail,
+        },
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -8,6 +8,7 @@ urlpatterns = [
     path("v1/terminals/<str:terminal_id>/status", views.status),
     path("v1/enrolment", views.enrolment),
     path("v1/export/messages", views.export_messages, name="export-messages"),
-    path("v1/export/messages/<uuid:message_id>/<str:kind>", views.export_media,
-         name="export-media"),
+    path(
+        "v1/export/messages/<uuid:message_id>/<str:kind>", views.export_media, name="export-media"
+    ),
 ]

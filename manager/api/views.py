@@ -41,42 +41,59 @@ def endpoint(*methods: str):
         def wrapper(request, *args, **kwargs):
             allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
             if request.method not in allowed:
-                return problem(405, f"{request.method} is not allowed here",
-                               {"Allow": ", ".join(sorted(allowed))})
+                return problem(
+                    405,
+                    f"{request.method} is not allowed here",
+                    {"Allow": ", ".join(sorted(allowed))},
+                )
             try:
                 return view(request, *args, **kwargs)
             except Problem as exc:
                 return exc.response()
+
         return wrapper
+
     return decorate
 
 
 def terminal_of(request) -> Terminal:
     terminal = Terminal.authenticate(tokens.bearer(request.headers.get("Authorization")))
     if terminal is None:
-        raise Problem(401, "no valid terminal token: send the terminal's token as "
-                           "`Authorization: Bearer …`; a revoked or rotated token no longer "
-                           "works (enrol the terminal again)", WWW_AUTHENTICATE)
+        raise Problem(
+            401,
+            "no valid terminal token: send the terminal's token as "
+            "`Authorization: Bearer …`; a revoked or rotated token no longer "
+            "works (enrol the terminal again)",
+            WWW_AUTHENTICATE,
+        )
     return terminal
 
 
 def own_terminal(request, terminal_id: str) -> Terminal:
     terminal = terminal_of(request)
     if terminal.terminal_id != terminal_id:
-        raise Problem(403, f"this token belongs to terminal {terminal.terminal_id!r}, "
-                           f"not {terminal_id[:64]!r}; check terminal_id in its settings")
+        raise Problem(
+            403,
+            f"this token belongs to terminal {terminal.terminal_id!r}, "
+            f"not {terminal_id[:64]!r}; check terminal_id in its settings",
+        )
     return terminal
 
 
 def user_of(request):
     user = ApiToken.authenticate(tokens.bearer(request.headers.get("Authorization")))
     if user is None:
-        raise Problem(401, "no valid API token: create one with `kiosk-manager token create "
-                           "USER` and send it as `Authorization: Bearer …`", WWW_AUTHENTICATE)
+        raise Problem(
+            401,
+            "no valid API token: create one with `kiosk-manager token create "
+            "USER` and send it as `Authorization: Bearer …`",
+            WWW_AUTHENTICATE,
+        )
     return user
 
 
 # ------------------------------------------------------------------ terminal API
+
 
 @endpoint("POST")
 def messages(request):
@@ -93,14 +110,16 @@ def dialog(request, terminal_id: str):
     terminal.seen()
     version = DialogVersion.for_terminal(terminal)
     if version is None:
-        raise Problem(404, "no dialog is assigned to this terminal or its site; "
-                           "the terminal keeps its own")
+        raise Problem(
+            404, "no dialog is assigned to this terminal or its site; the terminal keeps its own"
+        )
     headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
     if _etag_matches(request.headers.get("If-None-Match"), version.etag):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(version.content.encode("utf-8"),
-                                content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(
+            version.content.encode("utf-8"), content_type="application/yaml; charset=utf-8"
+        )
     for name, value in headers.items():
         response[name] = value
     return response
@@ -112,8 +131,9 @@ def status(request, terminal_id: str):
     report = read_json_body(request, MAX_JSON_BYTES)
     problems = schema_problems("Status", report)
     if problems:
-        raise Problem(422, "the status does not match the contract's Status: "
-                           + "; ".join(problems))
+        raise Problem(
+            422, "the status does not match the contract's Status: " + "; ".join(problems)
+        )
     terminal.record_status(report)
     return HttpResponse(status=204)
 
@@ -123,19 +143,30 @@ def enrolment(request):
     body = read_json_body(request, MAX_JSON_BYTES)
     problems = schema_problems("EnrolmentRequest", body)
     if problems:
-        raise Problem(422, "send {\"code\": \"XXXX-XXXX-XXXX\"}: " + "; ".join(problems))
+        raise Problem(422, 'send {"code": "XXXX-XXXX-XXXX"}: ' + "; ".join(problems))
     enrolled = Terminal.enrol(body["code"])
     if enrolled is None:
-        raise Problem(403, "this enrolment code is unknown, used or expired; ask the "
-                           "manager's admin for a new one (`kiosk-manager terminal rotate ID`)")
+        raise Problem(
+            403,
+            "this enrolment code is unknown, used or expired; ask the "
+            "manager's admin for a new one (`kiosk-manager terminal rotate ID`)",
+        )
     terminal, token = enrolled
-    AuditRecord.record("enrol", "terminal", terminal.terminal_id,
-                       actor_label=f"terminal {terminal.terminal_id}")
-    return JsonResponse({"terminal_id": terminal.terminal_id, "site": terminal.site.name,
-                         "timezone": terminal.site.timezone, "token": token})
+    AuditRecord.record(
+        "enrol", "terminal", terminal.terminal_id, actor_label=f"terminal {terminal.terminal_id}"
+    )
+    return JsonResponse(
+        {
+            "terminal_id": terminal.terminal_id,
+            "site": terminal.site.name,
+            "timezone": terminal.site.timezone,
+            "token": token,
+        }
+    )
 
 
 # ------------------------------------------------------------------ read API
+
 
 @endpoint("GET")
 def export_messages(request):
@@ -150,20 +181,30 @@ def export_media(request, message_id, kind: str):
     message = Message.objects.visible_to(user).filter(pk=message_id).first()
     field = getattr(message, kind) if message is not None and kind in MEDIA_KINDS else None
     if not field:
-        raise Problem(404, f"no {kind} for message {message_id} among your sites "
-                           "(or it was deleted after the retention period)")
+        raise Problem(
+            404,
+            f"no {kind} for message {message_id} among your sites "
+            "(or it was deleted after the retention period)",
+        )
     content_type = "image/jpeg" if kind == "photo" else "audio/ogg"
     filename = f"{message_id}-{kind}.{field.name.rsplit('.', 1)[-1]}"
     if _is_local(field):
-        response = FileResponse(field.open("rb"), content_type=content_type,
-                                as_attachment=False, filename=filename)
+        response = FileResponse(
+            field.open("rb"), content_type=content_type, as_attachment=False, filename=filename
+        )
     else:
         # Object storage: the client fetches the bytes from the bucket itself,
         # through a link signed for this request that stops working after
         # [storage] signed_url_s; the object itself is never public.
-        response = HttpResponseRedirect(field.storage.url(field.name, parameters={
-            "ResponseContentType": content_type,
-            "ResponseContentDisposition": f'inline; filename="{filename}"'}))
+        response = HttpResponseRedirect(
+            field.storage.url(
+                field.name,
+                parameters={
+                    "ResponseContentType": content_type,
+                    "ResponseContentDisposition": f'inline; filename="{filename}"',
+                },
+            )
+        )
     # Neither the file nor a signed link may be kept by a proxy or a browser cache.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -8,8 +8,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.timezone import now
 from django.utils.text import slugify
+from django.utils.timezone import now
 
 from manager import tokens
 
@@ -59,16 +59,16 @@ class Site(models.Model):
     def named(cls, name_or_slug: str, *, create: bool = False) -> tuple[Site, bool]:
         """The site with this slug or name; with ``create``, a new one when none has it."""
         slug = slugify(name_or_slug)[:60]
-        found = cls.objects.filter(models.Q(slug=name_or_slug) | models.Q(name=name_or_slug)
-                                   | models.Q(slug=slug)).first()
+        found = cls.objects.filter(
+            models.Q(slug=name_or_slug) | models.Q(name=name_or_slug) | models.Q(slug=slug)
+        ).first()
         if found is not None or not create:
             if found is None:
                 raise cls.DoesNotExist(f"no site is named {name_or_slug!r}")
             return found, False
         if not slug:
             raise ValidationError(f"{name_or_slug!r} cannot be a site name")
-        return cls.objects.create(slug=slug, name=name_or_slug,
-                                  timezone=settings.TIME_ZONE), True
+        return cls.objects.create(slug=slug, name=name_or_slug, timezone=settings.TIME_ZONE), True
 
 
 class TerminalQuerySet(models.QuerySet):
@@ -139,8 +139,11 @@ class Terminal(models.Model):
             return None
         key_id, secret = parts
         terminal = cls.objects.select_related("site").filter(token_key_id=key_id).first()
-        if terminal is None or not terminal.active or not tokens.matches(secret,
-                                                                         terminal.token_hash):
+        if (
+            terminal is None
+            or not terminal.active
+            or not tokens.matches(secret, terminal.token_hash)
+        ):
             return None
         return terminal
 
@@ -150,9 +153,12 @@ class Terminal(models.Model):
         used or expired. The code is consumed in the same transaction."""
         code_hash = tokens.digest(tokens.normalise_code(code))
         with transaction.atomic():
-            terminal = (cls.objects.select_for_update().select_related("site")
-                        .filter(enrolment_code_hash=code_hash,
-                                enrolment_expires_at__gt=now()).first())
+            terminal = (
+                cls.objects.select_for_update()
+                .select_related("site")
+                .filter(enrolment_code_hash=code_hash, enrolment_expires_at__gt=now())
+                .first()
+            )
             if terminal is None:
                 return None
             token = terminal.issue_token()
@@ -169,13 +175,17 @@ class Terminal(models.Model):
         received = now()
         with transaction.atomic():
             entry = TerminalStatus.objects.create(
-                terminal=self, received_at=received, data=status,
+                terminal=self,
+                received_at=received,
+                data=status,
                 camera=str(status.get("camera") or ""),
                 microphone=str(status.get("microphone") or ""),
                 version=str(status.get("version") or "")[:64],
-                dialog_sha256=str(status.get("dialog_sha256") or "")[:64])
+                dialog_sha256=str(status.get("dialog_sha256") or "")[:64],
+            )
             type(self).objects.filter(pk=self.pk).update(
-                last_status=status, last_status_at=received, last_seen_at=received)
+                last_status=status, last_status_at=received, last_seen_at=received
+            )
         self.last_status, self.last_status_at, self.last_seen_at = status, received, received
         return entry
 

@@ -42,8 +42,12 @@ class Message(models.Model):
     """One visitor message, stored once per id, with its media and its case fields."""
 
     NEW, IN_PROGRESS, RESOLVED, DISMISSED = "new", "in_progress", "resolved", "dismissed"
-    STATUSES = [(NEW, "new"), (IN_PROGRESS, "in progress"), (RESOLVED, "resolved"),
-                (DISMISSED, "dismissed")]
+    STATUSES = [
+        (NEW, "new"),
+        (IN_PROGRESS, "in progress"),
+        (RESOLVED, "resolved"),
+        (DISMISSED, "dismissed"),
+    ]
 
     # What the terminal sent (the contract's Message), field for field.
     id = models.UUIDField(primary_key=True)
@@ -82,13 +86,19 @@ class Message(models.Model):
 
     # The case: what the managers make of it.
     status = models.CharField(max_length=16, choices=STATUSES, default=NEW)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_messages")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_messages",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="messages")
     due_at = models.DateTimeField(null=True, blank=True)
     #: The case this message was merged into (repeats of one problem become one case).
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="merged")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
     #: The path a manager moved it to; ``path`` keeps the visitor's own choice.
     qualified_path = models.JSONField(null=True, blank=True)
     called_back_at = models.DateTimeField(null=True, blank=True)
@@ -119,23 +129,33 @@ class Message(models.Model):
         """The message in the contract's shape, as the terminal sent it."""
         rating = None
         if self.rating_kind:
-            rating = {"kind": self.rating_kind, "value": self.rating_value,
-                      "scale": self.rating_scale}
+            rating = {
+                "kind": self.rating_kind,
+                "value": self.rating_value,
+                "scale": self.rating_scale,
+            }
         callback = None
         if self.callback_phone:
-            callback = {"name": self.callback_name, "phone": self.callback_phone,
-                        "consent": True}
+            callback = {"name": self.callback_name, "phone": self.callback_phone, "consent": True}
         local = self.local_created_at
         created = local.isoformat(timespec="milliseconds")
         if self.utc_offset_min == 0:
             created = created.replace("+00:00", "Z")
         return {
-            "id": str(self.id), "terminal_id": self.terminal.terminal_id,
-            "site": self.site_label, "created_at": created, "locale": self.locale,
+            "id": str(self.id),
+            "terminal_id": self.terminal.terminal_id,
+            "site": self.site_label,
+            "created_at": created,
+            "locale": self.locale,
             "dialog": {"version": self.dialog_version, "sha256": self.dialog_sha256},
-            "rating": rating, "path": self.path, "tone": self.tone, "alert": self.alert,
-            "text": self.text, "callback": callback,
-            "voice": self.voice_meta, "photo": self.photo_meta,
+            "rating": rating,
+            "path": self.path,
+            "tone": self.tone,
+            "alert": self.alert,
+            "text": self.text,
+            "callback": callback,
+            "voice": self.voice_meta,
+            "photo": self.photo_meta,
             **({"lost_attachments": self.lost_attachments} if self.lost_attachments else {}),
         }
 
@@ -165,9 +185,17 @@ class Message(models.Model):
         with transaction.atomic():
             Receipt.objects.filter(message_id=message_id).update(body_sha256="")
             self.delete()
-            AuditRecord.record("erase", "message", message_id, actor=actor,
-                               actor_label=actor_label, terminal=terminal_id, site=site_id,
-                               media=len(names), reason=reason)
+            AuditRecord.record(
+                "erase",
+                "message",
+                message_id,
+                actor=actor,
+                actor_label=actor_label,
+                terminal=terminal_id,
+                site=site_id,
+                media=len(names),
+                reason=reason,
+            )
         for name in names:
             storage.delete(name)
 
@@ -177,8 +205,9 @@ class CaseEvent(models.Model):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=30)
     data = models.JSONField(default=dict, blank=True)
 

@@ -22,23 +22,31 @@ def run(now: datetime.datetime | None = None, *, actor_label: str = "retention")
     if settings.MEDIA_RETENTION_DAYS > 0:
         cutoff = now - datetime.timedelta(days=settings.MEDIA_RETENTION_DAYS)
         while True:
-            batch = list(Message.objects.filter(received_at__lt=cutoff,
-                                                media_deleted_at=None)
-                         .exclude(photo="", voice="")[:BATCH])
+            batch = list(
+                Message.objects.filter(received_at__lt=cutoff, media_deleted_at=None).exclude(
+                    photo="", voice=""
+                )[:BATCH]
+            )
             if not batch:
                 break
             for message in batch:
                 message.delete_media()
             counts["media"] += len(batch)
-        Message.objects.filter(received_at__lt=cutoff, media_deleted_at=None,
-                               photo="", voice="").update(media_deleted_at=now)
+        Message.objects.filter(
+            received_at__lt=cutoff, media_deleted_at=None, photo="", voice=""
+        ).update(media_deleted_at=now)
     if settings.STATUS_RETENTION_DAYS > 0:
         cutoff = now - datetime.timedelta(days=settings.STATUS_RETENTION_DAYS)
         counts["statuses"], _ = TerminalStatus.objects.filter(received_at__lt=cutoff).delete()
     if counts["media"] or counts["statuses"]:
-        AuditRecord.record("retention", "messages", "*", actor_label=actor_label,
-                           media_days=settings.MEDIA_RETENTION_DAYS,
-                           status_days=settings.STATUS_RETENTION_DAYS,
-                           messages_with_media_deleted=counts["media"],
-                           statuses_deleted=counts["statuses"])
+        AuditRecord.record(
+            "retention",
+            "messages",
+            "*",
+            actor_label=actor_label,
+            media_days=settings.MEDIA_RETENTION_DAYS,
+            status_days=settings.STATUS_RETENTION_DAYS,
+            messages_with_media_deleted=counts["media"],
+            statuses_deleted=counts["statuses"],
+        )
     return counts

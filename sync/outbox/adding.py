@@ -120,7 +120,9 @@ class AddingMixin(OutboxStore):
         """Whether the message is in the database; ``default`` when that cannot be read."""
         try:
             with self._lock:
-                row = self._db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
+                row = self._db.execute(
+                    "SELECT 1 FROM messages WHERE id = ?", (message_id,)
+                ).fetchone()
         except (sqlite3.Error, OutboxError):
             return default
         return row is not None
@@ -144,7 +146,8 @@ def is_transient(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, sqlite3.OperationalError) and any(
-                word in str(seen).lower() for word in _TRANSIENT_SQLITE_WORDS):
+            word in str(seen).lower() for word in _TRANSIENT_SQLITE_WORDS
+        ):
             return True
         seen = seen.__cause__
     return False
@@ -163,12 +166,17 @@ def _complete_message(
     try:
         # A JSON round trip is a deep copy (the caller's dict stays untouched)
         # and proves early that everything in it can be sent.
-        body: dict[str, Any] = {"id": message_id, **json.loads(json.dumps(dict(message), allow_nan=False))}
+        body: dict[str, Any] = {
+            "id": message_id,
+            **json.loads(json.dumps(dict(message), allow_nan=False)),
+        }
     except (TypeError, ValueError) as exc:
         raise InvalidMessageError(f"message cannot be stored as JSON: {exc}") from exc
     body["id"] = message_id
     if not isinstance(body.get("alert"), bool):
-        raise InvalidMessageError(f"message['alert'] must be true or false, not {body.get('alert')!r}")
+        raise InvalidMessageError(
+            f"message['alert'] must be true or false, not {body.get('alert')!r}"
+        )
 
     media: list[tuple[MediaKind, str, bytes]] = []
     given: tuple[tuple[MediaKind, bytes | None], ...] = (("photo", photo), ("voice", voice))
@@ -201,11 +209,17 @@ def _parse_created_at(created_at: Any) -> float:
     """created_at as UTC epoch seconds; it must be RFC 3339 with an offset."""
     example = "e.g. 2026-11-22T15:04:05.123+01:00"
     if not isinstance(created_at, str):
-        raise InvalidMessageError(f"message['created_at'] must be an RFC 3339 string ({example}), not {created_at!r}")
+        raise InvalidMessageError(
+            f"message['created_at'] must be an RFC 3339 string ({example}), not {created_at!r}"
+        )
     try:
         moment = datetime.datetime.fromisoformat(created_at)
     except ValueError as exc:
-        raise InvalidMessageError(f"message['created_at'] {created_at!r} is not RFC 3339 ({example})") from exc
+        raise InvalidMessageError(
+            f"message['created_at'] {created_at!r} is not RFC 3339 ({example})"
+        ) from exc
     if moment.tzinfo is None:
-        raise InvalidMessageError(f"message['created_at'] {created_at!r} lacks its UTC offset ({example})")
+        raise InvalidMessageError(
+            f"message['created_at'] {created_at!r} lacks its UTC offset ({example})"
+        )
     return moment.timestamp()

@@ -238,7 +238,9 @@ class DeliveryMixin(OutboxStore):
                 (target,),
             ).rowcount
 
-    def _finish(self, message_id: str, target: str, assignments: str, values: tuple[Any, ...]) -> bool:
+    def _finish(
+        self, message_id: str, target: str, assignments: str, values: tuple[Any, ...]
+    ) -> bool:
         with self._write() as conn:
             # Only a pending delivery changes: a final state is never undone.
             changed = conn.execute(
@@ -296,7 +298,9 @@ class DeliveryMixin(OutboxStore):
     def resume_target(self, target: str) -> bool:
         """End the pause of ``target``; False if it was not paused."""
         with self._write() as conn:
-            return conn.execute("DELETE FROM target_pauses WHERE target = ?", (target,)).rowcount > 0
+            return (
+                conn.execute("DELETE FROM target_pauses WHERE target = ?", (target,)).rowcount > 0
+            )
 
     def target_pause(self, target: str) -> TargetPause | None:
         """The pause of ``target`` (over or not), or None if it is not paused."""

@@ -48,8 +48,9 @@ class PurgeMixin(OutboxStore):
             )
         # Files go after the commit: a crash in between leaves unreferenced
         # files, which recovery removes, never a record naming a missing file.
-        unlink_media(self.media_dir,
-                     [name for _, photo, voice in rows for name in (photo, voice) if name])
+        unlink_media(
+            self.media_dir, [name for _, photo, voice in rows for name in (photo, voice) if name]
+        )
         return [message_id for message_id, _, _ in rows]
 
     def purge_messages(self, finished_before: float) -> int:
@@ -65,6 +66,7 @@ class PurgeMixin(OutboxStore):
             ).fetchall()
             # Their deliveries go with them (ON DELETE CASCADE).
             conn.executemany("DELETE FROM messages WHERE id = ?", [(row[0],) for row in rows])
-        unlink_media(self.media_dir,
-                     [name for _, photo, voice in rows for name in (photo, voice) if name])
+        unlink_media(
+            self.media_dir, [name for _, photo, voice in rows for name in (photo, voice) if name]
+        )
         return len(rows)

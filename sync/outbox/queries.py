@@ -34,7 +34,9 @@ class QueriesMixin(OutboxStore):
         look once a second whether the app added a message.
         """
         with self._lock:
-            newest: int = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages").fetchone()[0]
+            newest: int = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages").fetchone()[
+                0
+            ]
         return newest
 
     def queue_summary(self) -> dict[str, Any]:
@@ -68,7 +70,9 @@ class QueriesMixin(OutboxStore):
     def get_message(self, message_id: str) -> dict[str, Any]:
         """The stored message, exactly as it is sent."""
         with self._lock:
-            row = self._db.execute("SELECT body FROM messages WHERE id = ?", (message_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT body FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
         if row is None:
             raise UnknownMessageError(f"no message {message_id} in {self.db_path}")
         message: dict[str, Any] = json.loads(row[0])
@@ -100,8 +104,15 @@ class QueriesMixin(OutboxStore):
         """
         with self._read() as conn:
             result: dict[str, dict[str, Any]] = {
-                name: {"pending": 0, "delivered": 0, "rejected": 0, "skipped": 0,
-                       "oldest_pending_at": None, "paused": None, "last_errors": []}
+                name: {
+                    "pending": 0,
+                    "delivered": 0,
+                    "rejected": 0,
+                    "skipped": 0,
+                    "oldest_pending_at": None,
+                    "paused": None,
+                    "last_errors": [],
+                }
                 for (name,) in conn.execute("SELECT name FROM targets ORDER BY name")
             }
             for target, state, count in conn.execute(
@@ -135,8 +146,9 @@ class QueriesMixin(OutboxStore):
                 ]
         return result
 
-    def messages(self, start_ts: float | None = None,
-                 end_ts: float | None = None) -> Iterator[dict[str, Any]]:
+    def messages(
+        self, start_ts: float | None = None, end_ts: float | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stored messages created in [start_ts, end_ts) (UTC epoch s), oldest first.
 
         For reports: yields each message as sent, fetched in pages so that
@@ -166,7 +178,9 @@ class QueriesMixin(OutboxStore):
     def suppressed_count(self, since: float | None = None) -> int:
         """How many visits the spam filter dropped (since ``since``, epoch s)."""
         with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM suppressed_taps WHERE at >= ?",
-                                   (float("-inf") if since is None else since,)).fetchone()
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM suppressed_taps WHERE at >= ?",
+                (float("-inf") if since is None else since,),
+            ).fetchone()
         count: int = row[0]
         return count

@@ -76,7 +76,9 @@ class RecoveryMixin(OutboxStore):
             present = set(os.listdir(self.media_dir))
             removed = []
             for name in sorted(present):
-                orphan = TEMP_NAME_RE.match(name) or (FINAL_NAME_RE.match(name) and name not in referenced)
+                orphan = TEMP_NAME_RE.match(name) or (
+                    FINAL_NAME_RE.match(name) and name not in referenced
+                )
                 if orphan:
                     path = self.media_dir / name
                     try:
@@ -86,16 +88,22 @@ class RecoveryMixin(OutboxStore):
                     removed.append(path)
             if removed:
                 fsync_directory(self.media_dir)
-            missing = sorted({message_id for name, message_id in referenced.items() if name not in present})
+            missing = sorted(
+                {message_id for name, message_id in referenced.items() if name not in present}
+            )
             return RecoveryReport(removed=tuple(removed), missing_media=tuple(missing))
         finally:
             os.close(fd)
 
-
     # ----------------------------------------------------------------- repair
 
-    def restore(self, targets: Iterable[tuple[str, float]], messages: Iterable[Mapping[str, Any]],
-                deliveries: Iterable[Mapping[str, Any]], suppressed: Iterable[float]) -> int:
+    def restore(
+        self,
+        targets: Iterable[tuple[str, float]],
+        messages: Iterable[Mapping[str, Any]],
+        deliveries: Iterable[Mapping[str, Any]],
+        suppressed: Iterable[float],
+    ) -> int:
         """Copy rows read from a damaged outbox into this one, in one transaction.
 
         For ``sync.outbox.repair``: ``messages`` are rows of the messages
@@ -106,27 +114,35 @@ class RecoveryMixin(OutboxStore):
         """
         now = self._clock()
         with self._write() as conn:
-            conn.executemany("INSERT OR IGNORE INTO targets (name, registered_at) VALUES (?, ?)",
-                             list(targets))
+            conn.executemany(
+                "INSERT OR IGNORE INTO targets (name, registered_at) VALUES (?, ?)", list(targets)
+            )
             conn.executemany(
                 "INSERT INTO messages (seq, id, created_at, created_ts, alert, added_at, body,"
                 " photo_file, voice_file) VALUES (:seq, :id, :created_at, :created_ts, :alert,"
                 " :added_at, :body, :photo_file, :voice_file)",
-                [dict(row) for row in messages])
+                [dict(row) for row in messages],
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (message_id, target, state, attempts,"
                 " next_attempt_at, last_error, failed_at, delivered_at, reason) VALUES"
                 " (:message_id, :target, :state, :attempts, :next_attempt_at, :last_error,"
                 " :failed_at, :delivered_at, :reason)",
-                [dict(row) for row in deliveries])
+                [dict(row) for row in deliveries],
+            )
             missing: int = conn.execute(
                 "SELECT COUNT(*) FROM messages m WHERE EXISTS (SELECT 1 FROM targets t"
                 " WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
-                " WHERE d.message_id = m.id AND d.target = t.name))").fetchone()[0]
-            conn.execute("INSERT OR IGNORE INTO deliveries (message_id, target, next_attempt_at)"
-                         " SELECT m.id, t.name, ? FROM messages m, targets t", (now,))
-            conn.executemany("INSERT INTO suppressed_taps (at) VALUES (?)",
-                             [(at,) for at in suppressed])
+                " WHERE d.message_id = m.id AND d.target = t.name))"
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT OR IGNORE INTO deliveries (message_id, target, next_attempt_at)"
+                " SELECT m.id, t.name, ? FROM messages m, targets t",
+                (now,),
+            )
+            conn.executemany(
+                "INSERT INTO suppressed_taps (at) VALUES (?)", [(at,) for at in suppressed]
+            )
         return missing
 
     # ----------------------------------------------------------------- health

@@ -30,10 +30,28 @@ from sync.outbox.core import Outbox
 from sync.outbox.layout import DB_NAME, shared_modes
 from sync.outbox.media import FINAL_NAME_RE
 
-_MESSAGE_COLUMNS = ("seq", "id", "created_at", "created_ts", "alert", "added_at", "body",
-                    "photo_file", "voice_file")
-_DELIVERY_COLUMNS = ("message_id", "target", "state", "attempts", "next_attempt_at",
-                     "last_error", "failed_at", "delivered_at", "reason")
+_MESSAGE_COLUMNS = (
+    "seq",
+    "id",
+    "created_at",
+    "created_ts",
+    "alert",
+    "added_at",
+    "body",
+    "photo_file",
+    "voice_file",
+)
+_DELIVERY_COLUMNS = (
+    "message_id",
+    "target",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "failed_at",
+    "delivered_at",
+    "reason",
+)
 #: Where neither table tells how many messages there were: rows per page, generously.
 _ROWS_PER_PAGE_BOUND = 200
 
@@ -54,14 +72,17 @@ class RepairReport:
     media_moved_aside: int
 
 
-def repair(data_dir: str | os.PathLike[str], *,
-           now: datetime.datetime | None = None) -> RepairReport:
+def repair(
+    data_dir: str | os.PathLike[str], *, now: datetime.datetime | None = None
+) -> RepairReport:
     """Move the outbox in ``data_dir`` aside and start a new one with what could be read."""
     data_dir = Path(data_dir)
     db_path = data_dir / DB_NAME
     if not db_path.exists():
-        raise OutboxError(f"there is no outbox in {data_dir} ({DB_NAME} is missing); "
-                          f"check data_dir in the settings")
+        raise OutboxError(
+            f"there is no outbox in {data_dir} ({DB_NAME} is missing); "
+            f"check data_dir in the settings"
+        )
     now = now or datetime.datetime.now().astimezone()
     aside = data_dir / f"damaged-{now:%Y%m%dT%H%M%S}"
     aside.mkdir()
@@ -75,13 +96,19 @@ def repair(data_dir: str | os.PathLike[str], *,
 
     salvage = _Salvage(aside / DB_NAME)
     with Outbox(data_dir, reserve_bytes=0, recover=False) as outbox:
-        redelivered = outbox.restore(salvage.targets, salvage.messages, salvage.deliveries,
-                                     salvage.suppressed)
-        named = {name for row in salvage.messages for name in (row["photo_file"],
-                                                                row["voice_file"]) if name}
+        redelivered = outbox.restore(
+            salvage.targets, salvage.messages, salvage.deliveries, salvage.suppressed
+        )
+        named = {
+            name
+            for row in salvage.messages
+            for name in (row["photo_file"], row["voice_file"])
+            if name
+        }
         present = set(os.listdir(outbox.media_dir))
-        orphans = sorted(name for name in present if FINAL_NAME_RE.match(name)
-                         and name not in named)
+        orphans = sorted(
+            name for name in present if FINAL_NAME_RE.match(name) and name not in named
+        )
         if orphans:
             (aside / "media").mkdir()
             modes.apply(aside / "media", directory=True)
@@ -89,11 +116,17 @@ def repair(data_dir: str | os.PathLike[str], *,
                 os.replace(outbox.media_dir / name, aside / "media" / name)
             fsync_directory(outbox.media_dir)
     return RepairReport(
-        aside=aside, messages=len(salvage.messages),
-        unreadable_messages=salvage.unreadable_messages, deliveries=len(salvage.deliveries),
-        redelivered_messages=redelivered, targets=len(salvage.targets),
-        suppressed_taps=len(salvage.suppressed), media_kept=len(named & present),
-        media_missing=len(named - present), media_moved_aside=len(orphans))
+        aside=aside,
+        messages=len(salvage.messages),
+        unreadable_messages=salvage.unreadable_messages,
+        deliveries=len(salvage.deliveries),
+        redelivered_messages=redelivered,
+        targets=len(salvage.targets),
+        suppressed_taps=len(salvage.suppressed),
+        media_kept=len(named & present),
+        media_missing=len(named - present),
+        media_moved_aside=len(orphans),
+    )
 
 
 class _Salvage:
@@ -123,8 +156,11 @@ class _Salvage:
             rows = []
             for seq in range(1, self._last_seq(conn) + 1):
                 try:
-                    rows.extend(conn.execute(f"SELECT {columns} FROM messages WHERE seq = ?",
-                                             (seq,)).fetchall())
+                    rows.extend(
+                        conn.execute(
+                            f"SELECT {columns} FROM messages WHERE seq = ?", (seq,)
+                        ).fetchall()
+                    )
                 except sqlite3.DatabaseError:
                     self.unreadable_messages += 1
         self.messages = [dict(zip(_MESSAGE_COLUMNS, row)) for row in rows]
@@ -134,20 +170,25 @@ class _Salvage:
         if deliveries is None:
             deliveries = []
             for message in self.messages:
-                deliveries.extend(_all_or_none(
-                    conn, f"SELECT {columns} FROM deliveries WHERE message_id = ?",
-                    (message["id"],)) or [])
+                deliveries.extend(
+                    _all_or_none(
+                        conn,
+                        f"SELECT {columns} FROM deliveries WHERE message_id = ?",
+                        (message["id"],),
+                    )
+                    or []
+                )
         ids = {message["id"] for message in self.messages}
-        self.deliveries = [dict(zip(_DELIVERY_COLUMNS, row)) for row in deliveries
-                           if row[0] in ids]
+        self.deliveries = [dict(zip(_DELIVERY_COLUMNS, row)) for row in deliveries if row[0] in ids]
 
         targets = _all_or_none(conn, "SELECT name, registered_at FROM targets")
         if targets is None:
             names = sorted({delivery["target"] for delivery in self.deliveries})
             targets = [(name, 0.0) for name in names]
         self.targets = [tuple(row) for row in targets]
-        self.suppressed = [row[0] for row in
-                           _all_or_none(conn, "SELECT at FROM suppressed_taps") or []]
+        self.suppressed = [
+            row[0] for row in _all_or_none(conn, "SELECT at FROM suppressed_taps") or []
+        ]
 
     def _last_seq(self, conn: sqlite3.Connection) -> int:
         """The highest insertion number any readable part of the file gives."""
@@ -159,8 +200,9 @@ class _Salvage:
         return int(pages[0][0]) * _ROWS_PER_PAGE_BOUND if pages else 0
 
 
-def _all_or_none(conn: sqlite3.Connection, query: str,
-                 parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]] | None:
+def _all_or_none(
+    conn: sqlite3.Connection, query: str, parameters: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]] | None:
     try:
         return conn.execute(query, parameters).fetchall()
     except sqlite3.DatabaseError:

@@ -93,7 +93,9 @@ class OutboxStore:
                 self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open {self.db_path}: {exc}; check the file's permissions") from exc
+            raise OutboxError(
+                f"cannot open {self.db_path}: {exc}; check the file's permissions"
+            ) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = _switch_to_wal(conn)

@@ -78,8 +78,12 @@ def read_attachments(delivery: Delivery) -> tuple[dict[str, Any], dict[str, byte
                 raise FileNotFoundError(f"the outbox has no {kind} file for it")
             media[kind] = path.read_bytes()
         except FileNotFoundError as exc:
-            log.warning("message %s: its %s file is missing (%s); it is sent without it",
-                        delivery.message_id, kind, exc)
+            log.warning(
+                "message %s: its %s file is missing (%s); it is sent without it",
+                delivery.message_id,
+                kind,
+                exc,
+            )
             message[kind] = None
             if kind not in lost:
                 lost.append(kind)

@@ -27,33 +27,86 @@ PATH_SEPARATOR = " › "
 #: Words in the languages of the bundled example dialogs; others get English.
 #: The subject uses the dialog's default language (the labels' language).
 WORDS: dict[str, dict[str, str]] = {
-    "en": {"complaint": "Complaint", "praise": "Praise", "suggestion": "Suggestion",
-           "question": "Question", "none": "Feedback", "path": "Path", "rating": "Rating",
-           "text": "Text", "callback": "Call back", "time": "Time", "site": "Site",
-           "terminal": "Terminal", "voice": "Voice message", "no_rating": "none",
-           "seconds": "s", "attachments": "Attachments",
-           "lost_photo": "The photo was lost on the terminal",
-           "lost_voice": "The voice message was lost on the terminal"},
-    "it": {"complaint": "Reclamo", "praise": "Elogio", "suggestion": "Suggerimento",
-           "question": "Domanda", "none": "Feedback", "path": "Percorso", "rating": "Voto",
-           "text": "Testo", "callback": "Richiamare", "time": "Ora", "site": "Sede",
-           "terminal": "Terminale", "voice": "Messaggio vocale", "no_rating": "nessuno",
-           "seconds": "s", "attachments": "Allegati",
-           "lost_photo": "La foto è andata persa sul terminale",
-           "lost_voice": "Il messaggio vocale è andato perso sul terminale"},
-    "ru": {"complaint": "Жалоба", "praise": "Благодарность", "suggestion": "Предложение",
-           "question": "Вопрос", "none": "Отзыв", "path": "Раздел", "rating": "Оценка",
-           "text": "Текст", "callback": "Перезвонить", "time": "Время", "site": "Место",
-           "terminal": "Терминал", "voice": "Голосовое сообщение", "no_rating": "нет",
-           "seconds": "с", "attachments": "Вложения",
-           "lost_photo": "Фото потеряно на терминале",
-           "lost_voice": "Голосовое сообщение потеряно на терминале"},
-    "ko": {"complaint": "불만", "praise": "칭찬", "suggestion": "제안", "question": "질문",
-           "none": "의견", "path": "항목", "rating": "평가", "text": "내용",
-           "callback": "회신 요청", "time": "시간", "site": "장소", "terminal": "단말기",
-           "voice": "음성 메시지", "no_rating": "없음", "seconds": "초",
-           "attachments": "첨부 파일", "lost_photo": "사진이 단말기에서 유실되었습니다",
-           "lost_voice": "음성 메시지가 단말기에서 유실되었습니다"},
+    "en": {
+        "complaint": "Complaint",
+        "praise": "Praise",
+        "suggestion": "Suggestion",
+        "question": "Question",
+        "none": "Feedback",
+        "path": "Path",
+        "rating": "Rating",
+        "text": "Text",
+        "callback": "Call back",
+        "time": "Time",
+        "site": "Site",
+        "terminal": "Terminal",
+        "voice": "Voice message",
+        "no_rating": "none",
+        "seconds": "s",
+        "attachments": "Attachments",
+        "lost_photo": "The photo was lost on the terminal",
+        "lost_voice": "The voice message was lost on the terminal",
+    },
+    "it": {
+        "complaint": "Reclamo",
+        "praise": "Elogio",
+        "suggestion": "Suggerimento",
+        "question": "Domanda",
+        "none": "Feedback",
+        "path": "Percorso",
+        "rating": "Voto",
+        "text": "Testo",
+        "callback": "Richiamare",
+        "time": "Ora",
+        "site": "Sede",
+        "terminal": "Terminale",
+        "voice": "Messaggio vocale",
+        "no_rating": "nessuno",
+        "seconds": "s",
+        "attachments": "Allegati",
+        "lost_photo": "La foto è andata persa sul terminale",
+        "lost_voice": "Il messaggio vocale è andato perso sul terminale",
+    },
+    "ru": {
+        "complaint": "Жалоба",
+        "praise": "Благодарность",
+        "suggestion": "Предложение",
+        "question": "Вопрос",
+        "none": "Отзыв",
+        "path": "Раздел",
+        "rating": "Оценка",
+        "text": "Текст",
+        "callback": "Перезвонить",
+        "time": "Время",
+        "site": "Место",
+        "terminal": "Терминал",
+        "voice": "Голосовое сообщение",
+        "no_rating": "нет",
+        "seconds": "с",
+        "attachments": "Вложения",
+        "lost_photo": "Фото потеряно на терминале",
+        "lost_voice": "Голосовое сообщение потеряно на терминале",
+    },
+    "ko": {
+        "complaint": "불만",
+        "praise": "칭찬",
+        "suggestion": "제안",
+        "question": "질문",
+        "none": "의견",
+        "path": "항목",
+        "rating": "평가",
+        "text": "내용",
+        "callback": "회신 요청",
+        "time": "시간",
+        "site": "장소",
+        "terminal": "단말기",
+        "voice": "음성 메시지",
+        "no_rating": "없음",
+        "seconds": "초",
+        "attachments": "첨부 파일",
+        "lost_photo": "사진이 단말기에서 유실되었습니다",
+        "lost_voice": "음성 메시지가 단말기에서 유실되었습니다",
+    },
 }
 
 _SMILEY_FACES = {3: "☹😐☺", 4: "☹🙁🙂☺", 5: "😠☹😐🙂😄"}
@@ -73,7 +126,7 @@ def subject(message: dict[str, Any], language: str = "en") -> str:
         what = f"{words['rating']} {rating_text(message['rating'], words)}"
     text = _header_safe(f"[{site}] {words.get(message['tone'], words['none'])}: {what}")
     if len(text) > SUBJECT_MAX_CHARS:
-        text = text[:SUBJECT_MAX_CHARS - 1].rstrip() + "…"
+        text = text[: SUBJECT_MAX_CHARS - 1].rstrip() + "…"
     return text
 
 
@@ -87,9 +140,15 @@ def rating_text(rating: dict[str, Any] | None, words: dict[str, str]) -> str:
     return f"{rating['value']}/{rating['scale']}{face}"
 
 
-def build_mail(message: dict[str, Any], *, sender: str, recipients: tuple[str, ...] | list[str],
-               photo: bytes | None = None, voice: bytes | None = None,
-               language: str = "en") -> EmailMessage:
+def build_mail(
+    message: dict[str, Any],
+    *,
+    sender: str,
+    recipients: tuple[str, ...] | list[str],
+    photo: bytes | None = None,
+    voice: bytes | None = None,
+    language: str = "en",
+) -> EmailMessage:
     """The mail for ``message``; ``photo`` and ``voice`` are the attachments' bytes."""
     words = WORDS.get(language, WORDS["en"])
     mail = EmailMessage()
@@ -102,8 +161,9 @@ def build_mail(message: dict[str, Any], *, sender: str, recipients: tuple[str, .
     mail["X-Kiosk-Terminal"] = _header_safe(message["terminal_id"])
     mail["X-Kiosk-Tone"] = _header_safe(message["tone"])
     rating = message["rating"]
-    mail["X-Kiosk-Rating"] = "none" if rating is None else \
-        f"{rating['kind']} {rating['value']}/{rating['scale']}"
+    mail["X-Kiosk-Rating"] = (
+        "none" if rating is None else f"{rating['kind']} {rating['value']}/{rating['scale']}"
+    )
 
     rows = _body_rows(message, words)
     mail.set_content(_plain_body(rows), subtype="plain", charset="utf-8")
@@ -113,10 +173,15 @@ def build_mail(message: dict[str, Any], *, sender: str, recipients: tuple[str, .
     for kind, data in (("photo", photo), ("voice", voice)):
         if data is not None:
             maintype, subtype = DEFAULT_CONTENT_TYPE[kind].split("/")
-            mail.add_attachment(data, maintype=maintype, subtype=subtype,
-                                filename=default_file_name(kind))
-    mail.add_attachment(json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
-                        maintype="application", subtype="json", filename="message.json")
+            mail.add_attachment(
+                data, maintype=maintype, subtype=subtype, filename=default_file_name(kind)
+            )
+    mail.add_attachment(
+        json.dumps(message, ensure_ascii=False, indent=2).encode("utf-8"),
+        maintype="application",
+        subtype="json",
+        filename="message.json",
+    )
     return mail
 
 
@@ -136,21 +201,40 @@ def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
     callback = message.get("callback")
     if callback:
         name = callback.get("name")
-        rows.append((words["callback"], f"{name}, {callback['phone']}" if name else callback["phone"],
-                     callback["phone"]))
+        rows.append(
+            (
+                words["callback"],
+                f"{name}, {callback['phone']}" if name else callback["phone"],
+                callback["phone"],
+            )
+        )
     created = datetime.datetime.fromisoformat(message["created_at"])
     # created_at carries the terminal's own UTC offset: this is its local time.
     rows.append((words["time"], created.strftime("%Y-%m-%d %H:%M:%S (UTC%z)"), None))
-    rows.append((words["site"], f"{message.get('site') or '-'} · {words['terminal']} "
-                                f"{message['terminal_id']}", None))
+    rows.append(
+        (
+            words["site"],
+            f"{message.get('site') or '-'} · {words['terminal']} {message['terminal_id']}",
+            None,
+        )
+    )
     voice = message.get("voice")
     if voice:
         duration = voice.get("duration_s")
-        rows.append((words["voice"], f"{duration:g} {words['seconds']}"
-                     if isinstance(duration, (int, float)) else default_file_name("voice"),
-                     None))
-    lost = [words[f"lost_{kind}"] for kind in ("photo", "voice")
-            if kind in (message.get("lost_attachments") or ())]
+        rows.append(
+            (
+                words["voice"],
+                f"{duration:g} {words['seconds']}"
+                if isinstance(duration, (int, float))
+                else default_file_name("voice"),
+                None,
+            )
+        )
+    lost = [
+        words[f"lost_{kind}"]
+        for kind in ("photo", "voice")
+        if kind in (message.get("lost_attachments") or ())
+    ]
     if lost:
         rows.append((words["attachments"], "\n".join(lost), None))
     return rows
@@ -166,14 +250,21 @@ def _html_body(rows: list[_Row], language: str) -> str:
         value = html.escape(text).replace("\n", "<br>\n")
         if phone is not None:
             # E.164 by the contract; escaped all the same, it comes from a visitor.
-            value = f'{value}<br>\n<a href="tel:{html.escape(phone, quote=True)}">' \
-                    f'{html.escape(phone)}</a>'
-        items.append(f'<dt style="font-weight:bold;margin-top:0.8em">{html.escape(label)}</dt>\n'
-                     f'<dd dir="auto" style="margin:0">{value}</dd>')
-    return (f'<!DOCTYPE html>\n<html lang="{html.escape(language, quote=True)}"><head>'
-            '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-            '</head>\n<body style="font-family:sans-serif;font-size:16px">\n<dl>\n'
-            + "\n".join(items) + "\n</dl>\n</body></html>\n")
+            value = (
+                f'{value}<br>\n<a href="tel:{html.escape(phone, quote=True)}">'
+                f"{html.escape(phone)}</a>"
+            )
+        items.append(
+            f'<dt style="font-weight:bold;margin-top:0.8em">{html.escape(label)}</dt>\n'
+            f'<dd dir="auto" style="margin:0">{value}</dd>'
+        )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language, quote=True)}"><head>'
+        '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        '</head>\n<body style="font-family:sans-serif;font-size:16px">\n<dl>\n'
+        + "\n".join(items)
+        + "\n</dl>\n</body></html>\n"
+    )
 
 
 def _plain_text(text: str) -> str:

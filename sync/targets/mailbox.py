@@ -36,14 +36,27 @@ class MailboxTarget(Target):
 
     name = "mailbox"
 
-    def __init__(self, host: str, port: int, *, sender: str, recipients: tuple[str, ...],
-                 security: str = "starttls", username: str | None = None,
-                 password: str | None = None, ca_file: str | os.PathLike[str] | None = None,
-                 send: str = "alerts", language: str = "en", timeout_s: float = SMTP_TIMEOUT_S,
-                 local_hostname: str | None = None):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        sender: str,
+        recipients: tuple[str, ...],
+        security: str = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        send: str = "alerts",
+        language: str = "en",
+        timeout_s: float = SMTP_TIMEOUT_S,
+        local_hostname: str | None = None,
+    ):
         """``password`` is the secret itself; ``language`` the dialog's default language."""
         if security not in SECURITY_MODES:
-            raise ValueError(f"security must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+            raise ValueError(
+                f"security must be one of {', '.join(SECURITY_MODES)}, not {security!r}"
+            )
         if send not in SEND_MODES:
             raise ValueError(f"send must be one of {', '.join(SEND_MODES)}, not {send!r}")
         if not recipients:
@@ -64,8 +77,10 @@ class MailboxTarget(Target):
         try:
             self._context = verified_context(ca_file) if security != "none" else None
         except OSError as exc:
-            raise ValueError(f"cannot read the mailbox's ca_file {ca_file}: {exc.strerror}; "
-                             f"check sync.mailbox.ca_file in the settings") from exc
+            raise ValueError(
+                f"cannot read the mailbox's ca_file {ca_file}: {exc.strerror}; "
+                f"check sync.mailbox.ca_file in the settings"
+            ) from exc
 
     def skip_reason(self, message: dict[str, Any]) -> str | None:
         if self.send == "alerts" and not message.get("alert"):
@@ -74,23 +89,34 @@ class MailboxTarget(Target):
 
     def deliver(self, delivery: Delivery) -> None:
         message, media = read_attachments(delivery)
-        mail = build_mail(message, sender=self.sender, recipients=self.recipients,
-                          photo=media["photo"], voice=media["voice"], language=self.language)
+        mail = build_mail(
+            message,
+            sender=self.sender,
+            recipients=self.recipients,
+            photo=media["photo"],
+            voice=media["voice"],
+            language=self.language,
+        )
         started = time.monotonic()
         try:
             with self.connect() as smtp:
                 if self.username:
                     smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(mail, from_addr=self._envelope_from,
-                                            to_addrs=self._envelope_to)
+                refused = smtp.send_message(
+                    mail, from_addr=self._envelope_from, to_addrs=self._envelope_to
+                )
         except smtplib.SMTPAuthenticationError as exc:
-            raise Paused(f"the mail server refused the login of {self.username}: "
-                         f"{_reply(exc.smtp_code, exc.smtp_error)}; check sync.mailbox.username "
-                         f"and password_file") from exc
+            raise Paused(
+                f"the mail server refused the login of {self.username}: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}; check sync.mailbox.username "
+                f"and password_file"
+            ) from exc
         except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:
             # A refusal of this terminal's connection, not of the message.
-            raise Retry(f"the mail server at {self.host}:{self.port} refused the connection: "
-                        f"{_reply(exc.smtp_code, exc.smtp_error)}") from exc
+            raise Retry(
+                f"the mail server at {self.host}:{self.port} refused the connection: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}"
+            ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             raise _refusal(exc.recipients) from exc
         except smtplib.SMTPResponseException as exc:
@@ -101,15 +127,21 @@ class MailboxTarget(Target):
             raise Retry(f"the mail server answered {reply}; retrying later") from exc
         except smtplib.SMTPNotSupportedError as exc:
             # STARTTLS or AUTH not offered: a settings mismatch, shown in the status.
-            raise Retry(f"the mail server at {self.host}:{self.port} lacks what the settings "
-                        f"need: {exc}; check sync.mailbox.security, port and username") from exc
+            raise Retry(
+                f"the mail server at {self.host}:{self.port} lacks what the settings "
+                f"need: {exc}; check sync.mailbox.security, port and username"
+            ) from exc
         except ssl.SSLCertVerificationError as exc:
-            raise Retry(f"the mail server's certificate cannot be verified: {exc.verify_message}; "
-                        f"check sync.mailbox.host and ca_file") from exc
+            raise Retry(
+                f"the mail server's certificate cannot be verified: {exc.verify_message}; "
+                f"check sync.mailbox.host and ca_file"
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             # Broken or refused connections, timeouts, TLS failures.
-            raise Retry(f"cannot send to the mail server at {self.host}:{self.port}: "
-                        f"{exc or type(exc).__name__}") from exc
+            raise Retry(
+                f"cannot send to the mail server at {self.host}:{self.port}: "
+                f"{exc or type(exc).__name__}"
+            ) from exc
         if refused:
             # Some recipients took it: sending again would repeat it for them.
             raise _refusal(refused, partial=True)
@@ -121,10 +153,16 @@ class MailboxTarget(Target):
         Deliveries use it, and so does ``kiosk doctor`` to try exactly what a
         delivery does, short of sending."""
         if self.security == "tls":
-            return smtplib.SMTP_SSL(self.host, self.port, local_hostname=self.local_hostname,
-                                    timeout=self.timeout_s, context=self._context)
-        smtp = smtplib.SMTP(self.host, self.port, local_hostname=self.local_hostname,
-                            timeout=self.timeout_s)
+            return smtplib.SMTP_SSL(
+                self.host,
+                self.port,
+                local_hostname=self.local_hostname,
+                timeout=self.timeout_s,
+                context=self._context,
+            )
+        smtp = smtplib.SMTP(
+            self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout_s
+        )
         try:
             if self.security == "starttls":
                 smtp.starttls(context=self._context)
@@ -142,7 +180,9 @@ def _reply(code: int, text: bytes | str) -> str:
 
 def _refusal(refused: dict[str, tuple[int, bytes]], *, partial: bool = False) -> Rejected | Retry:
     """A 5xx for any recipient rejects the message (with the replies); 4xx only retries."""
-    replies = "; ".join(f"{address}: {_reply(code, text)}" for address, (code, text) in refused.items())
+    replies = "; ".join(
+        f"{address}: {_reply(code, text)}" for address, (code, text) in refused.items()
+    )
     note = " (the other recipients got it)" if partial else ""
     if any(500 <= code < 600 for code, _ in refused.values()):
         return Rejected(f"the mail server refused recipients{note}: {replies}")

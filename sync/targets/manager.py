@@ -59,13 +59,19 @@ class ManagerTarget(Target):
     name = "manager"
     drops_repeats = True
 
-    def __init__(self, url: str, token: str, terminal_id: str, *,
-                 ca_file: str | os.PathLike[str] | None = None,
-                 connect_timeout_s: float = CONNECT_TIMEOUT_S,
-                 read_timeout_s: float = READ_TIMEOUT_S,
-                 write_timeout_s: float = WRITE_TIMEOUT_S,
-                 user_agent: str = "kiosk-feedback",
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        terminal_id: str,
+        *,
+        ca_file: str | os.PathLike[str] | None = None,
+        connect_timeout_s: float = CONNECT_TIMEOUT_S,
+        read_timeout_s: float = READ_TIMEOUT_S,
+        write_timeout_s: float = WRITE_TIMEOUT_S,
+        user_agent: str = "kiosk-feedback",
+        clock: Callable[[], float] = time.time,
+    ):
         """``url`` is the API's base (``https://…/api``); ``token`` the bearer token itself.
 
         Plain http is for a manager on this machine only; the settings refuse
@@ -77,20 +83,29 @@ class ManagerTarget(Target):
         try:
             context = verified_context(ca_file)
         except OSError as exc:
-            raise ValueError(f"cannot read the manager's ca_file {ca_file}: {exc.strerror}; "
-                             f"check sync.manager.ca_file in the settings") from exc
-        timeout = httpx.Timeout(connect=connect_timeout_s, read=read_timeout_s,
-                                write=write_timeout_s, pool=connect_timeout_s)
+            raise ValueError(
+                f"cannot read the manager's ca_file {ca_file}: {exc.strerror}; "
+                f"check sync.manager.ca_file in the settings"
+            ) from exc
+        timeout = httpx.Timeout(
+            connect=connect_timeout_s,
+            read=read_timeout_s,
+            write=write_timeout_s,
+            pool=connect_timeout_s,
+        )
         # TCP_NODELAY: a request goes out as headers, then body parts; with
         # Nagle's algorithm each later write waits for the server's delayed
         # ACK (40 ms on Linux), which would cap the drain at ~25 messages/s.
         transport = httpx.HTTPTransport(
-            verify=context, retries=0,
-            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+            verify=context, retries=0, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        )
         self._client = httpx.Client(
-            base_url=self.url + "/", transport=transport, timeout=timeout,
+            base_url=self.url + "/",
+            transport=transport,
+            timeout=timeout,
             follow_redirects=False,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent})
+            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent},
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -100,19 +115,24 @@ class ManagerTarget(Target):
     def deliver(self, delivery: Delivery) -> None:
         message, media = read_attachments(delivery)
         files: list[tuple[str, tuple[str | None, bytes, str]]] = [
-            ("message", (None, json.dumps(message, ensure_ascii=False,
-                                          separators=(",", ":")).encode("utf-8"),
-                         "application/json")),
+            (
+                "message",
+                (
+                    None,
+                    json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                    "application/json",
+                ),
+            ),
         ]
         for kind, data in media.items():
             if data is None:
                 continue
             # Not hashed here: the manager checks the bytes against the
             # message's sha256 and refuses a damaged file (400/422).
-            files.append((kind, (default_file_name(kind), data,
-                                 content_type(kind, message[kind]))))
-        response = self._send("POST", "v1/messages", files=files,
-                              headers={"Idempotency-Key": delivery.message_id})
+            files.append((kind, (default_file_name(kind), data, content_type(kind, message[kind]))))
+        response = self._send(
+            "POST", "v1/messages", files=files, headers={"Idempotency-Key": delivery.message_id}
+        )
         status = response.status_code
         if status in DELIVERED:
             return
@@ -147,40 +167,56 @@ class ManagerTarget(Target):
         try:
             response = self._client.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
-            raise Retry(f"the manager did not answer in time ({type(exc).__name__}); "
-                        f"retrying later") from exc
+            raise Retry(
+                f"the manager did not answer in time ({type(exc).__name__}); retrying later"
+            ) from exc
         except httpx.TransportError as exc:
-            raise Retry(f"cannot reach the manager at {self.url}: {exc or type(exc).__name__}; "
-                        f"check the network, the url and (for TLS errors) ca_file") from exc
-        log.debug("%s %s: %d in %.3f s", method, path.split("/", 2)[1] if "/" in path else path,
-                  response.status_code, time.monotonic() - started)
+            raise Retry(
+                f"cannot reach the manager at {self.url}: {exc or type(exc).__name__}; "
+                f"check the network, the url and (for TLS errors) ca_file"
+            ) from exc
+        log.debug(
+            "%s %s: %d in %.3f s",
+            method,
+            path.split("/", 2)[1] if "/" in path else path,
+            response.status_code,
+            time.monotonic() - started,
+        )
         return response
 
     def _raise_for_terminal(self, response: httpx.Response) -> None:
         status = response.status_code
         if status in CREDENTIALS:
-            raise Paused(f"the manager refused the terminal's credentials: {_describe(response)}; "
-                         f"check the token in sync.manager.token_file")
+            raise Paused(
+                f"the manager refused the terminal's credentials: {_describe(response)}; "
+                f"check the token in sync.manager.token_file"
+            )
         after = parse_retry_after(response.headers.get("Retry-After"), self._clock())
         if status in TRANSIENT:
             raise Retry(f"the manager is unavailable: {_describe(response)}", after=after)
-        raise Retry(f"unexpected answer from the manager: {_describe(response)}; "
-                    f"check sync.manager.url", after=after)
+        raise Retry(
+            f"unexpected answer from the manager: {_describe(response)}; check sync.manager.url",
+            after=after,
+        )
 
 
 def _describe(response: httpx.Response) -> str:
     """``503 Service Unavailable: detail``, from problem details when the server sent them."""
     text = f"{response.status_code} {response.reason_phrase}".strip()
     detail = ""
-    if response.headers.get("Content-Type", "").startswith(("application/problem+json",
-                                                              "application/json")):
+    if response.headers.get("Content-Type", "").startswith(
+        ("application/problem+json", "application/json")
+    ):
         try:
             problem = response.json()
         except ValueError:
             problem = None
         if isinstance(problem, dict):
-            detail = "; ".join(str(problem[key]) for key in ("title", "detail")
-                               if isinstance(problem.get(key), (str, int)))
+            detail = "; ".join(
+                str(problem[key])
+                for key in ("title", "detail")
+                if isinstance(problem.get(key), (str, int))
+            )
     elif response.content:
         detail = response.text[:_BODY_EXCERPT_CHARS].strip()
     return f"{text}: {detail}" if detail else text

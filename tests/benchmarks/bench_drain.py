@@ -28,12 +28,11 @@ import time
 
 import httpx
 
+from support.manager_server import ManagerServer
 from sync.backoff import Backoff
 from sync.outbox import Outbox
 from sync.service import DeliveryService
 from sync.targets.manager import ManagerTarget
-
-from support.manager_server import ManagerServer
 
 TOKEN = "bench-token"
 PHOTO_BYTES = 100 * 1024
@@ -41,13 +40,21 @@ VOICE_BYTES = 50 * 1024
 
 
 def message() -> dict:
-    return {"terminal_id": "bench-01", "site": "Bench", "locale": "en",
-            "created_at": "2026-11-22T15:04:05.123+01:00",
-            "dialog": {"version": 1, "sha256": "a" * 64},
-            "rating": {"kind": "smileys", "value": 2, "scale": 5},
-            "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
-            "alert": True, "text": "Too salty", "callback": None,
-            "voice": {"content_type": "audio/ogg", "duration_s": 3.2}, "photo": None}
+    return {
+        "terminal_id": "bench-01",
+        "site": "Bench",
+        "locale": "en",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "dialog": {"version": 1, "sha256": "a" * 64},
+        "rating": {"kind": "smileys", "value": 2, "scale": 5},
+        "path": [{"level": "topic", "id": "food", "label": "Food"}],
+        "tone": "complaint",
+        "alert": True,
+        "text": "Too salty",
+        "callback": None,
+        "voice": {"content_type": "audio/ogg", "duration_s": 3.2},
+        "photo": None,
+    }
 
 
 def queue(box: Outbox, count: int, log=print) -> None:
@@ -63,16 +70,26 @@ def bare_loop(url: str, box: Outbox) -> float:
     """Post every queued message as the contract says, with nothing but httpx; seconds taken."""
     bodies = []
     for item in box.messages():
-        bodies.append((item["id"], json.dumps(item, ensure_ascii=False,
-                                              separators=(",", ":")).encode(),
-                       box.read_media(item["id"], "photo"), box.read_media(item["id"], "voice")))
+        bodies.append(
+            (
+                item["id"],
+                json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode(),
+                box.read_media(item["id"], "photo"),
+                box.read_media(item["id"], "voice"),
+            )
+        )
     with httpx.Client(base_url=url + "/", headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         started = time.perf_counter()
         for message_id, body, photo, voice in bodies:
-            response = client.post("v1/messages", headers={"Idempotency-Key": message_id}, files=[
-                ("message", (None, body, "application/json")),
-                ("photo", ("photo.jpg", photo, "image/jpeg")),
-                ("voice", ("voice.ogg", voice, "audio/ogg"))])
+            response = client.post(
+                "v1/messages",
+                headers={"Idempotency-Key": message_id},
+                files=[
+                    ("message", (None, body, "application/json")),
+                    ("photo", ("photo.jpg", photo, "image/jpeg")),
+                    ("voice", ("voice.ogg", voice, "audio/ogg")),
+                ],
+            )
             assert response.status_code == 201, response.text
         return time.perf_counter() - started
 
@@ -101,9 +118,11 @@ def bench_drain(*, messages: int = 10_000, validate: bool = False, log=print) ->
     """
     from benchmarks.benchlib import Row
 
-    with tempfile.TemporaryDirectory(prefix="bench-drain-") as data_dir, \
-            ManagerServer(TOKEN, terminal_id="bench-01", validate=validate) as server, \
-            Outbox(data_dir, reserve_bytes=0) as box:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-drain-") as data_dir,
+        ManagerServer(TOKEN, terminal_id="bench-01", validate=validate) as server,
+        Outbox(data_dir, reserve_bytes=0) as box,
+    ):
         queue(box, messages, log=log)
         bare_before_s = bare_loop(server.url, box)
         assert len(server.messages) == messages
@@ -114,19 +133,32 @@ def bench_drain(*, messages: int = 10_000, validate: bool = False, log=print) ->
         bare_after_s = bare_loop(server.url, box)
     bare_rate = (messages / bare_before_s + messages / bare_after_s) / 2
     service_rate = messages / service_s
-    log(f"  drain: bare httpx {messages / bare_before_s:.0f} then {messages / bare_after_s:.0f} "
-        f"messages/s, kiosk sync {service_rate:.0f} messages/s")
-    return [Row("6", f"drain of {messages:,} queued messages to the local manager server, "
-                "messages/s", service_rate, "/s", bare_rate,
-                "bare httpx loop, same payloads (mean of before and after)",
-                "≥ 0.8", lambda r: r >= 0.8)]
+    log(
+        f"  drain: bare httpx {messages / bare_before_s:.0f} then {messages / bare_after_s:.0f} "
+        f"messages/s, kiosk sync {service_rate:.0f} messages/s"
+    )
+    return [
+        Row(
+            "6",
+            f"drain of {messages:,} queued messages to the local manager server, messages/s",
+            service_rate,
+            "/s",
+            bare_rate,
+            "bare httpx loop, same payloads (mean of before and after)",
+            "≥ 0.8",
+            lambda r: r >= 0.8,
+        )
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--validate", action="store_true",
-                        help="let the server check every request against the contract")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="let the server check every request against the contract",
+    )
     args = parser.parse_args()
     quiet_service_log()
     rows = bench_drain(messages=args.messages, validate=args.validate)

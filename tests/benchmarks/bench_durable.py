@@ -19,7 +19,6 @@ from pathlib import Path
 
 from benchmarks.bench_drain import PHOTO_BYTES, VOICE_BYTES, message
 from benchmarks.benchlib import Row, median, p95
-
 from sync.outbox import Outbox
 
 
@@ -76,15 +75,32 @@ def bench_durable(*, adds: int = 200, log=print) -> list[Row]:
                             bare_s.append(time.perf_counter() - started)
         finally:
             bare.close()
-    log(f"  durable: {adds} adds, median {median(add_s) * 1000:.2f} ms, bare "
-        f"{median(bare_s) * 1000:.2f} ms")
+    log(
+        f"  durable: {adds} adds, median {median(add_s) * 1000:.2f} ms, bare "
+        f"{median(bare_s) * 1000:.2f} ms"
+    )
     base = "2 files fsynced + 1 SQLite commit (WAL, synchronous=FULL)"
     return [
-        Row("5", f"Outbox.add, 100 KB photo + 50 KB voice, median (n={adds})",
-            median(add_s) * 1000, "ms", median(bare_s) * 1000, base,
-            "≤ 2×", lambda r: r <= 2),
-        Row("5", f"Outbox.add, 100 KB photo + 50 KB voice, p95 (n={adds})",
-            p95(add_s) * 1000, "ms", p95(bare_s) * 1000, base, "≤ 2×", lambda r: r <= 2),
+        Row(
+            "5",
+            f"Outbox.add, 100 KB photo + 50 KB voice, median (n={adds})",
+            median(add_s) * 1000,
+            "ms",
+            median(bare_s) * 1000,
+            base,
+            "≤ 2×",
+            lambda r: r <= 2,
+        ),
+        Row(
+            "5",
+            f"Outbox.add, 100 KB photo + 50 KB voice, p95 (n={adds})",
+            p95(add_s) * 1000,
+            "ms",
+            p95(bare_s) * 1000,
+            base,
+            "≤ 2×",
+            lambda r: r <= 2,
+        ),
     ]
 
 

@@ -60,20 +60,22 @@ class Payload:
         self.voice = b"OggS" + os.urandom(VOICE_BYTES - 4)
 
     def body(self) -> tuple[str, bytes]:
-        sent = message(self.terminal_id, photo=self.photo, voice=self.voice,
-                       id=str(uuid.uuid4()))
+        sent = message(self.terminal_id, photo=self.photo, voice=self.voice, id=str(uuid.uuid4()))
         return sent["id"], multipart(message_parts(sent, photo=self.photo, voice=self.voice))
 
 
-def post_all(url: str, token: str, payload: Payload, count: int,
-             clients: int = CLIENTS) -> tuple[float, list[float]]:
+def post_all(
+    url: str, token: str, payload: Payload, count: int, clients: int = CLIENTS
+) -> tuple[float, list[float]]:
     """``count`` POSTs from ``clients`` threads; the wall time and each POST's latency (s)."""
     left = iter(range(count))
     lock = threading.Lock()
     latencies: list[float] = []
     start = threading.Barrier(clients + 1)
-    headers = {"Authorization": f"Bearer {token}",
-               "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+    }
 
     def client() -> None:
         with httpx.Client(timeout=120, headers=headers) as session:
@@ -87,8 +89,9 @@ def post_all(url: str, token: str, payload: Payload, count: int,
                 response = session.post(url, content=content, headers={"Idempotency-Key": key})
                 took = time.perf_counter() - sent
                 if response.status_code != 201:
-                    raise RuntimeError(f"{url} answered {response.status_code}: "
-                                       f"{response.text[:300]}")
+                    raise RuntimeError(
+                        f"{url} answered {response.status_code}: {response.text[:300]}"
+                    )
                 with lock:
                     latencies.append(took)
 
@@ -106,8 +109,10 @@ def measure(backend: str, messages: int, workers: int, log=print) -> dict:
     """The three phases against one server on ``backend``; rates (/s) and p95s (ms)."""
     from benchmarks.benchlib import p95
 
-    env = {"DJANGO_SETTINGS_MODULE": "ingest_settings",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "ingest_settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]),
+    }
     cluster = None
     with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=_disk_dir()) as temp:
         try:
@@ -129,19 +134,24 @@ def measure(backend: str, messages: int, workers: int, log=print) -> dict:
         finally:
             if cluster is not None:
                 cluster.stop()
-    figures = {"manager_rate": messages / api_s,
-               "bare_rate": (messages / bare_1 + messages / bare_2) / 2,
-               "manager_p95_ms": p95(api_lat) * 1000,
-               "bare_p95_ms": p95(bare_lat_1 + bare_lat_2) * 1000}
-    log(f"  ingest on {backend}: bare view {messages / bare_1:.0f} then {messages / bare_2:.0f} "
+    figures = {
+        "manager_rate": messages / api_s,
+        "bare_rate": (messages / bare_1 + messages / bare_2) / 2,
+        "manager_p95_ms": p95(api_lat) * 1000,
+        "bare_p95_ms": p95(bare_lat_1 + bare_lat_2) * 1000,
+    }
+    log(
+        f"  ingest on {backend}: bare view {messages / bare_1:.0f} then {messages / bare_2:.0f} "
         f"messages/s, manager {figures['manager_rate']:.0f} messages/s; p95 "
         f"{figures['manager_p95_ms']:.0f} ms (bare {figures['bare_p95_ms']:.0f} ms), "
-        f"{workers} workers, {CLIENTS} clients")
+        f"{workers} workers, {CLIENTS} clients"
+    )
     return figures
 
 
-def bench_ingest(*, messages: int = 1000, backends=BACKENDS, workers: int | None = None,
-                 log=print) -> list:
+def bench_ingest(
+    *, messages: int = 1000, backends=BACKENDS, workers: int | None = None, log=print
+) -> list:
     """Rows for #8: ingest rate and p95 latency on each backend, against the bare view."""
     from benchmarks.benchlib import Row
 
@@ -151,12 +161,29 @@ def bench_ingest(*, messages: int = 1000, backends=BACKENDS, workers: int | None
         figures = measure(backend, messages, workers, log=log)
         name = "SQLite" if backend == "sqlite" else "PostgreSQL"
         baseline = f"bare Django view writing the same media, same server ({name})"
-        rows.append(Row("8", f"ingest on {name}, 100 KB photo + 50 KB voice, {CLIENTS} clients, "
-                        f"{messages:,} messages, messages/s", figures["manager_rate"], "/s",
-                        figures["bare_rate"], baseline + ", mean of before and after",
-                        f"≥ {GOAL_RATIO}", lambda r: r >= GOAL_RATIO))
-        rows.append(Row("8", f"ingest on {name}, one POST under that load, p95",
-                        figures["manager_p95_ms"], "ms", figures["bare_p95_ms"], baseline))
+        rows.append(
+            Row(
+                "8",
+                f"ingest on {name}, 100 KB photo + 50 KB voice, {CLIENTS} clients, "
+                f"{messages:,} messages, messages/s",
+                figures["manager_rate"],
+                "/s",
+                figures["bare_rate"],
+                baseline + ", mean of before and after",
+                f"≥ {GOAL_RATIO}",
+                lambda r: r >= GOAL_RATIO,
+            )
+        )
+        rows.append(
+            Row(
+                "8",
+                f"ingest on {name}, one POST under that load, p95",
+                figures["manager_p95_ms"],
+                "ms",
+                figures["bare_p95_ms"],
+                baseline,
+            )
+        )
     return rows
 
 

@@ -46,18 +46,25 @@ from benchmarks.benchlib import (
     start_kiosk,
     stop,
 )
-
 from dialog_config import load_dialog
-from kiosk.ui import theme
 from kiosk.i18n import language_name, screen_text
+from kiosk.ui import theme
 
 FONTS_DIR = ROOT / "assets" / FONTS_DIR_NAME
 START_TIMEOUT_S = 60.0
 #: The flags the issue names, plus a window placed as the kiosk's is: with no
 #: window manager on Xvfb, --kiosk alone cannot make the window full-screen.
-CHROMIUM_FLAGS = ("--kiosk", "--no-first-run", "--disable-gpu", "--no-sandbox",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-quic", "--window-position=0,0")
+CHROMIUM_FLAGS = (
+    "--kiosk",
+    "--no-first-run",
+    "--disable-gpu",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--window-position=0,0",
+)
 CHROMIUM_PACKAGE = "chromium"
 
 
@@ -70,11 +77,13 @@ def require_chromium() -> str:
     if path is None:
         raise MissingBrowser(
             f"the start-up baseline needs Debian's Chromium: apt-get install {CHROMIUM_PACKAGE} "
-            "(make bench installs it)")
+            "(make bench installs it)"
+        )
     return path
 
 
 # -- the equivalent page ----------------------------------------------------------
+
 
 def _css(color: list[float]) -> str:
     r, g, b, a = color
@@ -89,19 +98,27 @@ def write_page(directory: Path, dialog_path: Path = RESTAURANT, site: str = SITE
     """
     dialog = load_dialog(dialog_path)
     language = dialog.default_language
-    fonts = {weight: (FONTS_DIR / name).as_uri() for weight, name in
-             ((400, "NotoSansKR-Regular.otf"), (700, "NotoSansKR-Bold.otf"))}
+    fonts = {
+        weight: (FONTS_DIR / name).as_uri()
+        for weight, name in ((400, "NotoSansKR-Regular.otf"), (700, "NotoSansKR-Bold.otf"))
+    }
     faces = "".join(
         f"@font-face {{ font-family: 'KioskSans'; font-weight: {weight}; "
-        f"src: url('{uri}') format('opentype'); }}\n" for weight, uri in fonts.items())
-    languages = "".join(f'<button class="language">{html.escape(language_name(code))}</button>'
-                        for code in dialog.languages)
+        f"src: url('{uri}') format('opentype'); }}\n"
+        for weight, uri in fonts.items()
+    )
+    languages = "".join(
+        f'<button class="language">{html.escape(language_name(code))}</button>'
+        for code in dialog.languages
+    )
     topics = []
     for topic in dialog.topics:
         background = topic.style.color or "#3E5C76"
         ink = topic.style.text_color or "#FFFFFF"
-        topics.append(f'<button class="topic" style="background:{background};color:{ink}">'
-                      f"{html.escape(topic.label.get(language))}</button>")
+        topics.append(
+            f'<button class="topic" style="background:{background};color:{ink}">'
+            f"{html.escape(topic.label.get(language))}</button>"
+        )
     page = f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8">
 <title>Feedback terminal</title>
@@ -137,21 +154,35 @@ button {{ font-family: inherit; font-size: {theme.FONT_BUTTON}px; border: 0;
 
 # -- the two programs ----------------------------------------------------------------
 
+
 def start_chromium(xvfb: Xvfb, directory: Path, page: Path) -> subprocess.Popen:
     """Chromium in kiosk mode on ``page``, with a fresh profile, in a session of its own."""
     binary = require_chromium()
     profile = directory / "profile"
     profile.mkdir(parents=True, exist_ok=True)
     width, height = xvfb.size
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(directory), "DISPLAY": xvfb.display,
-           "LANG": "C.UTF-8"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(directory),
+        "DISPLAY": xvfb.display,
+        "LANG": "C.UTF-8",
+    }
     log = (directory / "chromium.log").open("wb")
     try:
         return subprocess.Popen(
-            [binary, *CHROMIUM_FLAGS, f"--window-size={width},{height}",
-             f"--user-data-dir={profile}", page.as_uri()],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=directory,
-            start_new_session=True)
+            [
+                binary,
+                *CHROMIUM_FLAGS,
+                f"--window-size={width},{height}",
+                f"--user-data-dir={profile}",
+                page.as_uri(),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=directory,
+            start_new_session=True,
+        )
     finally:
         log.close()
 
@@ -178,20 +209,25 @@ def _warm_up(program: Program, xvfb: Xvfb, screen: Screen, work: Path) -> None:
     """An untimed run that also captures the settled start screen to compare against."""
     process = program.start(xvfb, work / f"{program.name}-warm-up")
     try:
-        program.reference = screen.wait_stable(START_TIMEOUT_S,
-                                               alive=lambda: process.poll() is None)
+        program.reference = screen.wait_stable(
+            START_TIMEOUT_S, alive=lambda: process.poll() is None
+        )
     finally:
         stop(process)
     time.sleep(0.5)
 
 
-def _timed_run(program: Program, xvfb: Xvfb, screen: Screen, directory: Path, *,
-               idle_s: float, cpu_s: float) -> None:
+def _timed_run(
+    program: Program, xvfb: Xvfb, screen: Screen, directory: Path, *, idle_s: float, cpu_s: float
+) -> None:
     started = time.monotonic()
     process = program.start(xvfb, directory)
     try:
-        program.first_frame_s.append(screen.wait_for(
-            program.reference, started, START_TIMEOUT_S, alive=lambda: process.poll() is None))
+        program.first_frame_s.append(
+            screen.wait_for(
+                program.reference, started, START_TIMEOUT_S, alive=lambda: process.poll() is None
+            )
+        )
         time.sleep(idle_s)
         memory = memory_of_tree(process.pid)
         program.rss.append(memory["rss"])
@@ -206,8 +242,14 @@ def _timed_run(program: Program, xvfb: Xvfb, screen: Screen, directory: Path, *,
     time.sleep(0.5)  # let the X server forget the window before the next start
 
 
-def bench_startup(*, runs: int = 5, idle_s: float = 10.0, cpu_s: float = 60.0,
-                  with_chromium: bool = True, log=print) -> list[Row]:
+def bench_startup(
+    *,
+    runs: int = 5,
+    idle_s: float = 10.0,
+    cpu_s: float = 60.0,
+    with_chromium: bool = True,
+    log=print,
+) -> list[Row]:
     """Rows for #1 (first frame, memory) and #3 (idle CPU)."""
     if with_chromium:
         require_chromium()
@@ -227,14 +269,25 @@ def bench_startup(*, runs: int = 5, idle_s: float = 10.0, cpu_s: float = 60.0,
                 # Alternate who goes first, so that drift falls on both alike.
                 order = programs if index % 2 == 0 else programs[::-1]
                 for program in order:
-                    _timed_run(program, xvfb, screen, work / f"{program.name}-{index}",
-                               idle_s=idle_s, cpu_s=cpu_s if index == runs - 1 else 0)
-                    log(f"  start-up run {index + 1}/{runs} {program.name}: first frame "
+                    _timed_run(
+                        program,
+                        xvfb,
+                        screen,
+                        work / f"{program.name}-{index}",
+                        idle_s=idle_s,
+                        cpu_s=cpu_s if index == runs - 1 else 0,
+                    )
+                    log(
+                        f"  start-up run {index + 1}/{runs} {program.name}: first frame "
                         f"{program.first_frame_s[-1] * 1000:.0f} ms, PSS "
                         f"{program.pss[-1] / MB:.0f} MB, RSS {program.rss[-1] / MB:.0f} MB "
                         f"({program.processes} processes)"
-                        + (f", idle CPU {program.cpu * 100:.2f} %" if program.cpu is not None
-                           and index == runs - 1 else ""))
+                        + (
+                            f", idle CPU {program.cpu * 100:.2f} %"
+                            if program.cpu is not None and index == runs - 1
+                            else ""
+                        )
+                    )
         finally:
             screen.close()
             xvfb.close()
@@ -248,19 +301,45 @@ def _rows(kiosk: Program, chromium: Program | None, runs: int) -> list[Row]:
     name = f"Chromium --kiosk, same page (median of {runs})" if chromium else ""
     one_third = "≤ 0.33"
     return [
-        Row("1", f"cold start to first frame of the start screen (median of {runs})",
-            median(kiosk.first_frame_s) * 1000, "ms",
-            base(chromium.first_frame_s) * 1000 if chromium else None, name,
-            one_third, lambda r: r <= 1 / 3),
-        Row("1", "steady memory after idle, PSS of the process tree",
-            median(kiosk.pss) / MB, "MB", base(chromium.pss) / MB if chromium else None, name,
-            one_third, lambda r: r <= 1 / 3),
-        Row("1", "steady memory after idle, RSS summed over the process tree",
-            median(kiosk.rss) / MB, "MB", base(chromium.rss) / MB if chromium else None, name,
-            one_third, lambda r: r <= 1 / 3),
-        Row("3", "CPU while idle on the start screen, % of one core",
-            (kiosk.cpu or 0) * 100, "%",
+        Row(
+            "1",
+            f"cold start to first frame of the start screen (median of {runs})",
+            median(kiosk.first_frame_s) * 1000,
+            "ms",
+            base(chromium.first_frame_s) * 1000 if chromium else None,
+            name,
+            one_third,
+            lambda r: r <= 1 / 3,
+        ),
+        Row(
+            "1",
+            "steady memory after idle, PSS of the process tree",
+            median(kiosk.pss) / MB,
+            "MB",
+            base(chromium.pss) / MB if chromium else None,
+            name,
+            one_third,
+            lambda r: r <= 1 / 3,
+        ),
+        Row(
+            "1",
+            "steady memory after idle, RSS summed over the process tree",
+            median(kiosk.rss) / MB,
+            "MB",
+            base(chromium.rss) / MB if chromium else None,
+            name,
+            one_third,
+            lambda r: r <= 1 / 3,
+        ),
+        Row(
+            "3",
+            "CPU while idle on the start screen, % of one core",
+            (kiosk.cpu or 0) * 100,
+            "%",
             (chromium.cpu or 0) * 100 if chromium else None,
             "Chromium idle on the same page" if chromium else "",
-            "< 1 %", lambda v: v < 1, goal_on="value"),
+            "< 1 %",
+            lambda v: v < 1,
+            goal_on="value",
+        ),
     ]

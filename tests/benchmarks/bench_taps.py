@@ -44,9 +44,8 @@ from benchmarks.benchlib import (
     stop,
     write_settings,
 )
-from support.harness import Kiosk
-
 from dialog_config import load_dialog
+from support.harness import Kiosk
 
 HOLD_S = 0.06
 #: What each language types on the text screen (tests/ui/test_journey.py's keys).
@@ -79,16 +78,25 @@ class TapTimer:
         released = self.screen.release()
         touch_up = self.frames.wait("u", released)
         frame = self.frames.wait("f", touch_up)
-        drawn_from = max((stamp for kind, stamp in self.frames.events
-                          if kind == "b" and touch_up <= stamp <= frame), default=frame)
+        drawn_from = max(
+            (
+                stamp
+                for kind, stamp in self.frames.events
+                if kind == "b" and touch_up <= stamp <= frame
+            ),
+            default=frame,
+        )
         touch_down = self.frames.first_after("d", pressed)
-        press_frame = (self.frames.first_after("f", touch_down)
-                       if touch_down is not None else None)
+        press_frame = self.frames.first_after("f", touch_down) if touch_down is not None else None
         self.frames.forget_before(released)
-        return Tap(press_s=press_frame - pressed if press_frame is not None
-                   and press_frame < released else None,
-                   release_s=frame - released, input_s=touch_up - released,
-                   draw_s=frame - drawn_from)
+        return Tap(
+            press_s=press_frame - pressed
+            if press_frame is not None and press_frame < released
+            else None,
+            release_s=frame - released,
+            input_s=touch_up - released,
+            draw_s=frame - drawn_from,
+        )
 
 
 def start_minimal(xvfb: Xvfb, directory: Path) -> tuple[subprocess.Popen, FrameLog]:
@@ -99,9 +107,14 @@ def start_minimal(xvfb: Xvfb, directory: Path) -> tuple[subprocess.Popen, FrameL
     env = dict(os.environ, **kivy_window_env(xvfb, directory / "kivy-home"))
     log = (directory / "minimal.log").open("wb")
     try:
-        process = subprocess.Popen([sys.executable, str(MINIMAL_APP), str(frames.path)], env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, cwd=directory,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, str(MINIMAL_APP), str(frames.path)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=directory,
+            start_new_session=True,
+        )
     finally:
         log.close()
     try:
@@ -134,11 +147,13 @@ def visible_leaves(dialog, shown: int = 4) -> list[tuple]:
 
     The category and detail columns scroll; a visit taps what it sees.
     """
+
     def visible(path) -> bool:
         siblings = dialog.topics
         for node in path:
-            if [n.id for n in siblings].index(node.id) >= (shown if siblings is not
-                                                          dialog.topics else len(siblings)):
+            if [n.id for n in siblings].index(node.id) >= (
+                shown if siblings is not dialog.topics else len(siblings)
+            ):
                 return False
             siblings = node.children
         return True
@@ -181,8 +196,9 @@ def walk(kiosk: Kiosk, dialog, taps: int, on_tap) -> None:
                 return
             before = kiosk.state["serial"]
             # The next button must be on screen and laid out before it is tapped.
-            kiosk.wait(lambda s, k=key: any(b["key"] == k for b in s["buttons"]),
-                       what=f"button {key}")
+            kiosk.wait(
+                lambda s, k=key: any(b["key"] == k for b in s["buttons"]), what=f"button {key}"
+            )
             on_tap(*_center(kiosk, key))
             done += 1
             kiosk.wait(then or (lambda s, b=before: s["serial"] != b), what=f"after {key}")
@@ -213,8 +229,10 @@ def bench_taps(*, taps: int = 300, log=print) -> list[Row]:
                 minimal_taps.append(minimal_timer.tap(*minimal_spot))
                 round_trips.append(minimal_screen.round_trip())
                 if len(kiosk_taps) % 50 == 0:
-                    log(f"  taps: {len(kiosk_taps)}/{taps}, kiosk p95 so far "
-                        f"{p95(t.release_s for t in kiosk_taps) * 1000:.1f} ms")
+                    log(
+                        f"  taps: {len(kiosk_taps)}/{taps}, kiosk p95 so far "
+                        f"{p95(t.release_s for t in kiosk_taps) * 1000:.1f} ms"
+                    )
 
             walk(kiosk, dialog, taps, on_tap)
         finally:
@@ -230,8 +248,7 @@ def bench_taps(*, taps: int = 300, log=print) -> list[Row]:
     return tap_rows(kiosk_taps, minimal_taps, round_trips)
 
 
-def tap_rows(kiosk_taps: list[Tap], minimal_taps: list[Tap], round_trips: list[float]
-             ) -> list[Row]:
+def tap_rows(kiosk_taps: list[Tap], minimal_taps: list[Tap], round_trips: list[float]) -> list[Row]:
     count = len(kiosk_taps)
     base = f"minimal Kivy app, same taps alternated (n={len(minimal_taps)})"
 
@@ -243,20 +260,54 @@ def tap_rows(kiosk_taps: list[Tap], minimal_taps: list[Tap], round_trips: list[f
     kiosk_press = ms(t.press_s for t in kiosk_taps if t.press_s is not None)
     minimal_press = ms(t.press_s for t in minimal_taps if t.press_s is not None)
     rows = [
-        Row("2", f"tap (X release) to next frame flipped, p50 (n={count})",
-            median(kiosk_release), "ms", median(minimal_release), base),
-        Row("2", f"tap (X release) to next frame flipped, p95 (n={count})",
-            p95(kiosk_release), "ms", p95(minimal_release), base,
-            "p95 ≤ 33 ms", lambda v: v <= 33, goal_on="value"),
-        Row("2", "X release to Kivy dispatching the touch, p50",
-            median(ms(t.input_s for t in kiosk_taps)), "ms",
-            median(ms(t.input_s for t in minimal_taps)), base),
+        Row(
+            "2",
+            f"tap (X release) to next frame flipped, p50 (n={count})",
+            median(kiosk_release),
+            "ms",
+            median(minimal_release),
+            base,
+        ),
+        Row(
+            "2",
+            f"tap (X release) to next frame flipped, p95 (n={count})",
+            p95(kiosk_release),
+            "ms",
+            p95(minimal_release),
+            base,
+            "p95 ≤ 33 ms",
+            lambda v: v <= 33,
+            goal_on="value",
+        ),
+        Row(
+            "2",
+            "X release to Kivy dispatching the touch, p50",
+            median(ms(t.input_s for t in kiosk_taps)),
+            "ms",
+            median(ms(t.input_s for t in minimal_taps)),
+            base,
+        ),
     ]
-    rows.append(Row("2", "of which the frame's drawing and buffer swap, p50",
-                    median(ms(t.draw_s for t in kiosk_taps)), "ms",
-                    median(ms(t.draw_s for t in minimal_taps)), base))
+    rows.append(
+        Row(
+            "2",
+            "of which the frame's drawing and buffer swap, p50",
+            median(ms(t.draw_s for t in kiosk_taps)),
+            "ms",
+            median(ms(t.draw_s for t in minimal_taps)),
+            base,
+        )
+    )
     if kiosk_press and minimal_press:
-        rows.append(Row("2", f"press to the pressed button drawn, p95 (n={len(kiosk_press)})",
-                        p95(kiosk_press), "ms", p95(minimal_press), base))
+        rows.append(
+            Row(
+                "2",
+                f"press to the pressed button drawn, p95 (n={len(kiosk_press)})",
+                p95(kiosk_press),
+                "ms",
+                p95(minimal_press),
+                base,
+            )
+        )
     rows.append(Row("2", "X round trip (XSync), p50, context", median(ms(round_trips)), "ms"))
     return rows

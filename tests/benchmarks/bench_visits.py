@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_taps import HOLD_S, TapTimer, _center, _on, start_probed_kiosk
-from benchmarks.benchlib import RESTAURANT, MB, FrameLog, Row, Screen, Xvfb, memory_of_tree, rss_of
-
+from benchmarks.benchlib import MB, RESTAURANT, FrameLog, Row, Screen, Xvfb, memory_of_tree, rss_of
 from dialog_config import load_dialog
 from sync.outbox import Outbox
 
@@ -52,8 +51,12 @@ def visit_kinds(dialog) -> list[list[tuple[str, object]]]:
             taps = [(f"language:{language}", _on("rating" if dialog.rating else "choice"))]
             if ratings:
                 taps.append((f"rating:{ratings[index % len(ratings)]}", _on("choice")))
-            taps += [(f"topic:{topic.id}", None), (f"category:{category.id}", _on("message")),
-                     ("send", _on("thanks")), ("thanks", _on("start"))]
+            taps += [
+                (f"topic:{topic.id}", None),
+                (f"category:{category.id}", _on("message")),
+                ("send", _on("thanks")),
+                ("thanks", _on("start")),
+            ]
             kinds.append(taps)
             index += 1
     return kinds
@@ -65,8 +68,7 @@ def learn(kiosk, taps) -> list[tuple[int, int]]:
     places = []
     for key, then in taps:
         before = kiosk.state["serial"]
-        kiosk.wait(lambda s, k=key: any(b["key"] == k for b in s["buttons"]),
-                   what=f"button {key}")
+        kiosk.wait(lambda s, k=key: any(b["key"] == k for b in s["buttons"]), what=f"button {key}")
         places.append(_center(kiosk, key))
         kiosk.tap(key, then=then or (lambda s, b=before: s["serial"] != b))
     return places
@@ -100,15 +102,21 @@ def bench_visits(*, visits: int = 1000, log=print) -> list[Row]:
                 done += 1
                 if done % CHECK_EVERY == 0 or done == visits or done % MEMORY_EVERY == 0:
                     before = kiosk.state["serial"]
-                    kiosk.wait(lambda s, b=before: s["step"] == "start" and s["serial"] != b
-                               and bool(s["buttons"]), what=f"the start screen after visit {done}")
+                    kiosk.wait(
+                        lambda s, b=before: (
+                            s["step"] == "start" and s["serial"] != b and bool(s["buttons"])
+                        ),
+                        what=f"the start screen after visit {done}",
+                    )
                 if done % MEMORY_EVERY == 0 or done == visits:
                     time.sleep(0.5)  # what the thanks screen left is collected, as in use
                     pid = kiosk.process.pid
                     readings[done] = {"rss": rss_of(pid), **memory_of_tree(pid)}
-                    log(f"  visits: {done}/{visits}, RSS {readings[done]['rss'] / MB:.1f} MB, "
+                    log(
+                        f"  visits: {done}/{visits}, RSS {readings[done]['rss'] / MB:.1f} MB, "
                         f"PSS {readings[done]['pss'] / MB:.1f} MB "
-                        f"({time.monotonic() - started:.0f} s)")
+                        f"({time.monotonic() - started:.0f} s)"
+                    )
         finally:
             if kiosk is not None:
                 kiosk.stop()
@@ -126,9 +134,16 @@ def bench_visits(*, visits: int = 1000, log=print) -> list[Row]:
     growth_pss = (readings[last]["pss"] - readings[first]["pss"]) / MB
     minutes = (time.monotonic() - started) / 60
     return [
-        Row("4", f"memory growth over {stored} visits (all stored, {minutes:.0f} min): "
-            f"RSS at visit {last} − at visit {first}", growth_rss, "MB", goal_text="< 5 MB",
-            goal=lambda v: v < 5, goal_on="value"),
+        Row(
+            "4",
+            f"memory growth over {stored} visits (all stored, {minutes:.0f} min): "
+            f"RSS at visit {last} − at visit {first}",
+            growth_rss,
+            "MB",
+            goal_text="< 5 MB",
+            goal=lambda v: v < 5,
+            goal_on="value",
+        ),
         Row("4", f"memory growth, PSS at visit {last} − at visit {first}", growth_pss, "MB"),
         Row("4", f"RSS at visit {first}, context", readings[first]["rss"] / MB, "MB"),
         Row("4", f"RSS at visit {last}, context", readings[last]["rss"] / MB, "MB"),

@@ -28,8 +28,8 @@ import cv2
 import numpy as np
 import soundfile as sf
 
-from kiosk.devices.camera import OpenCVCamera
 from kiosk.devices.audio import OPUS_BITRATE_BPS, encode_ogg
+from kiosk.devices.camera import OpenCVCamera
 from kiosk.settings import CameraSettings
 
 SPEECH_S = 60
@@ -39,11 +39,13 @@ GOAL_RATIO = 12
 CAPTURES = 20
 COLD_CAPTURES = 5
 PAUSE_BETWEEN_CAPTURES_S = 0.1
-TEXT = ("Good evening. We came for dinner with the whole family and waited almost "
-        "forty minutes for a table, although we had booked a week ago. The waiter was "
-        "friendly, but the soup was cold and the bread never arrived. The dessert, on "
-        "the other hand, was excellent, and the coffee was the best in town. Please "
-        "call me back about the booking; my number is on the form. Thank you. ")
+TEXT = (
+    "Good evening. We came for dinner with the whole family and waited almost "
+    "forty minutes for a table, although we had booked a week ago. The waiter was "
+    "friendly, but the soup was cold and the bread never arrived. The dessert, on "
+    "the other hand, was excellent, and the coffee was the best in town. Please "
+    "call me back about the booking; my number is on the form. Thank you. "
+)
 
 
 def speech_minute(workdir: Path, seconds: int = SPEECH_S) -> np.ndarray:
@@ -53,13 +55,13 @@ def speech_minute(workdir: Path, seconds: int = SPEECH_S) -> np.ndarray:
     subprocess.run(["espeak-ng", "-w", str(wav), TEXT], check=True, capture_output=True)
     speech, rate = sf.read(wav, dtype="float32")
     repeats = int(np.ceil(seconds * rate / len(speech)))
-    minute = np.tile(speech, repeats)[:seconds * rate]
+    minute = np.tile(speech, repeats)[: seconds * rate]
     return resample(minute, rate, RATE_HZ)
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     count = round(len(samples) * rate_out / rate_in)
-    spectrum = np.fft.rfft(samples)[:count // 2 + 1]
+    spectrum = np.fft.rfft(samples)[: count // 2 + 1]
     return (np.fft.irfft(spectrum, count) * (count / len(samples))).astype(np.float32)
 
 
@@ -76,12 +78,18 @@ def bench_voice(workdir: Path) -> bool:
     met = ogg_bytes <= GOAL_BYTES and ratio >= GOAL_RATIO
     print(f"voice: {SPEECH_S} s of espeak-ng speech at {RATE_HZ} Hz mono")
     print(f"  WAV 16-bit      {wav_bytes:>9,} bytes")
-    print(f"  OGG/Opus {OPUS_BITRATE_BPS // 1000} kb/s {ogg_bytes:>9,} bytes "
-          f"({ogg_bytes / 1024:.0f} KB, {ogg_bytes * 8 / SPEECH_S / 1000:.1f} kb/s overall)")
-    print(f"  ratio           {ratio:.1f}x  goal <= {GOAL_BYTES // 1024} KB and >= "
-          f"{GOAL_RATIO}x: {'met' if met else 'MISSED'}")
-    print(f"  encoding took   {encode_s * 1000:.0f} ms ({SPEECH_S / encode_s:.0f}x real time); "
-          f"decodes to {len(decoded) / decoded_rate:.2f} s at {decoded_rate} Hz")
+    print(
+        f"  OGG/Opus {OPUS_BITRATE_BPS // 1000} kb/s {ogg_bytes:>9,} bytes "
+        f"({ogg_bytes / 1024:.0f} KB, {ogg_bytes * 8 / SPEECH_S / 1000:.1f} kb/s overall)"
+    )
+    print(
+        f"  ratio           {ratio:.1f}x  goal <= {GOAL_BYTES // 1024} KB and >= "
+        f"{GOAL_RATIO}x: {'met' if met else 'MISSED'}"
+    )
+    print(
+        f"  encoding took   {encode_s * 1000:.0f} ms ({SPEECH_S / encode_s:.0f}x real time); "
+        f"decodes to {len(decoded) / decoded_rate:.2f} s at {decoded_rate} Hz"
+    )
     return met
 
 
@@ -96,10 +104,19 @@ def voice_rows(*, seconds: int = SPEECH_S, log=print) -> list:
     ogg = encode_ogg(speech, RATE_HZ)
     wav_bytes, ogg_bytes = len(wav.getvalue()), len(ogg)
     log(f"  voice: {seconds} s of speech, WAV {wav_bytes:,} bytes, OGG/Opus {ogg_bytes:,} bytes")
-    return [Row("7", f"voice, {seconds} s of espeak-ng speech: OGG/Opus "
-                f"{OPUS_BITRATE_BPS // 1000} kb/s, size (ratio = OGG / WAV)",
-                ogg_bytes / KB, "KB", wav_bytes / KB, "16 kHz 16-bit mono WAV",
-                f"≤ 1/{GOAL_RATIO} = {1 / GOAL_RATIO:.3f}", lambda r: r <= 1 / GOAL_RATIO)]
+    return [
+        Row(
+            "7",
+            f"voice, {seconds} s of espeak-ng speech: OGG/Opus "
+            f"{OPUS_BITRATE_BPS // 1000} kb/s, size (ratio = OGG / WAV)",
+            ogg_bytes / KB,
+            "KB",
+            wav_bytes / KB,
+            "16 kHz 16-bit mono WAV",
+            f"≤ 1/{GOAL_RATIO} = {1 / GOAL_RATIO:.3f}",
+            lambda r: r <= 1 / GOAL_RATIO,
+        )
+    ]
 
 
 def write_video(path: Path, frames: int) -> None:
@@ -134,12 +151,17 @@ def bench_photo(workdir: Path) -> None:
             started = time.perf_counter()
             assert camera.capture() is not None, camera.last_error
             cold_ms.append((time.perf_counter() - started) * 1000)
-    print(f"photo: Send to JPEG bytes, 1280x720 MJPG file at 30 fps, {len(photo.jpeg):,} "
-          "bytes each")
-    print(f"  warm camera     median {statistics.median(times_ms):.1f} ms, "
-          f"max {max(times_ms):.1f} ms over {CAPTURES}")
-    print(f"  cold camera     median {statistics.median(cold_ms):.1f} ms over {COLD_CAPTURES} "
-          "(a file opens at once; a Pi webcam adds 0.5-1 s to open and settle)")
+    print(
+        f"photo: Send to JPEG bytes, 1280x720 MJPG file at 30 fps, {len(photo.jpeg):,} bytes each"
+    )
+    print(
+        f"  warm camera     median {statistics.median(times_ms):.1f} ms, "
+        f"max {max(times_ms):.1f} ms over {CAPTURES}"
+    )
+    print(
+        f"  cold camera     median {statistics.median(cold_ms):.1f} ms over {COLD_CAPTURES} "
+        "(a file opens at once; a Pi webcam adds 0.5-1 s to open and settle)"
+    )
 
 
 def main() -> int:

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR
-
 from support import harness
 from support.harness import Xvfb, kivy_window_env, require_tools
 
@@ -40,6 +39,7 @@ MB = 1024 * 1024
 
 
 # -- figures --------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class Row:
@@ -111,14 +111,22 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         met = {None: "", True: "yes", False: "**NO**"}[row.met]
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "–"
-        lines.append([row.number, row.what, fmt(row.value, row.unit),
-                      fmt(row.baseline, row.unit) if row.baseline is not None else "–",
-                      row.baseline_name or "–", ratio, row.goal_text or "–", met])
+        lines.append(
+            [
+                row.number,
+                row.what,
+                fmt(row.value, row.unit),
+                fmt(row.baseline, row.unit) if row.baseline is not None else "–",
+                row.baseline_name or "–",
+                ratio,
+                row.goal_text or "–",
+                met,
+            ]
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
     for index, line in enumerate(lines):
-        out.append("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths))
-                   + " |")
+        out.append("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths)) + " |")
         if index == 0:
             out.append("|" + "|".join("-" * (width + 2) for width in widths) + "|")
     return "\n".join(out)
@@ -126,13 +134,14 @@ def table(rows: list[Row]) -> str:
 
 # -- the process tree -----------------------------------------------------------
 
+
 def _stat_fields(pid: int) -> list[str] | None:
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name is in parentheses and may hold spaces: split after it.
-    return text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2 :].split()
 
 
 def process_tree(root_pid: int) -> set[int]:
@@ -238,6 +247,7 @@ def stop(process: subprocess.Popen, timeout_s: float = 15) -> None:
 
 # -- the X screen ---------------------------------------------------------------
 
+
 class Screen:
     """A client of the bench's X server: reads pixels, sends input through XTest.
 
@@ -269,8 +279,10 @@ class Screen:
         import numpy as np
 
         width, height = self.size
-        data = [self.root.get_image(0, y, width, 1, self._X.ZPixmap, 0xFFFFFFFF).data
-                for y in range(self.ROW_STEP // 2, height, self.ROW_STEP)]
+        data = [
+            self.root.get_image(0, y, width, 1, self._X.ZPixmap, 0xFFFFFFFF).data
+            for y in range(self.ROW_STEP // 2, height, self.ROW_STEP)
+        ]
         return np.frombuffer(b"".join(data), np.uint8).reshape(len(data), width, 4)[:, :, :3]
 
     def matches(self, rows, reference, fraction: float = 0.995) -> bool:
@@ -279,8 +291,9 @@ class Screen:
         close = np.all(np.abs(rows.astype(np.int16) - reference) <= self.TOLERANCE, axis=2)
         return float(close.mean()) >= fraction
 
-    def wait_stable(self, timeout_s: float, *, settle_s: float = 1.0,
-                    alive: Callable[[], bool] = lambda: True):
+    def wait_stable(
+        self, timeout_s: float, *, settle_s: float = 1.0, alive: Callable[[], bool] = lambda: True
+    ):
         """The screen's rows once they stayed the same for ``settle_s`` and are not blank."""
         import numpy as np
 
@@ -292,14 +305,23 @@ class Screen:
             rows = self.rows()
             if last is None or not np.array_equal(rows, last):
                 last, since = rows, time.monotonic()
-            elif time.monotonic() - since >= settle_s and len(np.unique(
-                    rows.reshape(-1, 3), axis=0)) > 8:
+            elif (
+                time.monotonic() - since >= settle_s
+                and len(np.unique(rows.reshape(-1, 3), axis=0)) > 8
+            ):
                 return rows.astype(np.int16)
             time.sleep(0.05)
         raise RuntimeError(f"the screen did not settle within {timeout_s:.0f} s")
 
-    def wait_for(self, reference, started: float, timeout_s: float, *,
-                 poll_s: float = 0.015, alive: Callable[[], bool] = lambda: True) -> float:
+    def wait_for(
+        self,
+        reference,
+        started: float,
+        timeout_s: float,
+        *,
+        poll_s: float = 0.015,
+        alive: Callable[[], bool] = lambda: True,
+    ) -> float:
         """Seconds from ``started`` until the screen first shows ``reference``."""
         deadline = started + timeout_s
         while time.monotonic() < deadline:
@@ -337,6 +359,7 @@ class Screen:
 
 
 # -- the app's frame log --------------------------------------------------------
+
 
 class FrameLog:
     """Reads ``frames.log`` that the app's probe appends to (see kiosk/ui/probe.py)."""
@@ -377,8 +400,9 @@ class FrameLog:
             if stamp is not None:
                 return stamp
             if time.monotonic() > deadline:
-                raise RuntimeError(f"no {kind!r} event in {self.path} after {moment:.3f} "
-                                   f"within {timeout_s} s")
+                raise RuntimeError(
+                    f"no {kind!r} event in {self.path} after {moment:.3f} within {timeout_s} s"
+                )
             time.sleep(0.002)
 
     def forget_before(self, moment: float) -> None:
@@ -387,15 +411,18 @@ class FrameLog:
 
 # -- the kiosk --------------------------------------------------------------------
 
+
 def write_settings(directory: Path, dialog: Path = RESTAURANT) -> Path:
     """A settings file like the UI tests'; ``spam_window_s: 0`` so that every
     visit of a bench is stored, however alike."""
-    return harness.write_settings(directory, dialog, terminal_id="bench-01",
-                                  site=f'"{SITE}"', spam_window_s="0")
+    return harness.write_settings(
+        directory, dialog, terminal_id="bench-01", site=f'"{SITE}"', spam_window_s="0"
+    )
 
 
-def start_kiosk(xvfb: Xvfb, directory: Path, *, probe: bool, dialog: Path = RESTAURANT
-                ) -> subprocess.Popen:
+def start_kiosk(
+    xvfb: Xvfb, directory: Path, *, probe: bool, dialog: Path = RESTAURANT
+) -> subprocess.Popen:
     """``kiosk run`` in a session of its own; with the probe when ``probe``."""
     settings = write_settings(directory, dialog)
     env = dict(os.environ)
@@ -405,14 +432,20 @@ def start_kiosk(xvfb: Xvfb, directory: Path, *, probe: bool, dialog: Path = REST
         env["KIOSK_TEST_PROBE"] = str(directory / "probe")
     log = (directory / "kiosk.log").open("wb")
     try:
-        return subprocess.Popen([sys.executable, "-m", "kiosk", "--settings", str(settings),
-                                 "run"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                cwd=directory, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=directory,
+            start_new_session=True,
+        )
     finally:
         log.close()
 
 
 # -- the machine ------------------------------------------------------------------
+
 
 def machine() -> dict[str, str]:
     """What the figures were measured on."""
@@ -464,22 +497,50 @@ def chromium_version() -> str:
     if shutil.which("chromium") is None:
         return "not installed"
     try:
-        return subprocess.run(["chromium", "--version"], capture_output=True, text=True,
-                              timeout=30).stdout.strip()
+        return subprocess.run(
+            ["chromium", "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError) as exc:
         return f"unknown ({exc})"
 
 
 def xvfb_version() -> str:
     try:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "xvfb"], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", "xvfb"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return out or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
-__all__ = ["Row", "Screen", "FrameLog", "Xvfb", "require_tools", "machine", "median", "p95",
-           "percentile", "memory_of_tree", "idle_cpu", "process_tree", "start_kiosk", "stop",
-           "rss_of", "write_settings", "kivy_window_env", "note_renderer_from_log", "table",
-           "SCREEN_SIZE", "RESTAURANT", "SITE", "MB", "KB", "ROOT"]
+__all__ = [
+    "Row",
+    "Screen",
+    "FrameLog",
+    "Xvfb",
+    "require_tools",
+    "machine",
+    "median",
+    "p95",
+    "percentile",
+    "memory_of_tree",
+    "idle_cpu",
+    "process_tree",
+    "start_kiosk",
+    "stop",
+    "rss_of",
+    "write_settings",
+    "kivy_window_env",
+    "note_renderer_from_log",
+    "table",
+    "SCREEN_SIZE",
+    "RESTAURANT",
+    "SITE",
+    "MB",
+    "KB",
+    "ROOT",
+]

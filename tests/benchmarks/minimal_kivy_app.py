@@ -39,8 +39,11 @@ def main() -> None:
         return False
 
     Window.flip = timed_flip
-    Window.bind(on_touch_down=lambda *_: stamp("d"), on_touch_up=lambda *_: stamp("u"),
-                on_draw=lambda *_: stamp("b"))
+    Window.bind(
+        on_touch_down=lambda *_: stamp("d"),
+        on_touch_up=lambda *_: stamp("u"),
+        on_draw=lambda *_: stamp("b"),
+    )
 
     class MinimalApp(App):
         def build(self):

@@ -40,8 +40,9 @@ def no_log(_text: str) -> None:
 
 
 def test_startup_kiosk_side_and_idle_cpu():
-    rows = bench_startup.bench_startup(runs=1, idle_s=1.0, cpu_s=2.0, with_chromium=False,
-                                       log=no_log)
+    rows = bench_startup.bench_startup(
+        runs=1, idle_s=1.0, cpu_s=2.0, with_chromium=False, log=no_log
+    )
     sane(rows, {"1", "3"})
     first_frame, pss, rss, cpu = rows
     assert 50 < first_frame.value < 60_000  # ms: the window did appear, and not instantly
@@ -57,8 +58,15 @@ def test_chromium_missing_is_named(monkeypatch):
 
 def test_page_for_chromium_shows_the_start_screen_and_topics(tmp_path):
     page = bench_startup.write_page(tmp_path).read_text(encoding="utf-8")
-    for text in ("Trattoria Roma", "Your opinion matters", "Menu choice", "Say thank you",
-                 "Русский", "한국어", "#A4492A"):
+    for text in (
+        "Trattoria Roma",
+        "Your opinion matters",
+        "Menu choice",
+        "Say thank you",
+        "Русский",
+        "한국어",
+        "#A4492A",
+    ):
         assert text in page
     assert page.count("@font-face") == 2
     assert (ROOT / "assets" / FONTS_DIR_NAME / "NotoSansKR-Bold.otf").as_uri() in page

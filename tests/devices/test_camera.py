@@ -7,11 +7,11 @@ import threading
 import time
 
 import pytest
-from support.device_media import frame_index, write_video
-from support.waiting import wait_for
 
 from kiosk.devices.camera import WARMUP_FRAMES, NoCamera, OpenCVCamera, Photo
 from kiosk.settings import CameraSettings
+from support.device_media import frame_index, write_video
+from support.waiting import wait_for
 
 #: Generous for a loaded CI machine; a file opens in milliseconds.
 TIMEOUT_S = 3.0
@@ -65,8 +65,11 @@ def test_a_source_that_ends_is_reported_and_opened_again_for_the_next_capture(tm
     video = write_video(tmp_path / "short.avi", frames=WARMUP_FRAMES + 5)
     with camera_for(video) as camera:
         camera.prepare()
-        wait_for(lambda: camera.status == "error", timeout_s=TIMEOUT_S,
-                 what="the camera to report an error")
+        wait_for(
+            lambda: camera.status == "error",
+            timeout_s=TIMEOUT_S,
+            what="the camera to report an error",
+        )
         assert "stopped delivering frames" in camera.last_error
         photo = camera.capture(TIMEOUT_S)
         assert frame_index(photo.jpeg)[0] == WARMUP_FRAMES

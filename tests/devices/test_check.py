@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from support.device_media import write_video
-
 from kiosk.devices import check_camera, check_microphone, open_devices, run_check_async
 from kiosk.settings import CameraSettings, MicrophoneSettings, Settings
+from support.device_media import write_video
 
 
 def test_the_camera_check_takes_one_photo_and_reports_its_size(tmp_path):
@@ -50,16 +49,21 @@ def test_the_microphone_check_fails_with_a_hint_on_a_bad_device(pulse):
 def test_checks_run_off_the_calling_thread():
     results = []
     done = threading.Event()
-    run_check_async(lambda: check_camera(CameraSettings(source=None)),
-                    lambda result: (results.append(result), done.set()))
+    run_check_async(
+        lambda: check_camera(CameraSettings(source=None)),
+        lambda result: (results.append(result), done.set()),
+    )
     assert done.wait(2) and results[0].state == "off"
 
 
 def test_the_operator_screen_tests_use_the_apps_own_devices(tmp_path):
     video = write_video(tmp_path / "cam.avi", frames=20)
     statuses = []
-    settings = Settings(terminal_id="t", camera=CameraSettings(source=str(video)),
-                        microphone=MicrophoneSettings(device=None, enabled=False))
+    settings = Settings(
+        terminal_id="t",
+        camera=CameraSettings(source=str(video)),
+        microphone=MicrophoneSettings(device=None, enabled=False),
+    )
     devices = open_devices(settings, on_status=lambda **s: statuses.append(s))
     assert statuses == [{"camera": "ok", "microphone": "off"}]
     assert not devices.voice_available

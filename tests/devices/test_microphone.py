@@ -8,11 +8,11 @@ import time
 
 import numpy as np
 import pytest
-from support.device_media import read_mono, resample
 
 from kiosk.devices.audio import PAD_S, encode_ogg, level_dbfs, voiced_span
 from kiosk.devices.microphone import NoMicrophone, SoundDeviceMicrophone
 from kiosk.settings import MicrophoneSettings
+from support.device_media import read_mono, resample
 
 #: Real speech through PulseAudio and PortAudio, in real time: about 20 s.
 pytestmark = pytest.mark.slow
@@ -28,8 +28,7 @@ EDGE_SLACK_S = 0.08
 
 @pytest.fixture
 def microphone(pulse):
-    microphone = SoundDeviceMicrophone(MicrophoneSettings(device="pulse",
-                                                          samplerate=SAMPLERATE_HZ))
+    microphone = SoundDeviceMicrophone(MicrophoneSettings(device="pulse", samplerate=SAMPLERATE_HZ))
     yield microphone
     microphone.close()
 
@@ -40,7 +39,8 @@ def voiced_length(samples, samplerate) -> float:
 
 
 def test_a_take_of_speech_is_encoded_trimmed_and_as_long_as_the_speech(
-        pulse, microphone, speech_wav):
+    pulse, microphone, speech_wav
+):
     assert microphone.available and microphone.status == "ok"
     speech, speech_rate = read_mono(speech_wav)
     levels = []
@@ -68,7 +68,7 @@ def test_a_take_of_speech_is_encoded_trimmed_and_as_long_as_the_speech(
     spoken = voiced_length(speech, speech_rate)
     heard_start, heard_end = voiced_span(samples, rate)
     assert heard_end - heard_start == pytest.approx(spoken, rel=0.10)
-    assert level_dbfs(samples[int(heard_start * rate):int(heard_end * rate)]) > SPEECH_FLOOR_DBFS
+    assert level_dbfs(samples[int(heard_start * rate) : int(heard_end * rate)]) > SPEECH_FLOOR_DBFS
     assert max(levels) > 0.5  # the meter moved with the voice
     # The take ran from before the speech to after it; the clip does not.
     assert recording.elapsed_s > spoken + 2 * LEAD_S - 0.2
@@ -109,10 +109,12 @@ def test_nothing_heard_gives_no_clip_but_keeps_the_microphone_available(pulse, m
 
 
 def test_listen_back_plays_the_clip_into_the_speaker_and_can_be_stopped(
-        pulse, microphone, speech_wav):
+    pulse, microphone, speech_wav
+):
     speech, rate = read_mono(speech_wav)
     clip_ogg = encode_ogg(resample(speech, rate, SAMPLERATE_HZ), SAMPLERATE_HZ)
     from kiosk.flow import VoiceClip
+
     clip = VoiceClip(clip_ogg, len(speech) / rate)
 
     playback = microphone.play(clip)
@@ -124,8 +126,10 @@ def test_listen_back_plays_the_clip_into_the_speaker_and_can_be_stopped(
 
     ended = threading.Event()
     started = time.monotonic()
-    microphone.play(VoiceClip(encode_ogg(np.zeros(SAMPLERATE_HZ * 3, np.float32),
-                                         SAMPLERATE_HZ), 3.0), on_done=lambda p: ended.set())
+    microphone.play(
+        VoiceClip(encode_ogg(np.zeros(SAMPLERATE_HZ * 3, np.float32), SAMPLERATE_HZ), 3.0),
+        on_done=lambda p: ended.set(),
+    )
     # Returned long before the 3 s clip could have played.
     assert time.monotonic() - started < 1.5
     assert ended.wait(10)

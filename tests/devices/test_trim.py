@@ -30,7 +30,7 @@ def run_trimmer(signal: np.ndarray, **kwargs) -> tuple[np.ndarray, bool]:
     position, stopped = 0, False
     while position < len(signal) and not stopped:
         size = int(rng.integers(50, 2000))  # PortAudio buffers come in any size
-        stopped = trimmer.feed(signal[position:position + size])
+        stopped = trimmer.feed(signal[position : position + size])
         position += size
     trimmer.finish()
     return (np.concatenate(written) if written else np.zeros(0, np.float32)), stopped
@@ -51,9 +51,9 @@ def test_a_long_quiet_after_speech_says_stop_even_when_the_visitor_spoke_at_once
 
 
 def test_noise_in_the_room_raises_the_threshold():
-    noise = (np.random.default_rng(2).standard_normal(int(3.5 * RATE_HZ)) * 0.01)
+    noise = np.random.default_rng(2).standard_normal(int(3.5 * RATE_HZ)) * 0.01
     signal = noise.astype(np.float32)  # about -40 dBFS: louder than the fixed threshold
-    signal[RATE_HZ:2 * RATE_HZ] += tone(1.0, -12.0)
+    signal[RATE_HZ : 2 * RATE_HZ] += tone(1.0, -12.0)
     kept, _ = run_trimmer(signal)
     assert abs(len(kept) / RATE_HZ - (1.0 + 2 * PAD_S)) <= 2 * BLOCK_S
 
@@ -70,9 +70,12 @@ def test_encode_ogg_gives_opus_that_decodes_at_the_same_rate():
 
 
 def test_importing_the_devices_loads_no_device_library():
-    code = ("import sys, kiosk.devices; "
-            "print([m for m in ('cv2', 'sounddevice', 'soundfile', 'numpy', 'kivy') "
-            "if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, kiosk.devices; "
+        "print([m for m in ('cv2', 'sounddevice', 'soundfile', 'numpy', 'kivy') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -23,8 +23,9 @@ def example_icons() -> dict[str, set[Path]]:
     used = {}
     for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
         dialog = load_dialog(path)
-        used[path.stem] = {node.style.icon for node in
-                           (nodes[-1] for nodes in dialog.walk()) if node.style.icon}
+        used[path.stem] = {
+            node.style.icon for node in (nodes[-1] for nodes in dialog.walk()) if node.style.icon
+        }
     return used
 
 
@@ -62,15 +63,31 @@ def test_every_icon_file_is_used_and_the_licence_is_beside_them():
 def test_the_icons_and_their_licence_ship_in_the_package(tmp_path):
     # Built in a copy, so that no egg-info of an earlier build lists them.
     source = tmp_path / "source"
-    shutil.copytree(PROJECT_ROOT / "dialog_config", source / "dialog_config",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECT_ROOT / "dialog_config",
+        source / "dialog_config",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     for name in ("setup.cfg", "pyproject.toml", "README.md"):
         shutil.copyfile(PROJECT_ROOT / name, source / name)
     built = tmp_path / "built"
-    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
-                    "build_py", "--build-lib", str(built)], cwd=source, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from setuptools import setup; setup()",
+            "-q",
+            "build_py",
+            "--build-lib",
+            str(built),
+        ],
+        cwd=source,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     shipped = built / "dialog_config" / "examples" / "icons"
-    assert sorted(p.name for p in shipped.iterdir()) == \
-        sorted(p.name for p in ICONS_DIR.iterdir() if p.is_file())
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(
+        p.name for p in ICONS_DIR.iterdir() if p.is_file()
+    )
     assert any(shipped.glob("*.png"))

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dialog_config.rating import (NPS_DETRACTORS, NPS_PASSIVES, NPS_PROMOTERS, is_low_rating,
-                                  is_top_rating, satisfied_values, scale_values)
+from dialog_config.rating import (
+    NPS_DETRACTORS,
+    NPS_PASSIVES,
+    NPS_PROMOTERS,
+    is_low_rating,
+    is_top_rating,
+    satisfied_values,
+    scale_values,
+)
 
 
 def test_the_nps_bands_split_every_answer_once():
@@ -13,8 +20,9 @@ def test_the_nps_bands_split_every_answer_once():
     assert answers == list(scale_values("nps", 10)) == list(range(11))
 
 
-@pytest.mark.parametrize("scale, low, satisfied", [(3, [1], [3]), (4, [1, 2], [3, 4]),
-                                                   (5, [1, 2], [4, 5])])
+@pytest.mark.parametrize(
+    "scale, low, satisfied", [(3, [1], [3]), (4, [1, 2], [3, 4]), (5, [1, 2], [4, 5])]
+)
 def test_the_satisfied_faces_mirror_the_low_ones(scale, low, satisfied):
     values = scale_values("smileys", scale)
     assert [v for v in values if is_low_rating("smileys", v, scale)] == low

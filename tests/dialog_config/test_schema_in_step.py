@@ -28,11 +28,11 @@ SCHEMA_CANNOT_JUDGE = {
     "duplicate_key.yaml": "a YAML loader keeps the last of two equal keys; a schema sees one",
     "duplicate_top_key.yaml": "a YAML loader keeps the last of two equal keys; a schema sees one",
     "id_duplicate_siblings.yaml": "uniqueness of one property among array items "
-                                  "(uniqueItems compares whole items)",
+    "(uniqueItems compares whole items)",
     "icon_missing.yaml": "whether a file exists on disk",
     "icon_not_image.yaml": "what a file on disk holds",
     "label_unknown_language.yaml": "label codes must be among `languages`: a value elsewhere "
-                                   "in the document",
+    "in the document",
     "version_float.yaml": "JSON Schema counts 1.0 as the integer 1",
 }
 
@@ -60,8 +60,9 @@ def schema_errors(validator, path: Path) -> list[str]:
         # ValueError: PyYAML's constructors raise it for a tag that does not
         # fit its value (``!!int one``).
         return [f"not YAML: {exc}"]
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(data)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)
+    ]
 
 
 def validator_errors(path: Path) -> list[str]:
@@ -87,7 +88,8 @@ def test_an_invalid_dialog_fails_the_validator(path):
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in INVALID if p.name not in SCHEMA_CANNOT_JUDGE], ids=lambda p: p.name)
+    "path", [p for p in INVALID if p.name not in SCHEMA_CANNOT_JUDGE], ids=lambda p: p.name
+)
 def test_an_invalid_dialog_fails_the_schema(validator, path):
     assert schema_errors(validator, path)
 
@@ -132,8 +134,9 @@ def test_every_key_is_described_and_no_mapping_is_open(schema):
             continue  # a condition, not a place where an operator writes keys
         if where.endswith("/properties"):
             for key, value in node.items():
-                assert isinstance(value.get("description"), str) and value["description"], \
+                assert isinstance(value.get("description"), str) and value["description"], (
                     f"{where}/{key} has no description"
+                )
         if node.get("type") == "object" and not where.endswith("/properties"):
             # A label map is open to any language code but constrains each value.
             assert "additionalProperties" in node, f"{where} lets any key through"

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dialog_config import (DEFAULT_DIALOG, EXAMPLES_DIR, DialogError, MessageOptions, check_dialog,
-                           load_dialog)
+from dialog_config import (
+    DEFAULT_DIALOG,
+    EXAMPLES_DIR,
+    DialogError,
+    MessageOptions,
+    check_dialog,
+    load_dialog,
+)
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
@@ -53,8 +59,9 @@ def test_a_label_missing_a_language_is_a_warning_naming_languages_and_fallback()
     result = check(SALADS)
     assert result.errors == []
     assert [str(p) for p in result.warnings] == [
-        'dialog.yaml:8:16: topics[0].categories[0].label: '
-        'warning: no text in it, ko; those visitors will see "Salads"']
+        "dialog.yaml:8:16: topics[0].categories[0].label: "
+        'warning: no text in it, ko; those visitors will see "Salads"'
+    ]
     assert all(p.severity == "warning" for p in result.warnings)
 
 
@@ -85,6 +92,7 @@ def test_a_single_string_label_is_every_language_and_warns_nothing():
 
 # -- label fallback ----------------------------------------------------------------
 
+
 def test_a_visitor_in_a_missing_language_sees_the_first_language_that_has_text():
     # The contract's example: the default language (it) is missing too, so
     # Italian and Korean visitors see the next language in order, English.
@@ -97,13 +105,17 @@ def test_a_visitor_in_a_missing_language_sees_the_first_language_that_has_text()
 
 
 def test_the_default_language_wins_over_later_ones_when_it_has_text():
-    label = valid("""\
+    label = (
+        valid("""\
         version: 1
         languages: [it, en, ru]
         topics:
           - id: food
             label: {ru: "Блюда", it: "Piatti"}
-    """).topics[0].label
+    """)
+        .topics[0]
+        .label
+    )
     assert label.get("en") == "Piatti"
 
 
@@ -124,20 +136,26 @@ def test_a_quoted_no_is_the_norwegian_language_code():
 
 # -- defaults and inheritance -------------------------------------------------------
 
+
 def test_defaults_are_filled_in():
     dialog = valid(MINIMAL)
     assert dialog.version == 1
     assert dialog.idle_reset_s == 45
     assert dialog.photo_mode == "notice"
     assert dialog.message == MessageOptions()
-    assert MessageOptions() == MessageOptions(voice=True, voice_max_s=60, text=True,
-                                              text_max_chars=1000, callback=True)
+    assert MessageOptions() == MessageOptions(
+        voice=True, voice_max_s=60, text=True, text_max_chars=1000, callback=True
+    )
     assert dialog.texts == {}
     assert dialog.rating is None
     assert dialog.promoter_link is None
     food = dialog.topics[0]
     assert (food.tone, food.alert, food.message, food.children) == (
-        "complaint", False, MessageOptions(), ())
+        "complaint",
+        False,
+        MessageOptions(),
+        (),
+    )
     assert food.is_leaf
     assert (food.style.color, food.style.text_color, food.style.icon) == (None, None, None)
 
@@ -199,16 +217,18 @@ def test_message_overrides_are_inherited_and_merged_field_by_field():
     assert salads.message == MessageOptions(voice=False, voice_max_s=30, text_max_chars=300)
     assert salads.child("fresh").message == salads.message
     assert salads.child("question").message == MessageOptions(
-        voice=True, voice_max_s=30, text_max_chars=300, callback=False)
+        voice=True, voice_max_s=30, text_max_chars=300, callback=False
+    )
     assert dialog.topic("staff").child("absent").message == dialog.message
 
 
 def test_false_is_short_for_enabled_false():
     short = valid(MINIMAL + "message: {voice: false, text: false, callback: false}\n")
-    long = valid(MINIMAL + "message:\n  voice: {enabled: false}\n  text: {enabled: false}\n"
-                           "  callback: {enabled: false}\n")
-    assert short.message == long.message == MessageOptions(
-        voice=False, text=False, callback=False)
+    long = valid(
+        MINIMAL + "message:\n  voice: {enabled: false}\n  text: {enabled: false}\n"
+        "  callback: {enabled: false}\n"
+    )
+    assert short.message == long.message == MessageOptions(voice=False, text=False, callback=False)
     assert not short.message.any_enabled
 
 
@@ -227,11 +247,14 @@ def test_ids_need_only_differ_among_siblings():
     assert [path[-1].id for path in dialog.walk()] == ["food", "other", "staff", "other"]
 
 
-@pytest.mark.parametrize(("rating", "kind", "values"), [
-    ("{kind: nps}", "nps", range(0, 11)),
-    ("{kind: smileys, scale: 3}", "smileys", range(1, 4)),
-    ("{kind: smileys, scale: 5}", "smileys", range(1, 6)),
-])
+@pytest.mark.parametrize(
+    ("rating", "kind", "values"),
+    [
+        ("{kind: nps}", "nps", range(0, 11)),
+        ("{kind: smileys, scale: 3}", "smileys", range(1, 4)),
+        ("{kind: smileys, scale: 5}", "smileys", range(1, 6)),
+    ],
+)
 def test_rating_kinds_and_their_values(rating, kind, values):
     dialog = valid(MINIMAL + f"rating: {rating}\n")
     assert dialog.rating.kind == kind
@@ -244,7 +267,8 @@ def test_an_icon_is_found_next_to_the_dialog_file(tmp_path):
     (tmp_path / "icons" / "food.png").write_bytes(PNG_HEADER)
     (tmp_path / "icons" / "staff.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 16)
     path = tmp_path / "dialog.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         version: 1
         languages: [en]
         topics:
@@ -254,7 +278,9 @@ def test_an_icon_is_found_next_to_the_dialog_file(tmp_path):
           - id: staff
             label: Staff
             style: {icon: icons/staff.jpg}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     food, staff = load_dialog(path).topics
     assert food.style.icon == tmp_path / "icons" / "food.png"
     assert (food.style.color, food.style.text_color) == ("#E4572E", "#ffffff")
@@ -268,9 +294,17 @@ def test_a_copy_of_an_example_finds_the_bundled_icons(tmp_path):
     copy.write_bytes(DEFAULT_DIALOG.read_bytes())
     topics = load_dialog(copy).topics
     icons = [topic.style.icon for topic in topics]
-    assert icons == [EXAMPLES_DIR / "icons" / f"{name}.png" for name in
-                     ("menu_book", "restaurant", "person_apron", "cleaning_services",
-                      "payments", "favorite")]
+    assert icons == [
+        EXAMPLES_DIR / "icons" / f"{name}.png"
+        for name in (
+            "menu_book",
+            "restaurant",
+            "person_apron",
+            "cleaning_services",
+            "payments",
+            "favorite",
+        )
+    ]
     assert all(icon.is_file() for icon in icons)
 
 
@@ -278,20 +312,25 @@ def test_an_icon_beside_the_dialog_comes_before_the_bundled_one(tmp_path):
     (tmp_path / "icons").mkdir()
     (tmp_path / "icons" / "favorite.png").write_bytes(PNG_HEADER)
     path = tmp_path / "dialog.yaml"
-    path.write_text(MINIMAL.replace("label: Food", "label: Food\n    style: {icon: icons/favorite.png}"),
-                    encoding="utf-8")
+    path.write_text(
+        MINIMAL.replace("label: Food", "label: Food\n    style: {icon: icons/favorite.png}"),
+        encoding="utf-8",
+    )
     assert load_dialog(path).topics[0].style.icon == tmp_path / "icons" / "favorite.png"
 
 
 def test_a_path_out_of_the_bundled_folder_is_not_taken_from_there(tmp_path):
     path = tmp_path / "dialog.yaml"
-    path.write_text(MINIMAL.replace("label: Food", "label: Food\n    style: {icon: ../schema.json}"),
-                    encoding="utf-8")
+    path.write_text(
+        MINIMAL.replace("label: Food", "label: Food\n    style: {icon: ../schema.json}"),
+        encoding="utf-8",
+    )
     with pytest.raises(DialogError, match="no such file"):
         load_dialog(path)
 
 
 # -- identity -------------------------------------------------------------------
+
 
 def test_the_identity_is_the_sha256_of_the_exact_bytes(tmp_path):
     data = MINIMAL.encode("utf-8")
@@ -319,23 +358,25 @@ def test_a_file_with_errors_still_has_an_identity():
 
 # -- how problems read ------------------------------------------------------------
 
+
 def test_a_problem_about_the_whole_file_has_no_path():
     result = check("- just\n- a list\n")
     assert [str(p) for p in result.problems] == [
-        "dialog.yaml:1:1: must be a mapping of keys (found a list)"]
+        "dialog.yaml:1:1: must be a mapping of keys (found a list)"
+    ]
 
 
 def test_a_version_without_a_value_is_an_error_not_a_silent_rejection():
     result = check("version:\n" + MINIMAL.split("\n", 1)[1])
     assert [str(p) for p in result.problems] == [
         "dialog.yaml:1:9: version: must be 1 (found nothing); "
-        "this terminal reads dialog format version 1"]
+        "this terminal reads dialog format version 1"
+    ]
 
 
 def test_a_missing_key_is_reported_once():
     result = check("version: 1\nlanguages: [en]\n")
-    assert [str(p) for p in result.problems] == [
-        "dialog.yaml:1:1: topics: required key is missing"]
+    assert [str(p) for p in result.problems] == ["dialog.yaml:1:1: topics: required key is missing"]
 
 
 def test_a_bare_off_photo_mode_means_off():

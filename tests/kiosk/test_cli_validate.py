@@ -14,8 +14,9 @@ from dialog_config import DEFAULT_DIALOG
 
 
 def kiosk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
 
 
 def test_valid_dialog_exits_0_and_names_its_identity():
@@ -27,7 +28,8 @@ def test_valid_dialog_exits_0_and_names_its_identity():
 
 def test_invalid_dialog_exits_1_with_every_problem(tmp_path):
     dialog = tmp_path / "dialog.yaml"
-    dialog.write_text(textwrap.dedent("""\
+    dialog.write_text(
+        textwrap.dedent("""\
         version: 1
         languages: [en, ru]
         topics:
@@ -35,7 +37,9 @@ def test_invalid_dialog_exits_1_with_every_problem(tmp_path):
             lable: Food
           - id: staff
             label: {en: Staff}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -43,7 +47,7 @@ def test_invalid_dialog_exits_1_with_every_problem(tmp_path):
         "dialog.yaml:4:5: topics[0].label: required key is missing",
         'dialog.yaml:4:9: topics[0].id: "Food" must match [a-z0-9][a-z0-9_-]{0,39}',
         "dialog.yaml:5:5: topics[0].lable: unknown key; did you mean `label`?",
-        'dialog.yaml:7:12: topics[1].label: warning: no text in ru; those visitors will '
+        "dialog.yaml:7:12: topics[1].label: warning: no text in ru; those visitors will "
         'see "Staff"',
         "dialog.yaml: 3 error(s), 1 warning(s); the terminal will not use this file until "
         "the errors are fixed",
@@ -52,8 +56,10 @@ def test_invalid_dialog_exits_1_with_every_problem(tmp_path):
 
 def test_warnings_alone_still_exit_0(tmp_path):
     dialog = tmp_path / "dialog.yaml"
-    dialog.write_text("version: 1\nlanguages: [en, ko]\ntopics:\n"
-                      "  - {id: a, label: {en: Food}}\n", encoding="utf-8")
+    dialog.write_text(
+        "version: 1\nlanguages: [en, ko]\ntopics:\n  - {id: a, label: {en: Food}}\n",
+        encoding="utf-8",
+    )
     result = kiosk("validate", str(dialog))
     assert result.returncode == 0
     assert "warning: no text in ko" in result.stderr
@@ -82,12 +88,15 @@ class TestSettings:
         token.write_text("t0ken")
         token.chmod(token_mode)
         settings = tmp_path / "settings.yaml"
-        settings.write_text(textwrap.dedent(f"""\
+        settings.write_text(
+            textwrap.dedent(f"""\
             terminal_id: t1
             dialog: {DEFAULT_DIALOG}
             sync:
               manager: {{url: "https://manager.example.com/api", token_file: token}}
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         return settings
 
     def test_valid_settings_exit_0(self, tmp_path):

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from support.outbox_damage import corrupt_page, corrupt_table
-
 from sync import quarantine
 from sync.outbox import Outbox
 
@@ -20,18 +19,32 @@ MESSAGES = 40
 
 def message(number: int) -> dict:
     # A long text, so that the messages spread over many pages of the table.
-    return {"terminal_id": "rome-01", "site": "", "locale": "en",
-            "created_at": f"2026-11-20T09:{number // 60:02d}:{number % 60:02d}+01:00",
-            "dialog": {"version": 1, "sha256": "a" * 64}, "rating": None,
-            "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "none",
-            "alert": False, "text": f"visit {number} " + "x" * 900, "callback": None,
-            "voice": None, "photo": None}
+    return {
+        "terminal_id": "rome-01",
+        "site": "",
+        "locale": "en",
+        "created_at": f"2026-11-20T09:{number // 60:02d}:{number % 60:02d}+01:00",
+        "dialog": {"version": 1, "sha256": "a" * 64},
+        "rating": None,
+        "path": [{"level": "topic", "id": "food", "label": "Food"}],
+        "tone": "none",
+        "alert": False,
+        "text": f"visit {number} " + "x" * 900,
+        "callback": None,
+        "voice": None,
+        "photo": None,
+    }
 
 
 def kiosk(settings: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
-                          env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def terminal(tmp_path: Path) -> tuple[Path, Path]:
@@ -59,9 +72,13 @@ def leaf_page_of(db_path: Path, table: str, nth: int) -> tuple[int, int]:
     """The page size and the ``nth`` leaf page of ``table`` (SQLite's dbstat)."""
     with sqlite3.connect(db_path) as conn:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        leaves = [row[0] for row in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
-            (table,))]
+        leaves = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                (table,),
+            )
+        ]
     conn.close()
     return page_size, leaves[nth]
 
@@ -71,9 +88,13 @@ def test_repair_keeps_the_damaged_file_and_copies_every_readable_message(tmp_pat
     texts = filled_outbox(data)
     with Outbox(data, reserve_bytes=0) as box:
         before = {m["id"]: m for m in box.messages()}
-        states = {(d["message_id"], d["target"]): d["state"] for d in
-                  (dict(zip(("message_id", "target", "state"), row)) for row in box._db.execute(
-                      "SELECT message_id, target, state FROM deliveries"))}
+        states = {
+            (d["message_id"], d["target"]): d["state"]
+            for d in (
+                dict(zip(("message_id", "target", "state"), row))
+                for row in box._db.execute("SELECT message_id, target, state FROM deliveries")
+            )
+        }
     page_size, page = leaf_page_of(data / "outbox.sqlite3", "messages", 3)
     corrupt_page(data / "outbox.sqlite3", page, page_size)
     # Damaged: kiosk status cannot read it, the doctor's check fails.
@@ -92,8 +113,13 @@ def test_repair_keeps_the_damaged_file_and_copies_every_readable_message(tmp_pat
         assert all(after[i] == before[i] for i in after)
         copied = {(m, t): s for (m, t), s in states.items() if m in after}
         for (message_id, target), state in copied.items():
-            assert box._db.execute("SELECT state FROM deliveries WHERE message_id = ? AND"
-                                   " target = ?", (message_id, target)).fetchone()[0] == state
+            assert (
+                box._db.execute(
+                    "SELECT state FROM deliveries WHERE message_id = ? AND target = ?",
+                    (message_id, target),
+                ).fetchone()[0]
+                == state
+            )
         assert box.targets() == ["mailbox", "manager"]
         assert box.suppressed_count() == 1
         # The first message is on the first leaf, not the damaged fourth: its photo is kept.
@@ -133,6 +159,8 @@ def test_the_doctor_finds_a_damaged_outbox_and_names_the_repair(tmp_path):
     assert "kiosk outbox repair" in checks["outbox"]["hint"]
 
     assert kiosk(settings, "outbox", "repair").returncode == 0
-    checks = {check["name"]: check for check in
-              json.loads(kiosk(settings, "doctor", "--json").stdout)["checks"]}
+    checks = {
+        check["name"]: check
+        for check in json.loads(kiosk(settings, "doctor", "--json").stdout)["checks"]
+    }
     assert checks["outbox"]["state"] == "ok", checks["outbox"]

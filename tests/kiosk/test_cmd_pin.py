@@ -10,8 +10,13 @@ from kiosk.operator import verify_pin
 
 
 def kiosk_pin(*args: str, stdin: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", "pin", *args], input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "pin", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_the_hash_is_written_readable_by_the_owner_only(tmp_path):

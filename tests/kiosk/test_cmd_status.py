@@ -15,17 +15,31 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def message(created_at: str) -> dict:
-    return {"terminal_id": "rome-01", "site": "", "locale": "en", "created_at": created_at,
-            "dialog": {"version": 1, "sha256": "a" * 64}, "rating": None,
-            "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "none",
-            "alert": False, "text": "secret visitor text", "callback": None, "voice": None,
-            "photo": None}
+    return {
+        "terminal_id": "rome-01",
+        "site": "",
+        "locale": "en",
+        "created_at": created_at,
+        "dialog": {"version": 1, "sha256": "a" * 64},
+        "rating": None,
+        "path": [{"level": "topic", "id": "food", "label": "Food"}],
+        "tone": "none",
+        "alert": False,
+        "text": "secret visitor text",
+        "callback": None,
+        "voice": None,
+        "photo": None,
+    }
 
 
 def kiosk_status(settings: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", "status", "--settings", str(settings),
-                           *args], env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "status", "--settings", str(settings), *args],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def make_outbox(tmp_path: Path) -> Path:

@@ -11,21 +11,31 @@ from pathlib import Path
 
 import pytest
 
-from sync.outbox import Outbox
-
 from support.manager_server import Delay, ManagerServer, Stall
 from support.waiting import wait_for
+from sync.outbox import Outbox
 
 TOKEN = "cmd-test-token"
 
 
 def sample_message() -> dict:
-    return {"terminal_id": "rome-01", "site": "Trattoria Roma", "locale": "it",
-            "created_at": "2026-11-22T15:04:05.123+01:00",
-            "dialog": {"version": 1, "sha256": "a" * 64},
-            "rating": {"kind": "smileys", "value": 2, "scale": 5},
-            "path": [{"level": "topic", "id": "food", "label": "Cibo"}], "tone": "complaint",
-            "alert": True, "text": "Troppo sale", "callback": None, "voice": None, "photo": None}
+    return {
+        "terminal_id": "rome-01",
+        "site": "Trattoria Roma",
+        "locale": "it",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "dialog": {"version": 1, "sha256": "a" * 64},
+        "rating": {"kind": "smileys", "value": 2, "scale": 5},
+        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
+        "tone": "complaint",
+        "alert": True,
+        "text": "Troppo sale",
+        "callback": None,
+        "voice": None,
+        "photo": None,
+    }
+
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,16 +52,23 @@ def settings(tmp_path, manager):
     token.write_text(TOKEN + "\n")
     token.chmod(0o600)
     path = tmp_path / "settings.yaml"
-    path.write_text(f"terminal_id: rome-01\ndata_dir: {tmp_path / 'data'}\n"
-                    f"sync:\n  manager:\n    url: {manager.url}\n    token_file: {token}\n"
-                    f"    poll_dialog: false\n", encoding="utf-8")
+    path.write_text(
+        f"terminal_id: rome-01\ndata_dir: {tmp_path / 'data'}\n"
+        f"sync:\n  manager:\n    url: {manager.url}\n    token_file: {token}\n"
+        f"    poll_dialog: false\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def start_sync(settings: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "--settings", str(settings),
-                             *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--settings", str(settings), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def add_messages(data_dir: Path, count: int) -> list[str]:
@@ -64,14 +81,18 @@ SYNC_TIMEOUT_S = 20.0
 
 
 def test_sigkill_mid_upload_then_restart_loses_nothing_and_stores_nothing_twice(
-        tmp_path, settings, manager):
+    tmp_path, settings, manager
+):
     ids = add_messages(tmp_path / "data", 60)
     manager.fault = lambda method, path: Delay(0.05)  # uploads in flight most of the time
 
     process = start_sync(settings)
     try:
-        wait_for(lambda: len(manager.messages) >= 20, timeout_s=SYNC_TIMEOUT_S,
-                 what="20 messages delivered by kiosk sync")
+        wait_for(
+            lambda: len(manager.messages) >= 20,
+            timeout_s=SYNC_TIMEOUT_S,
+            what="20 messages delivered by kiosk sync",
+        )
         process.kill()  # SIGKILL: no clean-up of any kind
     finally:
         process.wait(10)
@@ -82,9 +103,13 @@ def test_sigkill_mid_upload_then_restart_loses_nothing_and_stores_nothing_twice(
 
     # Started again: what the dead one had claimed is due at once, not after its lease.
     manager.fault = None
-    rerun = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--once", "--settings",
-                            str(settings)], env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                           capture_output=True, text=True, timeout=60)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--once", "--settings", str(settings)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert set(manager.messages) == set(ids)
     assert all(stored.posts <= 2 for stored in manager.messages.values())
@@ -94,7 +119,8 @@ def test_sigkill_mid_upload_then_restart_loses_nothing_and_stores_nothing_twice(
 
 
 def test_sigterm_stops_quickly_with_exit_0_and_the_cut_delivery_is_due_again(
-        tmp_path, settings, manager):
+    tmp_path, settings, manager
+):
     add_messages(tmp_path / "data", 1)
     # The upload stalls far longer than the stop may take: the service must
     # cut it short rather than wait for it (systemd would kill it).
@@ -102,8 +128,11 @@ def test_sigterm_stops_quickly_with_exit_0_and_the_cut_delivery_is_due_again(
     manager.fault = lambda method, path: Stall(30.0) if path == "/v1/messages" else None
     process = start_sync(settings)
     try:
-        wait_for(lambda: any(path == "/v1/messages" for _, path, _ in manager.requests),
-                 timeout_s=SYNC_TIMEOUT_S, what="a first upload by kiosk sync")
+        wait_for(
+            lambda: any(path == "/v1/messages" for _, path, _ in manager.requests),
+            timeout_s=SYNC_TIMEOUT_S,
+            what="a first upload by kiosk sync",
+        )
         process.send_signal(signal.SIGTERM)
         process.wait(15)
     finally:
@@ -121,9 +150,13 @@ def test_sigterm_stops_quickly_with_exit_0_and_the_cut_delivery_is_due_again(
 
 def test_once_delivers_and_exits(tmp_path, settings, manager):
     ids = add_messages(tmp_path / "data", 3)
-    result = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--once", "--settings",
-                             str(settings)], env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--once", "--settings", str(settings)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert set(manager.messages) == set(ids)
     assert len(manager.statuses) == 1  # the status report ran once too
@@ -135,8 +168,12 @@ def test_once_delivers_and_exits(tmp_path, settings, manager):
 def test_no_target_is_a_clear_failure(tmp_path):
     path = tmp_path / "settings.yaml"
     path.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--once", "--settings",
-                             str(path)], env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--once", "--settings", str(path)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "no delivery target" in result.stderr

@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
+from kiosk.dialog_copies import (
+    BUNDLED_DEFAULT,
+    COPIES_DIR,
+    KEPT_COPIES,
+    LAST_GOOD,
+    DialogCopies,
+    choose_start_dialog,
+)
 from support.images import png
-from kiosk.dialog_copies import (BUNDLED_DEFAULT, COPIES_DIR, KEPT_COPIES, LAST_GOOD,
-                                 DialogCopies, choose_start_dialog)
 
 BROKEN_ERROR = "idle_reset_s: must be from 5 to 600 (found 4)"
 
@@ -18,9 +24,11 @@ BROKEN_ERROR = "idle_reset_s: must be from 5 to 600 (found 4)"
 def dialog_text(staff: str = "Staff", *, idle_s: int = 45, icon: str | None = None) -> str:
     """A small dialog; ``staff`` tells versions apart, ``idle_s=4`` makes it invalid."""
     style = f"    style: {{icon: {icon}}}\n" if icon else ""
-    return (f"version: 1\nlanguages: [en, it]\nidle_reset_s: {idle_s}\ntopics:\n"
-            f"  - id: food\n    label: {{en: Food, it: Cibo}}\n{style}"
-            f"  - id: staff\n    label: {{en: \"{staff}\", it: Personale}}\n")
+    return (
+        f"version: 1\nlanguages: [en, it]\nidle_reset_s: {idle_s}\ntopics:\n"
+        f"  - id: food\n    label: {{en: Food, it: Cibo}}\n{style}"
+        f'  - id: staff\n    label: {{en: "{staff}", it: Personale}}\n'
+    )
 
 
 def write_dialog(folder: Path, text: str | None = None, *, icon: str | None = None) -> Path:
@@ -58,8 +66,7 @@ def test_with_no_copy_a_file_with_errors_gives_way_to_the_bundled_default(tmp_pa
 def test_the_last_good_copy_runs_even_after_its_icon_was_deleted(tmp_path):
     """The issue's case: a dialog whose icon is later deleted, then a broken file and a restart."""
     folder = tmp_path / "etc"
-    path = write_dialog(folder, dialog_text("Team", icon="icons/food.png"),
-                        icon="icons/food.png")
+    path = write_dialog(folder, dialog_text("Team", icon="icons/food.png"), icon="icons/food.png")
     good = load_dialog(path)
     copies = DialogCopies(tmp_path / "data")
     kept = copies.keep(good)
@@ -113,8 +120,7 @@ def test_a_dialog_applied_again_becomes_the_newest_without_a_second_copy(tmp_pat
     assert copies.keep(b) == copies.newest_first()[0], "the newest already is this dialog"
     again = copies.keep(a)
     assert copies.newest_first()[0] == again
-    assert [staff_label(p) for p in copies.newest_first()] == \
-        ["A", "B"]
+    assert [staff_label(p) for p in copies.newest_first()] == ["A", "B"]
 
 
 def test_only_the_last_few_copies_are_kept(tmp_path):
@@ -123,8 +129,7 @@ def test_only_the_last_few_copies_are_kept(tmp_path):
     for name in names:
         copies.keep(load_dialog(write_dialog(tmp_path / "etc", dialog_text(name))))
     kept = copies.newest_first()
-    assert [staff_label(p) for p in kept] == \
-        list(reversed(names))[:KEPT_COPIES]
+    assert [staff_label(p) for p in kept] == list(reversed(names))[:KEPT_COPIES]
     assert len(list((tmp_path / "data" / COPIES_DIR).iterdir())) == KEPT_COPIES
 
 

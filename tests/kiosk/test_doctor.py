@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
-
 from support.device_media import write_video
 from support.harness import Xvfb
 from support.manager_server import ManagerServer, Reply
@@ -55,8 +54,9 @@ def manager():
 
 @pytest.fixture
 def smtp(test_ca):
-    with SMTPServer("starttls", cert=test_ca.issue_cert("127.0.0.1"),
-                    credentials=SMTP_LOGIN) as server:
+    with SMTPServer(
+        "starttls", cert=test_ca.issue_cert("127.0.0.1"), credentials=SMTP_LOGIN
+    ) as server:
         yield server
 
 
@@ -68,28 +68,53 @@ def secret(directory: Path, name: str, value: str, mode: int = 0o600) -> Path:
     return path
 
 
-def write_settings(tmp_path: Path, *, manager=None, smtp=None, test_ca=None,
-                   camera="false", microphone="false", token=TOKEN,
-                   smtp_password=SMTP_LOGIN[1], extra="") -> Path:
+def write_settings(
+    tmp_path: Path,
+    *,
+    manager=None,
+    smtp=None,
+    test_ca=None,
+    camera="false",
+    microphone="false",
+    token=TOKEN,
+    smtp_password=SMTP_LOGIN[1],
+    extra="",
+) -> Path:
     """A terminal's settings in ``tmp_path``; each peer given is a target."""
     secrets = tmp_path / "secrets"
-    lines = ["terminal_id: rome-01", "site: Trattoria Roma", f"data_dir: {tmp_path / 'data'}",
-             "disk_reserve_mb: 1", f"camera: {{source: {camera}}}",
-             f"microphone: {{device: {microphone}}}",
-             f"operator: {{pin_file: {secret(secrets, 'pin', 'not-a-real-hash')}}}"]
+    lines = [
+        "terminal_id: rome-01",
+        "site: Trattoria Roma",
+        f"data_dir: {tmp_path / 'data'}",
+        "disk_reserve_mb: 1",
+        f"camera: {{source: {camera}}}",
+        f"microphone: {{device: {microphone}}}",
+        f"operator: {{pin_file: {secret(secrets, 'pin', 'not-a-real-hash')}}}",
+    ]
     if manager or smtp:
         lines.append("sync:")
     if manager:
-        lines += ["  manager:", f"    url: {manager.url if hasattr(manager, 'url') else manager}",
-                  f"    token_file: {secret(secrets, 'token', token)}", "    poll_dialog: false"]
+        lines += [
+            "  manager:",
+            f"    url: {manager.url if hasattr(manager, 'url') else manager}",
+            f"    token_file: {secret(secrets, 'token', token)}",
+            "    poll_dialog: false",
+        ]
     if smtp:
         ca_file = tmp_path / "ca.pem"
         test_ca.cert_pem.write_to_path(str(ca_file))
-        lines += ["  mailbox:", "    host: 127.0.0.1", f"    port: {smtp.port}",
-                  "    security: starttls", f"    username: {SMTP_LOGIN[0]}",
-                  f"    password_file: {secret(secrets, 'smtp', smtp_password)}",
-                  f"    ca_file: {ca_file}", f"    from: \"Terminal <{SMTP_LOGIN[0]}>\"",
-                  "    to: [quality@example.com]", "    send: alerts"]
+        lines += [
+            "  mailbox:",
+            "    host: 127.0.0.1",
+            f"    port: {smtp.port}",
+            "    security: starttls",
+            f"    username: {SMTP_LOGIN[0]}",
+            f"    password_file: {secret(secrets, 'smtp', smtp_password)}",
+            f"    ca_file: {ca_file}",
+            f'    from: "Terminal <{SMTP_LOGIN[0]}>"',
+            "    to: [quality@example.com]",
+            "    send: alerts",
+        ]
     path = tmp_path / "settings.yaml"
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
@@ -98,8 +123,13 @@ def write_settings(tmp_path: Path, *, manager=None, smtp=None, test_ca=None,
 def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = dict(env or os.environ)
     environment["PYTHONPATH"] = str(PROJECT_ROOT)
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], env=environment,
-                          capture_output=True, text=True, timeout=DOCTOR_TIMEOUT_S)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=DOCTOR_TIMEOUT_S,
+    )
 
 
 def doctor(settings: Path, *args: str, env=None) -> tuple[int, dict[str, dict]]:
@@ -121,17 +151,30 @@ def without_display(env=None) -> dict[str, str]:
 
 def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca, xvfb, pulse):
     video = write_video(tmp_path / "camera.avi", frames=30)
-    settings = write_settings(tmp_path, manager=manager, smtp=smtp, test_ca=test_ca,
-                              camera=str(video), microphone="pulse")
+    settings = write_settings(
+        tmp_path, manager=manager, smtp=smtp, test_ca=test_ca, camera=str(video), microphone="pulse"
+    )
     done = kiosk("doctor", "--settings", str(settings), env=dict(pulse.env, DISPLAY=xvfb.display))
 
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    states = {line.split(":")[0].split()[-1]: line.split()[0] for line in lines
-              if not line.startswith("  ")}
-    assert states == {"settings": "ok", "dialog": "ok", "camera": "ok", "microphone": "ok",
-                      "display": "ok", "disk": "ok", "outbox": "ok", "clock": "ok",
-                      "manager": "ok", "mailbox": "ok"}, done.stdout
+    states = {
+        line.split(":")[0].split()[-1]: line.split()[0]
+        for line in lines
+        if not line.startswith("  ")
+    }
+    assert states == {
+        "settings": "ok",
+        "dialog": "ok",
+        "camera": "ok",
+        "microphone": "ok",
+        "display": "ok",
+        "disk": "ok",
+        "outbox": "ok",
+        "clock": "ok",
+        "manager": "ok",
+        "mailbox": "ok",
+    }, done.stdout
     text = done.stdout
     assert f"settings: {settings}; terminal rome-01; 3 secret file(s)" in text
     assert "restaurant.yaml: valid" in text
@@ -144,8 +187,9 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     assert f"login as {SMTP_LOGIN[0]} accepted" in text
     assert "FAIL" not in text and done.stderr == ""
     # Nothing was sent: one side-effect-free GET, no mail.
-    assert [(method, path) for method, path, _ in manager.requests] == \
-        [("GET", "/v1/terminals/rome-01/dialog")]
+    assert [(method, path) for method, path, _ in manager.requests] == [
+        ("GET", "/v1/terminals/rome-01/dialog")
+    ]
     assert smtp.received == [] and manager.messages == {}
     assert not (tmp_path / "data").exists()  # the doctor made no outbox and no state
 
@@ -153,12 +197,24 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
 def test_the_json_report_has_every_check_with_its_state_and_hint(tmp_path):
     code, checks = doctor(write_settings(tmp_path), env=without_display())
     assert code == 1  # no display here
-    assert list(checks) == ["settings", "dialog", "camera", "microphone", "display", "disk",
-                            "outbox", "clock", "targets"]
+    assert list(checks) == [
+        "settings",
+        "dialog",
+        "camera",
+        "microphone",
+        "display",
+        "disk",
+        "outbox",
+        "clock",
+        "targets",
+    ]
     assert checks["camera"]["state"] == checks["microphone"]["state"] == "off"
-    assert checks["targets"] == {"name": "targets", "state": "off", "hint": None,
-                                 "detail": "no delivery target under `sync:` in the settings: "
-                                           "messages stay on the terminal"}
+    assert checks["targets"] == {
+        "name": "targets",
+        "state": "off",
+        "hint": None,
+        "detail": "no delivery target under `sync:` in the settings: messages stay on the terminal",
+    }
     assert checks["display"]["state"] == "failed" and checks["display"]["hint"]
 
 
@@ -201,8 +257,7 @@ def test_a_mailbox_that_does_not_listen_is_unreachable(tmp_path, test_ca):
     assert f"blocking port {Closed.port}" in check["hint"]
 
 
-def test_a_wrong_mailbox_password_is_refused_at_login_and_nothing_is_sent(tmp_path, smtp,
-                                                                          test_ca):
+def test_a_wrong_mailbox_password_is_refused_at_login_and_nothing_is_sent(tmp_path, smtp, test_ca):
     settings = write_settings(tmp_path, smtp=smtp, test_ca=test_ca, smtp_password="wrong")
     code, checks = doctor(settings)
     check = checks["mailbox"]
@@ -228,8 +283,9 @@ def test_a_wrong_camera_path_fails_with_the_camera_hint(tmp_path):
 
 
 def test_a_missing_microphone_fails_with_the_microphone_hint(tmp_path, pulse):
-    code, checks = doctor(write_settings(tmp_path, microphone="'USB PnP Sound Device'"),
-                          env=pulse.env)
+    code, checks = doctor(
+        write_settings(tmp_path, microphone="'USB PnP Sound Device'"), env=pulse.env
+    )
     check = checks["microphone"]
     assert code == 1 and check["state"] == "failed"
     assert "USB PnP Sound Device" in check["detail"] and "microphone.device" in check["hint"]
@@ -243,8 +299,10 @@ def test_a_secret_others_can_read_fails_the_settings_and_its_target(tmp_path, ma
     assert code == 1
     check = checks["settings"]
     assert check["state"] == "failed"
-    assert f"{token} is readable by others than its owner (mode -rw-r--r--); " \
-           f"run `chmod 600 {token}`" in check["detail"]
+    assert (
+        f"{token} is readable by others than its owner (mode -rw-r--r--); "
+        f"run `chmod 600 {token}`" in check["detail"]
+    )
     assert "sync.manager.token_file" in check["detail"]  # where the settings name it
     assert "chmod 600" in check["hint"]
     assert checks["manager"]["state"] == "failed"
@@ -254,15 +312,18 @@ def test_a_secret_others_can_read_fails_the_settings_and_its_target(tmp_path, ma
 
 def test_a_dialog_with_errors_fails_and_points_at_kiosk_validate(tmp_path):
     dialog = tmp_path / "dialog.yaml"
-    dialog.write_text("version: 1\nlanguages: [en]\ntopics:\n  - id: Food\n    label: Food\n",
-                      encoding="utf-8")
+    dialog.write_text(
+        "version: 1\nlanguages: [en]\ntopics:\n  - id: Food\n    label: Food\n", encoding="utf-8"
+    )
     code, checks = doctor(write_settings(tmp_path, extra=f"dialog: {dialog}\n"))
     check = checks["dialog"]
     assert code == 1 and check["state"] == "failed"
     assert f"{dialog}:4:9: topics[0].id" in check["detail"]
     # No dialog was ever kept on this terminal: the app would start on the bundled one.
-    assert (f"the terminal runs the bundled default dialog {DEFAULT_DIALOG} "
-            f"(sha256 {load_dialog(DEFAULT_DIALOG).sha256[:12]}) instead") in check["detail"]
+    assert (
+        f"the terminal runs the bundled default dialog {DEFAULT_DIALOG} "
+        f"(sha256 {load_dialog(DEFAULT_DIALOG).sha256[:12]}) instead"
+    ) in check["detail"]
     assert f"`kiosk validate {dialog}`" in check["hint"]
 
 
@@ -278,8 +339,10 @@ def test_a_dialog_with_errors_names_the_last_good_copy_the_terminal_would_run(tm
     check = checks["dialog"]
     assert code == 1 and check["state"] == "failed"
     assert "idle_reset_s: must be from 5 to 600 (found 4)" in check["detail"]
-    assert (f"the terminal runs the last good dialog {kept} "
-            f"(sha256 {load_dialog(kept).sha256[:12]}) instead") in check["detail"]
+    assert (
+        f"the terminal runs the last good dialog {kept} "
+        f"(sha256 {load_dialog(kept).sha256[:12]}) instead"
+    ) in check["detail"]
 
 
 def test_settings_that_do_not_load_stop_the_doctor_at_the_first_line(tmp_path):
@@ -289,22 +352,30 @@ def test_settings_that_do_not_load_stop_the_doctor_at_the_first_line(tmp_path):
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         f"FAIL  settings: {settings}:2:1: camrea: unknown key; did you mean `camera`?",
-        f"  → fix the settings file; `kiosk --settings {settings} validate` lists every problem"]
+        f"  → fix the settings file; `kiosk --settings {settings} validate` lists every problem",
+    ]
 
 
 # ------------------------------------------------------------------ --send-test
 
 
 def test_send_test_queues_a_message_that_kiosk_sync_delivers_everywhere(
-        tmp_path, manager, smtp, test_ca, xvfb, message_validator):
+    tmp_path, manager, smtp, test_ca, xvfb, message_validator
+):
     settings = write_settings(tmp_path, manager=manager, smtp=smtp, test_ca=test_ca)
-    done = kiosk("doctor", "--settings", str(settings), "--send-test",
-                 env=dict(os.environ, DISPLAY=xvfb.display))
+    done = kiosk(
+        "doctor",
+        "--settings",
+        str(settings),
+        "--send-test",
+        env=dict(os.environ, DISPLAY=xvfb.display),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     last = done.stdout.splitlines()[-1]
     assert last.startswith("ok    test message: queued ")
-    assert last.endswith("for manager, mailbox: the running `kiosk sync` delivers it; "
-                         "`kiosk status` shows when")
+    assert last.endswith(
+        "for manager, mailbox: the running `kiosk sync` delivers it; `kiosk status` shows when"
+    )
     assert manager.messages == {} and smtp.received == []  # queued, not sent
 
     delivered = kiosk("sync", "--once", "--settings", str(settings))
@@ -334,8 +405,12 @@ def test_send_test_as_root_makes_an_outbox_the_kiosk_group_can_write(tmp_path):
     settings = write_settings(tmp_path, manager=f"http://127.0.0.1:{free_port()}")
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "doctor", "--settings", str(settings), "--send-test"],
-        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)), capture_output=True, text=True,
-        timeout=DOCTOR_TIMEOUT_S, umask=0o022)
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=DOCTOR_TIMEOUT_S,
+        umask=0o022,
+    )
     assert "ok    test message: queued " in done.stdout, done.stdout + done.stderr
 
     created = {path.relative_to(data).as_posix(): path.stat() for path in data.rglob("*")}

@@ -13,15 +13,16 @@ from dataclasses import replace
 
 from kiosk.doctor import BYTES_PER_MB, check_clock, check_disk, check_display
 from kiosk.settings import Settings
-
 from support.harness import Xvfb
 
 
 def test_a_clock_before_the_software_was_installed_fails_with_the_ntp_hint():
     result = check_clock(now=0.0, synchronised=lambda: False)
     assert result.state == "failed"
-    assert result.detail.startswith("1970-01-01") and "before this software was installed" \
-        in result.detail
+    assert (
+        result.detail.startswith("1970-01-01")
+        and "before this software was installed" in result.detail
+    )
     assert "timedatectl set-ntp true" in result.hint and "UDP port 123" in result.hint
 
 
@@ -84,7 +85,8 @@ def test_a_data_dir_that_cannot_be_written_fails(tmp_path):
 
 
 def test_a_data_dir_not_made_yet_is_checked_where_it_will_be(tmp_path):
-    result = check_disk(Settings(terminal_id="t", data_dir=tmp_path / "var" / "kiosk",
-                                 disk_reserve_mb=1))
+    result = check_disk(
+        Settings(terminal_id="t", data_dir=tmp_path / "var" / "kiosk", disk_reserve_mb=1)
+    )
     assert result.state == "ok"
     assert f"(not made yet; {tmp_path} is its nearest folder): writable" in result.detail

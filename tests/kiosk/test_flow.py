@@ -27,10 +27,16 @@ class Clock:
 
 
 def make_flow(dialog, stored: list, clock: Clock | None = None, **kwargs) -> Flow:
-    return Flow(dialog, terminal_id="rome-01", site="Trattoria Roma",
-                submit=stored.append, phone_region="IT", clock=clock or Clock(),
-                wall_clock=lambda: datetime.datetime(2026, 11, 22, 15, 4, 5, 123000,
-                                                     tzinfo=ROME), **kwargs)
+    return Flow(
+        dialog,
+        terminal_id="rome-01",
+        site="Trattoria Roma",
+        submit=stored.append,
+        phone_region="IT",
+        clock=clock or Clock(),
+        wall_clock=lambda: datetime.datetime(2026, 11, 22, 15, 4, 5, 123000, tzinfo=ROME),
+        **kwargs,
+    )
 
 
 def choose_path(flow: Flow, node_ids) -> None:
@@ -45,8 +51,11 @@ def as_stored(submission: Submission) -> dict:
     """The message as the outbox completes it, for the contract's schema."""
     message = dict(submission.message, id=str(uuid.uuid4()))
     if submission.voice is not None:
-        message["voice"] = dict(message["voice"], bytes=len(submission.voice),
-                                sha256=hashlib.sha256(submission.voice).hexdigest())
+        message["voice"] = dict(
+            message["voice"],
+            bytes=len(submission.voice),
+            sha256=hashlib.sha256(submission.voice).hexdigest(),
+        )
     return message
 
 
@@ -77,11 +86,13 @@ def test_every_path_of_every_example_makes_a_valid_message(example: Path, messag
             errors = sorted(message_validator.iter_errors(as_stored(stored[0])), key=str)
             assert not errors, errors[0].message
             assert [item["id"] for item in message["path"]] == [n.id for n in path]
-            assert [item["level"] for item in message["path"]] == \
-                ["topic", "category", "detail"][:len(path)]
+            assert [item["level"] for item in message["path"]] == ["topic", "category", "detail"][
+                : len(path)
+            ]
             # Labels in the dialog's default language, whatever the visitor used.
-            assert [item["label"] for item in message["path"]] == \
-                [n.label.get(dialog.default_language) for n in path]
+            assert [item["label"] for item in message["path"]] == [
+                n.label.get(dialog.default_language) for n in path
+            ]
             assert message["locale"] == language
             assert message["tone"] == path[-1].tone
             assert message["dialog"] == {"version": 1, "sha256": dialog.sha256}
@@ -133,9 +144,15 @@ def test_a_low_rating_makes_praise_an_alert(restaurant):
     assert not flow.shows_promoter_link
 
 
-@pytest.mark.parametrize("kind,scale,low", [
-    ("smileys", 3, [1]), ("smileys", 4, [1, 2]), ("smileys", 5, [1, 2]),
-    ("nps", 10, list(range(0, 7)))])
+@pytest.mark.parametrize(
+    "kind,scale,low",
+    [
+        ("smileys", 3, [1]),
+        ("smileys", 4, [1, 2]),
+        ("smileys", 5, [1, 2]),
+        ("nps", 10, list(range(0, 7))),
+    ],
+)
 def test_low_ratings_follow_the_mail_contract(kind, scale, low):
     values = range(0, 11) if kind == "nps" else range(1, scale + 1)
     assert [v for v in values if is_low_rating(kind, v, scale)] == low
@@ -175,8 +192,11 @@ def test_text_callback_and_voice_land_in_the_message(restaurant, message_validat
     flow.send()
     submission = stored[0]
     assert submission.message["text"] == "Troppo sale\nnell'insalata"
-    assert submission.message["callback"] == {"name": "Anna", "phone": "+390612345678",
-                                              "consent": True}
+    assert submission.message["callback"] == {
+        "name": "Anna",
+        "phone": "+390612345678",
+        "consent": True,
+    }
     assert submission.message["voice"] == {"content_type": "audio/ogg", "duration_s": 3.25}
     assert submission.voice == b"OggS fake clip bytes"
     assert not list(message_validator.iter_errors(as_stored(submission)))
@@ -231,8 +251,15 @@ class TestBackAndCancel:
         while flow.step != Step.START:
             flow.back()
             seen.append((flow.step, flow.level))
-        assert seen == [Step.TEXT, (Step.MESSAGE, 2), (Step.CHOICE, 2), (Step.CHOICE, 1),
-                        (Step.CHOICE, 0), (Step.RATING, 0), (Step.START, 0)]
+        assert seen == [
+            Step.TEXT,
+            (Step.MESSAGE, 2),
+            (Step.CHOICE, 2),
+            (Step.CHOICE, 1),
+            (Step.CHOICE, 0),
+            (Step.RATING, 0),
+            (Step.START, 0),
+        ]
         assert stored == []
 
     @pytest.mark.parametrize("part", [Step.TEXT, Step.VOICE, Step.CALLBACK])
@@ -314,8 +341,9 @@ class TestIdleReset:
         assert submission.message["rating"]["value"] == 2
         assert submission.message["callback"]["phone"] == "+390612345678"
 
-    def test_a_rating_alone_is_stored_with_an_empty_path_and_tone_none(self, restaurant,
-                                                                       message_validator):
+    def test_a_rating_alone_is_stored_with_an_empty_path_and_tone_none(
+        self, restaurant, message_validator
+    ):
         clock = Clock()
         stored: list[Submission] = []
         flow = make_flow(restaurant, stored, clock)
@@ -374,8 +402,9 @@ class TestSpamFilter:
         clock = Clock()
         stored: list[Submission] = []
         suppressed: list[None] = []
-        flow = make_flow(restaurant, stored, clock, spam_window_s=20,
-                         on_spam=lambda: suppressed.append(None))
+        flow = make_flow(
+            restaurant, stored, clock, spam_window_s=20, on_spam=lambda: suppressed.append(None)
+        )
         self.bare_visit(flow)
         clock.now += 5
         self.bare_visit(flow)

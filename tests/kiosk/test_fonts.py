@@ -34,11 +34,11 @@ MAX_FONT_BYTES = 4 * 1024 * 1024
 UI_SYMBOLS = "← → ↑ ↓ ⇧ ⏎ ␣ ⌫ ✓ ✔ ✕ × • … « » „ “ ” ‘ ’ – — · € ₽ ₩ № ★ ☆ ● ○ ■ □ ▶ ◀ ⏺ ⏹ ⏸ ⚠ ☺ ☹ ⓘ"
 #: Whatever a visitor can type on the keyboards, beyond the keys' labels.
 TYPEABLE = (
-    "".join(chr(code) for code in range(0x20, 0x7F))                 # ASCII
-    + "ÀÈÉÌÍÎÒÓÙÚàèéìíîòóùú"                                          # Italian
+    "".join(chr(code) for code in range(0x20, 0x7F))  # ASCII
+    + "ÀÈÉÌÍÎÒÓÙÚàèéìíîòóùú"  # Italian
     + "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"  # Russian
-    + "".join(chr(code) for code in range(0x3131, 0x318F))           # compatibility jamo
-    + "".join(chr(code) for code in range(0xAC00, 0xD7A4))           # every Hangul syllable
+    + "".join(chr(code) for code in range(0x3131, 0x318F))  # compatibility jamo
+    + "".join(chr(code) for code in range(0xAC00, 0xD7A4))  # every Hangul syllable
 )
 
 
@@ -56,8 +56,11 @@ def strings_in(value) -> list[str]:
 def example_texts() -> list[str]:
     paths = sorted(EXAMPLES_DIR.glob("*.yaml"))
     assert paths, f"no example dialogs in {EXAMPLES_DIR}"
-    return [text for path in paths
-            for text in strings_in(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    return [
+        text
+        for path in paths
+        for text in strings_in(yaml.safe_load(path.read_text(encoding="utf-8")))
+    ]
 
 
 def translation_texts() -> list[str]:
@@ -71,18 +74,25 @@ def translation_texts() -> list[str]:
 
 
 def keyboard_texts() -> list[str]:
-    return [text for path in sorted(KEYBOARDS_DIR.rglob("*.json"))
-            for text in strings_in(json.loads(path.read_text(encoding="utf-8")))]
+    return [
+        text
+        for path in sorted(KEYBOARDS_DIR.rglob("*.json"))
+        for text in strings_in(json.loads(path.read_text(encoding="utf-8")))
+    ]
 
 
 def screen_source_texts() -> list[str]:
     """Characters written into the screens' own code and kv files (marks, arrows, dots)."""
     kiosk_dir = Path(__file__).resolve().parents[2] / "kiosk"
-    paths = [*kiosk_dir.rglob("*.kv"), *(kiosk_dir / "screens").glob("*.py"),
-             *(kiosk_dir / "widgets").glob("*.py")]
+    paths = [
+        *kiosk_dir.rglob("*.kv"),
+        *(kiosk_dir / "screens").glob("*.py"),
+        *(kiosk_dir / "widgets").glob("*.py"),
+    ]
     assert paths, f"no screens under {kiosk_dir}"
-    return [char for path in paths for char in path.read_text(encoding="utf-8")
-            if not char.isascii()]
+    return [
+        char for path in paths for char in path.read_text(encoding="utf-8") if not char.isascii()
+    ]
 
 
 SOURCES = {
@@ -107,12 +117,19 @@ def font(request):
 @pytest.mark.parametrize("source", SOURCES)
 def test_font_covers(font, source):
     covered = font.getBestCmap()
-    missing = sorted({char for text in SOURCES[source]() for char in text
-                      if char.isprintable() and ord(char) not in covered})
+    missing = sorted(
+        {
+            char
+            for text in SOURCES[source]()
+            for char in text
+            if char.isprintable() and ord(char) not in covered
+        }
+    )
     assert not missing, (
         f"{font.reader.file.name} lacks {''.join(missing)!r} "
         f"({', '.join(f'U+{ord(char):04X}' for char in missing)}) used in the {source}: "
-        "use another character, or add it with assets/fonts/make_subset.py")
+        "use another character, or add it with assets/fonts/make_subset.py"
+    )
 
 
 def test_ellipsis_sits_on_the_baseline(font):
@@ -131,4 +148,6 @@ def test_fonts_are_subsets(name):
 
 
 def test_licence_travels_with_the_fonts():
-    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONTS_DIR / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONTS_DIR / "OFL.txt").read_text(
+        encoding="utf-8"
+    )

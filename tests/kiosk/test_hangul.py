@@ -5,11 +5,21 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.hangul import (
-    COMPOUND_FINALS, COMPOUND_VOWELS, CONSONANTS, FINALS, INITIALS, MEDIALS, VOWELS, Syllable,
-    compose, is_jamo, syllable,
+    COMPOUND_FINALS,
+    COMPOUND_VOWELS,
+    CONSONANTS,
+    FINALS,
+    INITIALS,
+    MEDIALS,
+    VOWELS,
+    Syllable,
+    compose,
+    is_jamo,
+    syllable,
 )
 
 KEYBOARD_JAMO = sorted(CONSONANTS | VOWELS)
@@ -24,14 +34,17 @@ def test_index_tables_follow_unicode():
     # conjoining jamo Unicode indexes syllables by; compare by letter name.
     assert (len(INITIALS), len(MEDIALS), len(FINALS)) == (19, 21, 28)
     for index, jamo in enumerate(INITIALS):
-        assert _name_without("HANGUL LETTER ", jamo) == \
-            _name_without("HANGUL CHOSEONG ", chr(0x1100 + index))
+        assert _name_without("HANGUL LETTER ", jamo) == _name_without(
+            "HANGUL CHOSEONG ", chr(0x1100 + index)
+        )
     for index, jamo in enumerate(MEDIALS):
-        assert _name_without("HANGUL LETTER ", jamo) == \
-            _name_without("HANGUL JUNGSEONG ", chr(0x1161 + index))
+        assert _name_without("HANGUL LETTER ", jamo) == _name_without(
+            "HANGUL JUNGSEONG ", chr(0x1161 + index)
+        )
     for index, jamo in enumerate(FINALS[1:], start=1):
-        assert _name_without("HANGUL LETTER ", jamo) == \
-            _name_without("HANGUL JONGSEONG ", chr(0x11A7 + index))
+        assert _name_without("HANGUL LETTER ", jamo) == _name_without(
+            "HANGUL JONGSEONG ", chr(0x11A7 + index)
+        )
 
 
 def test_syllable_arithmetic_matches_unicode_decomposition():
@@ -47,36 +60,42 @@ def test_syllable_arithmetic_matches_unicode_decomposition():
 
 def test_the_keyboard_types_single_jamo_only():
     assert is_jamo("ㄱ") and is_jamo("ㅆ") and is_jamo("ㅏ") and is_jamo("ㅖ")
-    assert not is_jamo("ㅘ")   # typed as ㅗ + ㅏ
-    assert not is_jamo("ㄳ")   # typed as ㄱ + ㅅ
+    assert not is_jamo("ㅘ")  # typed as ㅗ + ㅏ
+    assert not is_jamo("ㄳ")  # typed as ㄱ + ㅅ
     assert not is_jamo("a") and not is_jamo("") and not is_jamo("가")
     with pytest.raises(ValueError, match="not a jamo"):
         Syllable().add("a")
 
 
-@pytest.mark.parametrize(("typed", "text"), [
-    ("ㅇㅏㄴㄴㅕㅇㅎㅏㅅㅔㅇㅛ", "안녕하세요"),
-    ("ㄷㅏㄹㄱㄱㅗㄱㅣ", "닭고기"),
-    ("ㅇㅗㅐ", "왜"),
-    ("ㅇㅣㄹㄱㅇㅓㅇㅛ", "읽어요"),
-    ("ㄱㅏㅂㅅㅇㅣ", "값이"),
-    ("ㅇㅣㅆㅇㅓㅇㅛ", "있어요"),
-    ("ㄱㅏㅁㅅㅏㅎㅏㅂㄴㅣㄷㅏ", "감사합니다"),
-    ("ㅁㅏㄴㅎㅇㅣ", "많이"),
-    ("ㅇㅡㅣㅅㅏ", "의사"),
-    ("ㄱㅜㅓㄴㅈㅜㅔㅇㅜㅣ", "권줴위"),
-])
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("ㅇㅏㄴㄴㅕㅇㅎㅏㅅㅔㅇㅛ", "안녕하세요"),
+        ("ㄷㅏㄹㄱㄱㅗㄱㅣ", "닭고기"),
+        ("ㅇㅗㅐ", "왜"),
+        ("ㅇㅣㄹㄱㅇㅓㅇㅛ", "읽어요"),
+        ("ㄱㅏㅂㅅㅇㅣ", "값이"),
+        ("ㅇㅣㅆㅇㅓㅇㅛ", "있어요"),
+        ("ㄱㅏㅁㅅㅏㅎㅏㅂㄴㅣㄷㅏ", "감사합니다"),
+        ("ㅁㅏㄴㅎㅇㅣ", "많이"),
+        ("ㅇㅡㅣㅅㅏ", "의사"),
+        ("ㄱㅜㅓㄴㅈㅜㅔㅇㅜㅣ", "권줴위"),
+    ],
+)
 def test_words(typed, text):
     assert compose(typed) == text
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("ㄱㅏㄱㅏ", "가가"),         # 각 + ㅏ: the final becomes the next initial
-    ("ㄷㅏㄹㄱㅏ", "달가"),       # 닭 + ㅏ: only the second part of ㄺ moves
-    ("ㅇㅣㄹㄱㅓ", "일거"),       # 읽 + ㅓ
-    ("ㄱㅏㅂㅅㅣ", "갑시"),       # 값 + ㅣ
-    ("ㅇㅣㅆㅓ", "이써"),         # ㅆ is a final and an initial
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("ㄱㅏㄱㅏ", "가가"),  # 각 + ㅏ: the final becomes the next initial
+        ("ㄷㅏㄹㄱㅏ", "달가"),  # 닭 + ㅏ: only the second part of ㄺ moves
+        ("ㅇㅣㄹㄱㅓ", "일거"),  # 읽 + ㅓ
+        ("ㄱㅏㅂㅅㅣ", "갑시"),  # 값 + ㅣ
+        ("ㅇㅣㅆㅓ", "이써"),  # ㅆ is a final and an initial
+    ],
+)
 def test_a_vowel_takes_the_final_before_it(before, after):
     assert compose(before) == after
 
@@ -92,22 +111,26 @@ def test_compound_vowels(parts, compound):
 def test_compound_finals_split_when_a_vowel_follows(parts, compound):
     first, second = parts
     assert compose("ㄱㅏ" + first + second) == syllable("ㄱ", "ㅏ", compound)
-    assert compose("ㄱㅏ" + first + second + "ㅏ") == \
-        syllable("ㄱ", "ㅏ", first) + syllable(second, "ㅏ")
+    assert compose("ㄱㅏ" + first + second + "ㅏ") == syllable("ㄱ", "ㅏ", first) + syllable(
+        second, "ㅏ"
+    )
 
 
-@pytest.mark.parametrize(("typed", "text"), [
-    ("ㅏ", "ㅏ"),            # a vowel with nothing before it stands alone
-    ("ㄱㅏㅏ", "가ㅏ"),      # no compound: the second vowel stands alone
-    ("ㅏㄱ", "ㅏㄱ"),        # a bare vowel takes no final
-    ("ㄱㄴ", "ㄱㄴ"),        # two consonants are two bare jamo
-    ("ㄱㅅ", "ㄱㅅ"),        # ㄳ only exists as a final
-    ("ㄱㅏㄸ", "가ㄸ"),      # ㄸ ㅃ ㅉ are never finals
-    ("ㄱㅏㄸㅏ", "가따"),
-    ("ㄷㅏㄹㄱㄱ", "닭ㄱ"),  # a third consonant starts the next syllable
-    ("ㄱㅏㅂㅅㅅ", "값ㅅ"),
-    ("ㅇㅗㅏㅏ", "와ㅏ"),    # a compound vowel takes no third vowel
-])
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("ㅏ", "ㅏ"),  # a vowel with nothing before it stands alone
+        ("ㄱㅏㅏ", "가ㅏ"),  # no compound: the second vowel stands alone
+        ("ㅏㄱ", "ㅏㄱ"),  # a bare vowel takes no final
+        ("ㄱㄴ", "ㄱㄴ"),  # two consonants are two bare jamo
+        ("ㄱㅅ", "ㄱㅅ"),  # ㄳ only exists as a final
+        ("ㄱㅏㄸ", "가ㄸ"),  # ㄸ ㅃ ㅉ are never finals
+        ("ㄱㅏㄸㅏ", "가따"),
+        ("ㄷㅏㄹㄱㄱ", "닭ㄱ"),  # a third consonant starts the next syllable
+        ("ㄱㅏㅂㅅㅅ", "값ㅅ"),
+        ("ㅇㅗㅏㅏ", "와ㅏ"),  # a compound vowel takes no third vowel
+    ],
+)
 def test_what_does_not_combine(typed, text):
     assert compose(typed) == text
 
@@ -119,12 +142,15 @@ def _typed(jamo: str) -> Syllable:
     return current
 
 
-@pytest.mark.parametrize(("typed", "steps"), [
-    ("ㅎㅏㄴ", ["한", "하", "ㅎ", ""]),
-    ("ㄷㅏㄹㄱ", ["닭", "달", "다", "ㄷ", ""]),
-    ("ㅇㅗㅐ", ["왜", "오", "ㅇ", ""]),
-    ("ㅡㅣ", ["ㅢ", "ㅡ", ""]),
-])
+@pytest.mark.parametrize(
+    ("typed", "steps"),
+    [
+        ("ㅎㅏㄴ", ["한", "하", "ㅎ", ""]),
+        ("ㄷㅏㄹㄱ", ["닭", "달", "다", "ㄷ", ""]),
+        ("ㅇㅗㅐ", ["왜", "오", "ㅇ", ""]),
+        ("ㅡㅣ", ["ㅢ", "ㅡ", ""]),
+    ],
+)
 def test_backspace_takes_a_syllable_apart_one_keystroke_at_a_time(typed, steps):
     current = _typed(typed)
     seen = [current.text]

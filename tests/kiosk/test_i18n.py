@@ -12,8 +12,15 @@ from babel.messages.pofile import read_po
 from dialog_config import check_dialog
 from dialog_config.texts import SCREEN_TEXTS
 from kiosk import i18n
-from kiosk.i18n import (APP_STRINGS, LOCALE_DIR, CatalogError, gettext, language_name,
-                        screen_text, translations)
+from kiosk.i18n import (
+    APP_STRINGS,
+    LOCALE_DIR,
+    CatalogError,
+    gettext,
+    language_name,
+    screen_text,
+    translations,
+)
 
 LANGUAGES = ("ru", "it", "ko")
 MSGIDS = tuple(text.english for text in SCREEN_TEXTS.values()) + APP_STRINGS
@@ -77,8 +84,9 @@ def test_translations_keep_the_placeholders(language):
     catalog = read_catalog(i18n.catalog_path(language))
     for msgid in MSGIDS:
         translated = catalog[msgid].string
-        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(msgid)), \
+        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(msgid)), (
             f"{language}: {msgid!r} → {translated!r}"
+        )
         values = dict.fromkeys(PLACEHOLDER.findall(msgid), 7)
         translated.format(**values)  # no stray braces
 
@@ -88,9 +96,12 @@ def test_catalogs_pass_msgfmt_check(language):
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         pytest.fail("msgfmt is missing: apt-get install gettext (make test installs it)")
-    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null",
-                             str(i18n.catalog_path(language))],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", "/dev/null", str(i18n.catalog_path(language))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -125,10 +136,17 @@ def test_an_unknown_screen_text_name_says_where_the_names_are(dialog):
         screen_text(dialog, "sned", "ru")
 
 
-@pytest.mark.parametrize(("code", "name"), [
-    ("ru", "Русский"), ("it", "Italiano"), ("ko", "한국어"), ("en", "English"),
-    ("pt-BR", "Português (Brasil)"), ("zz", "zz"),
-])
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("ru", "Русский"),
+        ("it", "Italiano"),
+        ("ko", "한국어"),
+        ("en", "English"),
+        ("pt-BR", "Português (Brasil)"),
+        ("zz", "zz"),
+    ],
+)
 def test_language_names_as_a_button_shows_them(code, name):
     assert language_name(code) == name
 

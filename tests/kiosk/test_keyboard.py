@@ -6,17 +6,31 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.keyboard import (
-    DOUBLE_TAP_S, KEYBOARDS_DIR, Composition, Key, KeyAction, KeyboardModel, LayoutError, Shift,
-    available_layouts, layout_name_for_language, load_layout,
+    DOUBLE_TAP_S,
+    KEYBOARDS_DIR,
+    Composition,
+    Key,
+    KeyAction,
+    KeyboardModel,
+    LayoutError,
+    Shift,
+    available_layouts,
+    layout_name_for_language,
+    load_layout,
 )
 
 LANGUAGE_LAYOUTS = ["en", "it", "ru", "ko"]
 #: Names for the action keys in typing sequences.
-ACTIONS = {"⇧": KeyAction.SHIFT, "⌫": KeyAction.BACKSPACE, "␣": KeyAction.SPACE,
-           "⏎": KeyAction.DONE}
+ACTIONS = {
+    "⇧": KeyAction.SHIFT,
+    "⌫": KeyAction.BACKSPACE,
+    "␣": KeyAction.SPACE,
+    "⏎": KeyAction.DONE,
+}
 
 
 class Clock:
@@ -37,9 +51,13 @@ def find(model: KeyboardModel, wanted: str) -> Key:
     """The visible key typing ``wanted``, or the action ``⇧ ⌫ ␣ ⏎``, or ``layer:<to>``."""
     for row in model.layer.rows:
         for key in row:
-            if (key.action is KeyAction.TYPE and key.text == wanted
-                    or key.action is ACTIONS.get(wanted)
-                    or key.action is KeyAction.LAYER and wanted == f"layer:{key.layer}"):
+            if (
+                key.action is KeyAction.TYPE
+                and key.text == wanted
+                or key.action is ACTIONS.get(wanted)
+                or key.action is KeyAction.LAYER
+                and wanted == f"layer:{key.layer}"
+            ):
                 return key
     raise AssertionError(f"no key {wanted!r} on layer {model.layer.name} of {model.layout.name}")
 
@@ -98,17 +116,23 @@ def test_each_language_has_the_special_keys_and_a_symbols_layer(name):
     assert set("0123456789") <= set(typed)
 
 
-@pytest.mark.parametrize(("name", "back"), [("en", "ABC"), ("it", "ABC"), ("ru", "АБВ"),
-                                            ("ko", "가나다")])
+@pytest.mark.parametrize(
+    ("name", "back"), [("en", "ABC"), ("it", "ABC"), ("ru", "АБВ"), ("ko", "가나다")]
+)
 def test_the_shared_symbols_layer_switches_back_in_the_layouts_script(name, back):
     symbols = load_layout(name).layer("symbols")
-    assert [key.label for row in symbols.rows for key in row
-            if key.action is KeyAction.LAYER] == [back]
+    assert [key.label for row in symbols.rows for key in row if key.action is KeyAction.LAYER] == [
+        back
+    ]
 
 
 def letters_of(name: str) -> list[str]:
-    return [key.text for row in load_layout(name).layers[0].rows for key in row
-            if key.action is KeyAction.TYPE and key.text.isalpha()]
+    return [
+        key.text
+        for row in load_layout(name).layers[0].rows
+        for key in row
+        if key.action is KeyAction.TYPE and key.text.isalpha()
+    ]
 
 
 def test_english_is_qwerty():
@@ -133,10 +157,21 @@ def test_korean_is_the_standard_two_set_layout():
     rows = load_layout("ko").layers[0].rows
     jamo = ["".join(key.text for key in row if key.action is KeyAction.TYPE) for row in rows[:3]]
     assert jamo == ["ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔ", "ㅁㄴㅇㄹㅎㅗㅓㅏㅣ", "ㅋㅌㅊㅍㅠㅜㅡ"]
-    shifted = {key.text: key.shifted_text for row in rows for key in row
-               if key.action is KeyAction.TYPE and key.shifted_text != key.text}
-    assert shifted == {"ㅂ": "ㅃ", "ㅈ": "ㅉ", "ㄷ": "ㄸ", "ㄱ": "ㄲ", "ㅅ": "ㅆ",
-                       "ㅐ": "ㅒ", "ㅔ": "ㅖ"}
+    shifted = {
+        key.text: key.shifted_text
+        for row in rows
+        for key in row
+        if key.action is KeyAction.TYPE and key.shifted_text != key.text
+    }
+    assert shifted == {
+        "ㅂ": "ㅃ",
+        "ㅈ": "ㅉ",
+        "ㄷ": "ㄸ",
+        "ㄱ": "ㄲ",
+        "ㅅ": "ㅆ",
+        "ㅐ": "ㅒ",
+        "ㅔ": "ㅖ",
+    }
     assert load_layout("ko").composition is Composition.HANGUL
 
 
@@ -147,10 +182,21 @@ def test_the_phone_keypad():
     assert [layer.name for layer in layout.layers] == ["digits"]
 
 
-@pytest.mark.parametrize(("language", "layout"), [
-    ("en", "en"), ("it", "it"), ("ru", "ru"), ("ko", "ko"), ("ko-KR", "ko"), ("IT", "it"),
-    ("pt-BR", "en"), ("de", "en"), ("../phone", "en"), ("", "en"),
-])
+@pytest.mark.parametrize(
+    ("language", "layout"),
+    [
+        ("en", "en"),
+        ("it", "it"),
+        ("ru", "ru"),
+        ("ko", "ko"),
+        ("ko-KR", "ko"),
+        ("IT", "it"),
+        ("pt-BR", "en"),
+        ("de", "en"),
+        ("../phone", "en"),
+        ("", "en"),
+    ],
+)
 def test_the_keyboard_follows_the_visitors_language(language, layout):
     assert layout_name_for_language(language) == layout
 
@@ -190,61 +236,103 @@ def test_broken_json_names_file_line_and_column(tmp_path):
 
 
 def test_rows_of_different_widths_are_refused(tmp_path):
-    path = write_layout(tmp_path, "en",
-                        letters_layout(["a", "b"], ["c", {"text": "d", "width": 1.5}]))
+    path = write_layout(
+        tmp_path, "en", letters_layout(["a", "b"], ["c", {"text": "d", "width": 1.5}])
+    )
     message = load_error(tmp_path, "en")
     assert message.startswith(
-        f"{path}: layers.letters.rows[1]: has width 2.5 but row 0 has 2 (key units)")
+        f"{path}: layers.letters.rows[1]: has width 2.5 but row 0 has 2 (key units)"
+    )
     assert "gap" in message
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    write_layout(tmp_path, "en", {
-        "format": 2,
-        "colour": "red",
-        "labels": {"enter": "↵"},
-        "layers": {"letters": {"label": "ABC", "rows": [[
-            {"action": "jump"},
-            {"action": "layer", "to": "emoji"},
-            {"action": "shift", "to": "letters"},
-            {"text": "a", "width": 0},
-            {"text": ""},
-            "b", "b",
-        ]]}},
-    })
+    write_layout(
+        tmp_path,
+        "en",
+        {
+            "format": 2,
+            "colour": "red",
+            "labels": {"enter": "↵"},
+            "layers": {
+                "letters": {
+                    "label": "ABC",
+                    "rows": [
+                        [
+                            {"action": "jump"},
+                            {"action": "layer", "to": "emoji"},
+                            {"action": "shift", "to": "letters"},
+                            {"text": "a", "width": 0},
+                            {"text": ""},
+                            "b",
+                            "b",
+                        ]
+                    ],
+                }
+            },
+        },
+    )
     with pytest.raises(LayoutError) as raised:
         load_layout("en", tmp_path)
     problems = [p.split(": ", 2)[1] for p in raised.value.problems]
-    assert problems == ["colour", "format", "labels.enter", "layers.letters.rows[0][0].action",
-                        "layers.letters.rows[0][1].to", "layers.letters.rows[0][2].to",
-                        "layers.letters.rows[0][3].width", "layers.letters.rows[0][4]",
-                        "layers.letters.rows[0][6]"]
+    assert problems == [
+        "colour",
+        "format",
+        "labels.enter",
+        "layers.letters.rows[0][0].action",
+        "layers.letters.rows[0][1].to",
+        "layers.letters.rows[0][2].to",
+        "layers.letters.rows[0][3].width",
+        "layers.letters.rows[0][4]",
+        "layers.letters.rows[0][6]",
+    ]
 
 
 def test_a_layer_key_needs_a_label_from_somewhere(tmp_path):
-    write_layout(tmp_path, "en", {"format": 1, "layers": {
-        "letters": {"rows": [["a", {"action": "layer", "to": "more"}]]},
-        "more": {"rows": [["1", {"action": "layer", "to": "letters"}]]},
-    }})
-    assert "layers.more.rows[0][1].label: the key shows layer 'letters', which has no `label`" \
+    write_layout(
+        tmp_path,
+        "en",
+        {
+            "format": 1,
+            "layers": {
+                "letters": {"rows": [["a", {"action": "layer", "to": "more"}]]},
+                "more": {"rows": [["1", {"action": "layer", "to": "letters"}]]},
+            },
+        },
+    )
+    assert (
+        "layers.more.rows[0][1].label: the key shows layer 'letters', which has no `label`"
         in load_error(tmp_path, "en")
+    )
 
 
 def test_a_shared_layer_must_exist(tmp_path):
-    write_layout(tmp_path, "en",
-                 {"format": 1, "layers": {"letters": {"label": "ABC", "use": "nope"}}})
+    write_layout(
+        tmp_path, "en", {"format": 1, "layers": {"letters": {"label": "ABC", "use": "nope"}}}
+    )
     assert "layers.letters.use: no shared layer" in load_error(tmp_path, "en")
 
 
 def test_problems_in_a_shared_layer_name_the_shared_file(tmp_path):
     (tmp_path / "layers").mkdir()
     back = {"action": "layer", "to": "letters"}
-    shared = write_layout(tmp_path / "layers", "symbols", {"format": 1, "rows": [["1", back], ["2"]]})
-    write_layout(tmp_path, "en", {"format": 1, "layers": {
-        "letters": {"label": "ABC", "rows": [["a"]]},
-        "symbols": {"label": "123", "use": "symbols"}}})
+    shared = write_layout(
+        tmp_path / "layers", "symbols", {"format": 1, "rows": [["1", back], ["2"]]}
+    )
+    write_layout(
+        tmp_path,
+        "en",
+        {
+            "format": 1,
+            "layers": {
+                "letters": {"label": "ABC", "rows": [["a"]]},
+                "symbols": {"label": "123", "use": "symbols"},
+            },
+        },
+    )
     assert load_error(tmp_path, "en").startswith(
-        f"{shared}: layers.symbols.rows[1]: has width 1 but")
+        f"{shared}: layers.symbols.rows[1]: has width 1 but"
+    )
 
 
 # Typing -----------------------------------------------------------------------
@@ -394,18 +482,21 @@ def test_max_chars_must_be_sensible():
 # Korean -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("jamo", "text"), [
-    ("ㅇㅏㄴㄴㅕㅇㅎㅏㅅㅔㅇㅛ", "안녕하세요"),
-    ("ㄷㅏㄹㄱㄱㅗㄱㅣ", "닭고기"),
-    ("ㅇㅗㅐ", "왜"),
-    ("ㅇㅣㄹㄱㅇㅓㅇㅛ", "읽어요"),
-    ("ㅇㅣㄹㄱㅓ", "일거"),
-    ("ㄱㅏㅂㅅㅇㅣ", "값이"),
-    ("ㅇㅣㅆㅇㅓㅇㅛ", "있어요"),   # ㅆ with shift
-    ("ㅇㅒㄱㅣ", "얘기"),           # ㅒ with shift
-    ("ㅇㅖㅇㅛ", "예요"),           # ㅖ with shift
-    ("ㄸㅏㄹㄱㅣ", "딸기"),         # ㄸ with shift
-])
+@pytest.mark.parametrize(
+    ("jamo", "text"),
+    [
+        ("ㅇㅏㄴㄴㅕㅇㅎㅏㅅㅔㅇㅛ", "안녕하세요"),
+        ("ㄷㅏㄹㄱㄱㅗㄱㅣ", "닭고기"),
+        ("ㅇㅗㅐ", "왜"),
+        ("ㅇㅣㄹㄱㅇㅓㅇㅛ", "읽어요"),
+        ("ㅇㅣㄹㄱㅓ", "일거"),
+        ("ㄱㅏㅂㅅㅇㅣ", "값이"),
+        ("ㅇㅣㅆㅇㅓㅇㅛ", "있어요"),  # ㅆ with shift
+        ("ㅇㅒㄱㅣ", "얘기"),  # ㅒ with shift
+        ("ㅇㅖㅇㅛ", "예요"),  # ㅖ with shift
+        ("ㄸㅏㄹㄱㅣ", "딸기"),  # ㄸ with shift
+    ],
+)
 def test_korean_words(jamo, text):
     model = keyboard("ko")
     type_text(model, jamo)
@@ -433,11 +524,14 @@ def test_korean_backspace_decomposes_then_deletes_whole_syllables():
     assert seen == ["가하", "가ㅎ", "가", ""]
 
 
-@pytest.mark.parametrize(("interruption", "text"), [
-    (["␣"], "한 ㅏ"),
-    ([","], "한,ㅏ"),
-    (["layer:symbols", "1", "layer:letters"], "한1ㅏ"),
-])
+@pytest.mark.parametrize(
+    ("interruption", "text"),
+    [
+        (["␣"], "한 ㅏ"),
+        ([","], "한,ㅏ"),
+        (["layer:symbols", "1", "layer:letters"], "한1ㅏ"),
+    ],
+)
 def test_space_punctuation_and_digits_end_the_syllable(interruption, text):
     model = keyboard("ko")
     tap(model, "ㅎ", "ㅏ", "ㄴ", *interruption, "ㅏ")
@@ -452,9 +546,9 @@ def test_switching_layers_alone_keeps_the_syllable_open():
 
 def test_the_composing_syllable_counts_as_one_character():
     model = keyboard("ko", max_chars=1)
-    tap(model, "ㄱ", "ㅏ", "ㅂ", "ㅅ")       # ㄱ, 가, 갑, 값: always one character
+    tap(model, "ㄱ", "ㅏ", "ㅂ", "ㅅ")  # ㄱ, 가, 갑, 값: always one character
     assert (model.text, model.remaining, model.refused) == ("값", 0, False)
-    tap(model, "ㅣ")                          # 갑시 would be two
+    tap(model, "ㅣ")  # 갑시 would be two
     assert (model.text, model.refused) == ("값", True)
     tap(model, "ㄴ")
     assert (model.text, model.refused) == ("값", True)
@@ -468,30 +562,57 @@ def test_korean_up_to_the_limit():
     assert (model.text, model.refused) == ("안녕", True)
     tap(model, "⌫", "⌫")
     assert (model.text, model.composing, model.remaining) == ("안ㄴ", "ㄴ", 0)
-    tap(model, "ㅕ")                          # joins the open syllable: no new character
+    tap(model, "ㅕ")  # joins the open syllable: no new character
     assert (model.text, model.refused) == ("안녀", False)
 
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["text", "action", "to", "width", "label", "rows", "use",
-                                       "shifted", "format", "layers", "letters"]),
-                      children, max_size=3),
-    max_leaves=8)
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "text",
+                    "action",
+                    "to",
+                    "width",
+                    "label",
+                    "rows",
+                    "use",
+                    "shifted",
+                    "format",
+                    "layers",
+                    "letters",
+                ]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(where=st.sampled_from(["top", "layers", "layer", "rows", "row", "key", "labels"]),
-       value=JSON_VALUES)
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    where=st.sampled_from(["top", "layers", "layer", "rows", "row", "key", "labels"]),
+    value=JSON_VALUES,
+)
 def test_any_broken_layout_is_a_layout_error(tmp_path, where, value):
     layout = letters_layout(["a", {"action": "layer", "to": "letters"}])
     letters = layout["layers"]["letters"]
-    target = {"top": (layout, "format"), "layers": (layout, "layers"),
-              "layer": (layout["layers"], "letters"), "rows": (letters, "rows"),
-              "row": (letters["rows"], 0), "key": (letters["rows"][0], 0),
-              "labels": (layout, "labels")}[where]
+    target = {
+        "top": (layout, "format"),
+        "layers": (layout, "layers"),
+        "layer": (layout["layers"], "letters"),
+        "rows": (letters, "rows"),
+        "row": (letters["rows"], 0),
+        "key": (letters["rows"][0], 0),
+        "labels": (layout, "labels"),
+    }[where]
     target[0][target[1]] = value
     write_layout(tmp_path, "en", layout)
     try:

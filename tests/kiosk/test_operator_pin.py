@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.operator import (LOCKOUT_S, MAX_WRONG_TRIES, PinFormatError, PinGuard, hash_pin,
-                            verify_pin)
+from kiosk.operator import (
+    LOCKOUT_S,
+    MAX_WRONG_TRIES,
+    PinFormatError,
+    PinGuard,
+    hash_pin,
+    verify_pin,
+)
 
 
 def test_the_hash_verifies_its_pin_and_no_other():

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from support.outbox_damage import corrupt_table
-
 from kiosk.outbox_health import OutboxHealth, UnavailableOutbox, open_outbox
+from support.outbox_damage import corrupt_table
 from sync import quarantine
 from sync.outbox import Outbox
 
 MESSAGE = {
-    "terminal_id": "t1", "site": "", "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en", "dialog": {"version": 1, "sha256": "a" * 64}, "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
-    "alert": True, "text": None, "callback": None, "voice": None, "photo": None,
+    "terminal_id": "t1",
+    "site": "",
+    "created_at": "2026-11-22T15:04:05.123+01:00",
+    "locale": "en",
+    "dialog": {"version": 1, "sha256": "a" * 64},
+    "rating": None,
+    "path": [{"level": "topic", "id": "food", "label": "Food"}],
+    "tone": "complaint",
+    "alert": True,
+    "text": None,
+    "callback": None,
+    "voice": None,
+    "photo": None,
 }
 
 
@@ -51,7 +59,7 @@ def test_a_problem_clears_once_the_outbox_stores_again_and_the_quarantine_goes_b
     data = tmp_path / "data"
     disk = Disk(free_bytes=10)
     changes: list[str | None] = []
-    with Outbox(data, reserve_bytes=10 ** 9, disk_usage=disk) as box:
+    with Outbox(data, reserve_bytes=10**9, disk_usage=disk) as box:
         health = OutboxHealth(box, None, on_change=changes.append)
         quarantine.put(data, MESSAGE, photo=None, voice=None, reason="OutboxFullError")
         health.report("the disk is full")
@@ -60,7 +68,7 @@ def test_a_problem_clears_once_the_outbox_stores_again_and_the_quarantine_goes_b
         health.check()  # still below the reserve
         assert "disk_reserve_mb" in health.problem and changes == ["the disk is full"]
         assert health.quarantined() == 1
-        disk.free = 10 ** 12
+        disk.free = 10**12
         health.check()
         assert health.problem is None and changes[-1] is None
         assert health.quarantined() == 0

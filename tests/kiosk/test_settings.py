@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from support.contracts import contract_block, contract_commands
 from dialog_config import DEFAULT_DIALOG
 from kiosk import settings as settings_module
 from kiosk.settings import SettingsError, load_settings
+from support.contracts import contract_block, contract_commands
 
 CONTRACT_EXAMPLE = contract_block("terminal-interface.md", "yaml")
 
@@ -46,11 +46,16 @@ def test_the_contracts_example_reads_as_documented(tmp_path):
 
 
 def test_relative_paths_are_relative_to_the_settings_file(tmp_path):
-    settings = load_settings(write(tmp_path, """\
+    settings = load_settings(
+        write(
+            tmp_path,
+            """\
         dialog: dialog.yaml
         data_dir: data
         operator: {pin_file: secrets/operator-pin}
-        """))
+        """,
+        )
+    )
     assert settings.dialog == tmp_path / "dialog.yaml"
     assert settings.data_dir == tmp_path / "data"
     assert settings.operator_pin_file.path == tmp_path / "secrets" / "operator-pin"
@@ -98,11 +103,14 @@ def test_command_line_beats_environment_beats_system_file(tmp_path, monkeypatch)
 def test_a_named_file_that_is_missing_is_an_error(tmp_path):
     assert errors_of(tmp_path / "nope.yaml") == [
         f"{tmp_path / 'nope.yaml'}:1:1: cannot read the settings file: No such file or "
-        "directory; pass --settings PATH or set KIOSK_SETTINGS"]
+        "directory; pass --settings PATH or set KIOSK_SETTINGS"
+    ]
 
 
 def test_every_error_at_once_with_line_column_and_path(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         terminal_id: rome-01
         sitte: Roma
         display:
@@ -124,7 +132,8 @@ def test_every_error_at_once_with_line_column_and_path(tmp_path):
         retention:
           delivered_media_days: 30
           delivered_messages_days: 7
-        """)
+        """,
+    )
     assert errors_of(path) == [
         f"{path}:2:1: sitte: unknown key; did you mean `site`?",
         f"{path}:4:13: display.rotation: must be one of 0, 90, 180, 270 (found 45)",
@@ -132,14 +141,12 @@ def test_every_error_at_once_with_line_column_and_path(tmp_path):
         "48000 (found 44100)",
         f"{path}:8:11: camera.source: must be a camera index like 0, a /dev/video path, "
         "a file or URL, or false for none (found -1)",
-        f"{path}:9:11: timezone: \"Europe/Rom\" is not a known timezone; did you mean "
-        "`Europe/Rome`?",
-        f"{path}:12:10: sync.manager.url: \"http://manager.example.com/api\" must start with "
+        f'{path}:9:11: timezone: "Europe/Rom" is not a known timezone; did you mean `Europe/Rome`?',
+        f'{path}:12:10: sync.manager.url: "http://manager.example.com/api" must start with '
         "https:// (plain http only to a manager on this machine, 127.0.0.1 or localhost)",
-        f"{path}:16:15: sync.mailbox.security: must be one of starttls, tls, none "
-        "(found \"ssl\")",
-        f"{path}:17:11: sync.mailbox.from: \"not an address\" is not a mail address like "
-        "quality@example.com or \"Name <quality@example.com>\"",
+        f'{path}:16:15: sync.mailbox.security: must be one of starttls, tls, none (found "ssl")',
+        f'{path}:17:11: sync.mailbox.from: "not an address" is not a mail address like '
+        'quality@example.com or "Name <quality@example.com>"',
         f"{path}:18:9: sync.mailbox.to: must hold 1 to 50 mail addresses (found 0)",
         f"{path}:21:28: retention.delivered_messages_days: must be at least "
         "delivered_media_days (30): a message's media cannot outlive its record",
@@ -147,39 +154,50 @@ def test_every_error_at_once_with_line_column_and_path(tmp_path):
 
 
 def test_terminal_id_is_required_once_a_target_is_set(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         sync:
           manager:
             url: https://manager.example.com/api
             token_file: token
-        """)
+        """,
+    )
     assert errors_of(path) == [
         f"{path}:1:1: terminal_id: required once a delivery target is set under `sync`: "
-        "it tells the manager and the mailbox which terminal a message is from"]
+        "it tells the manager and the mailbox which terminal a message is from"
+    ]
 
 
 def test_duplicate_key_and_bad_yaml_are_reported_with_position(tmp_path):
     duplicate = write(tmp_path, "site: a\nsite: b\n", "dup.yaml")
     assert errors_of(duplicate) == [
-        f"{duplicate}:2:1: site: duplicate key; `site` is already set on line 1"]
+        f"{duplicate}:2:1: site: duplicate key; `site` is already set on line 1"
+    ]
     broken = write(tmp_path, "site: [unclosed\n", "broken.yaml")
     assert len(errors_of(broken)) == 1
     assert errors_of(broken)[0].startswith(f"{broken}:2:1: not valid YAML")
 
 
 def test_false_turns_camera_and_microphone_off(tmp_path):
-    settings = load_settings(write(tmp_path, "camera: {source: false}\n"
-                                             "microphone: {device: false}\n"))
+    settings = load_settings(
+        write(tmp_path, "camera: {source: false}\nmicrophone: {device: false}\n")
+    )
     assert settings.camera.source is None
     assert settings.microphone.enabled is False
 
 
 def test_http_is_allowed_only_to_this_machine(tmp_path):
-    settings = load_settings(write(tmp_path, """\
+    settings = load_settings(
+        write(
+            tmp_path,
+            """\
         terminal_id: t1
         sync:
           manager: {url: "http://127.0.0.1:8080/api/", token_file: token}
-        """))
+        """,
+        )
+    )
     assert settings.manager.url == "http://127.0.0.1:8080/api"
 
 
@@ -188,13 +206,18 @@ class TestSecretFiles:
         token = tmp_path / "manager-token"
         token.write_text("s3cret-token\n")
         token.chmod(mode)
-        return load_settings(write(tmp_path, """\
+        return load_settings(
+            write(
+                tmp_path,
+                """\
             terminal_id: t1
             sync:
               manager:
                 url: https://manager.example.com/api
                 token_file: manager-token
-            """)), token
+            """,
+            )
+        ), token
 
     def test_owner_only_secret_is_read(self, tmp_path):
         settings, _ = self.settings_with_token(tmp_path, 0o600)
@@ -206,8 +229,7 @@ class TestSecretFiles:
         with pytest.raises(SettingsError) as caught:
             settings.manager.token_file.read()
         message = str(caught.value)
-        assert message.startswith(f"{tmp_path / 'settings.yaml'}:5:17: "
-                                  "sync.manager.token_file: ")
+        assert message.startswith(f"{tmp_path / 'settings.yaml'}:5:17: sync.manager.token_file: ")
         assert f"{token} is readable by others than its owner" in message
         assert f"run `chmod 600 {token}`" in message
 
@@ -221,16 +243,22 @@ class TestSecretsAsSystemdCredentials:
     """Under a unit with LoadCredential=NAME:PATH, the secret comes from $CREDENTIALS_DIRECTORY."""
 
     def settings(self, tmp_path):
-        return load_settings(write(tmp_path, """\
+        return load_settings(
+            write(
+                tmp_path,
+                """\
             terminal_id: t1
             sync:
               manager:
                 url: https://manager.example.com/api
                 token_file: secrets/manager-token
-            """))
+            """,
+            )
+        )
 
     def test_the_credential_named_like_the_file_is_read_instead_of_the_file(
-            self, tmp_path, monkeypatch):
+        self, tmp_path, monkeypatch
+    ):
         credentials = tmp_path / "credentials"
         credentials.mkdir()
         (credentials / "manager-token").write_text("from-systemd\n")
@@ -240,7 +268,8 @@ class TestSecretsAsSystemdCredentials:
         assert self.settings(tmp_path).manager.token_file.read() == "from-systemd"
 
     def test_an_empty_credential_says_the_secret_is_not_set_and_how_to_set_it(
-            self, tmp_path, monkeypatch):
+        self, tmp_path, monkeypatch
+    ):
         credentials = tmp_path / "credentials"
         credentials.mkdir()
         (credentials / "manager-token").write_text("")

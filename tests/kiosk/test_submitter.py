@@ -19,22 +19,31 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from support.device_media import write_video
-from support.outbox_damage import corrupt_table
-from support.waiting import wait_for
 
 from kiosk.devices import open_camera
 from kiosk.flow import Submission
 from kiosk.settings import CameraSettings
 from kiosk.submitter import Submitter
+from support.device_media import write_video
+from support.outbox_damage import corrupt_table
+from support.waiting import wait_for
 from sync import quarantine
 from sync.outbox import Outbox
 
 MESSAGE = {
-    "terminal_id": "t1", "site": "", "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en", "dialog": {"version": 1, "sha256": "a" * 64}, "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
-    "alert": True, "text": None, "callback": None, "voice": None, "photo": None,
+    "terminal_id": "t1",
+    "site": "",
+    "created_at": "2026-11-22T15:04:05.123+01:00",
+    "locale": "en",
+    "dialog": {"version": 1, "sha256": "a" * 64},
+    "rating": None,
+    "path": [{"level": "topic", "id": "food", "label": "Food"}],
+    "tone": "complaint",
+    "alert": True,
+    "text": None,
+    "callback": None,
+    "voice": None,
+    "photo": None,
 }
 
 
@@ -79,7 +88,7 @@ class Disk:
         return self
 
 
-FULL_DISK_RESERVE = 10 ** 9
+FULL_DISK_RESERVE = 10**9
 
 
 def quarantined(data_dir) -> list[quarantine.Entry]:
@@ -107,8 +116,7 @@ def test_an_invalid_message_is_quarantined_and_the_next_visit_is_stored(tmp_path
     problems: list[str] = []
     invalid = dict(MESSAGE, created_at="2026-11-22 15:04", text="secret words of a visitor")
     with Outbox(tmp_path / "data", reserve_bytes=0) as box:
-        submitter = Submitter(box, lambda _t: None, on_outbox_problem=problems.append,
-                              retry_s=0.05)
+        submitter = Submitter(box, lambda _t: None, on_outbox_problem=problems.append, retry_s=0.05)
         submitter.submit(Submission(invalid, b"OggS voice", take_photo=False))
         submitter.submit(Submission(MESSAGE, None, take_photo=False))
         wait_for(lambda: len(list(box.messages())) == 1)
@@ -134,8 +142,7 @@ def test_a_damaged_database_sends_every_visit_to_the_quarantine_at_once(tmp_path
     problems: list[str] = []
     # Opened before the damage is noticed: recovery would read the broken table.
     with Outbox(data, reserve_bytes=0, recover=False) as box:
-        submitter = Submitter(box, lambda _t: None, on_outbox_problem=problems.append,
-                              retry_s=60.0)
+        submitter = Submitter(box, lambda _t: None, on_outbox_problem=problems.append, retry_s=60.0)
         started = time.monotonic()
         submitter.submit(Submission(MESSAGE, None, take_photo=False))
         submitter.submit(Submission(dict(MESSAGE, text="second"), b"OggS", take_photo=False))
@@ -168,8 +175,9 @@ def store_as(user: pwd.struct_passwd | None, data: Path, message: dict) -> dict:
                 os.setuid(user.pw_uid)
             problems: list[str] = []
             with Outbox(data, reserve_bytes=0, recover=False) as box:
-                submitter = Submitter(box, lambda _t: None,
-                                      on_outbox_problem=problems.append, retry_s=60.0)
+                submitter = Submitter(
+                    box, lambda _t: None, on_outbox_problem=problems.append, retry_s=60.0
+                )
                 submitter.submit(Submission(message, None, take_photo=False))
                 wait_for(lambda: quarantine.count(data) == 1)
                 submitter.close()
@@ -215,9 +223,15 @@ def test_a_lasting_transient_refusal_ends_in_the_quarantine(tmp_path):
     problems: list[str] = []
     disk = Disk(free_bytes=10)
     with Outbox(data, reserve_bytes=FULL_DISK_RESERVE, disk_usage=disk) as box:
-        submitter = Submitter(box, lambda _t: None, on_outbox_problem=problems.append,
-                              retry_s=0.02, transient_limit_s=60.0, queue_limit=100,
-                              clock=lambda: now[0])
+        submitter = Submitter(
+            box,
+            lambda _t: None,
+            on_outbox_problem=problems.append,
+            retry_s=0.02,
+            transient_limit_s=60.0,
+            queue_limit=100,
+            clock=lambda: now[0],
+        )
         submitter.submit(Submission(MESSAGE, None, take_photo=False))
         time.sleep(0.3)  # several retries, all inside the limit
         assert quarantine.count(data) == 0 and problems == []
@@ -240,8 +254,9 @@ def test_visits_queued_behind_a_refusal_go_to_the_quarantine_when_the_app_stops(
     with Outbox(data, reserve_bytes=FULL_DISK_RESERVE, disk_usage=Disk(10)) as box:
         submitter = Submitter(box, lambda _t: None, retry_s=60.0)
         for number in range(2):
-            submitter.submit(Submission(dict(MESSAGE, text=f"visit {number}"), None,
-                                        take_photo=False))
+            submitter.submit(
+                Submission(dict(MESSAGE, text=f"visit {number}"), None, take_photo=False)
+            )
         started = time.monotonic()
         submitter.close()
         assert time.monotonic() - started < 10
@@ -250,10 +265,20 @@ def test_visits_queued_behind_a_refusal_go_to_the_quarantine_when_the_app_stops(
 
 def test_quarantined_messages_are_put_back_once_the_outbox_works(tmp_path):
     data = tmp_path / "data"
-    quarantine.put(data, dict(MESSAGE, text="kept"), photo=b"\xff\xd8jpeg", voice=None,
-                   reason="OutboxDamagedError: damaged")
-    quarantine.put(data, dict(MESSAGE, alert="not a bool"), photo=None, voice=None,
-                   reason="InvalidMessageError")
+    quarantine.put(
+        data,
+        dict(MESSAGE, text="kept"),
+        photo=b"\xff\xd8jpeg",
+        voice=None,
+        reason="OutboxDamagedError: damaged",
+    )
+    quarantine.put(
+        data,
+        dict(MESSAGE, alert="not a bool"),
+        photo=None,
+        voice=None,
+        reason="InvalidMessageError",
+    )
     with Outbox(data, reserve_bytes=0) as box:
         report = quarantine.requeue(box)
         (stored,) = box.messages()

@@ -9,8 +9,9 @@ from kiosk.watcher import DialogWatcher
 
 
 def make_watcher(path, seen, errors):
-    return DialogWatcher(path, load_dialog(path).sha256, on_valid=seen.append,
-                         on_invalid=errors.append)
+    return DialogWatcher(
+        path, load_dialog(path).sha256, on_valid=seen.append, on_invalid=errors.append
+    )
 
 
 def touch_later(path) -> None:
@@ -67,8 +68,13 @@ def test_a_file_repaired_to_the_dialog_in_use_is_offered_so_its_errors_go(tmp_pa
     path.write_text(original.replace("idle_reset_s: 45", "idle_reset_s: 4"), encoding="utf-8")
     seen, errors = [], []
     # The app started on the last good copy, which is the original.
-    watcher = DialogWatcher(path, load_dialog(DEFAULT_DIALOG).sha256, on_valid=seen.append,
-                            on_invalid=errors.append, errors=("dialog.yaml:3:15: idle_reset_s",))
+    watcher = DialogWatcher(
+        path,
+        load_dialog(DEFAULT_DIALOG).sha256,
+        on_valid=seen.append,
+        on_invalid=errors.append,
+        errors=("dialog.yaml:3:15: idle_reset_s",),
+    )
     path.write_text(original, encoding="utf-8")
     touch_later(path)
     watcher.poll()

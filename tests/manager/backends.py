@@ -30,8 +30,7 @@ class MotoS3:
 
         self.port = free_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port,
-                                          verbose=False)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
     def start(self) -> MotoS3:
         # One log line per S3 request would bury a failing test's own output.
@@ -45,14 +44,19 @@ class MotoS3:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint_url, region_name=S3_REGION,
-                            aws_access_key_id=S3_ACCESS_KEY_ID,
-                            aws_secret_access_key=S3_SECRET_ACCESS_KEY)
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name=S3_REGION,
+            aws_access_key_id=S3_ACCESS_KEY_ID,
+            aws_secret_access_key=S3_SECRET_ACCESS_KEY,
+        )
 
     def new_bucket(self) -> str:
         name = f"kiosk-media-{uuid.uuid4().hex[:12]}"
         self.client().create_bucket(
-            Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+        )
         return name
 
     def storage_options(self, bucket: str) -> dict:
@@ -60,16 +64,21 @@ class MotoS3:
         from manager.config import s3_options
 
         return s3_options(
-            bucket=bucket, endpoint_url=self.endpoint_url, region=S3_REGION,
-            access_key_id=S3_ACCESS_KEY_ID, secret_access_key=S3_SECRET_ACCESS_KEY,
-            signed_url_s=SIGNED_URL_S)
+            bucket=bucket,
+            endpoint_url=self.endpoint_url,
+            region=S3_REGION,
+            access_key_id=S3_ACCESS_KEY_ID,
+            secret_access_key=S3_SECRET_ACCESS_KEY,
+            signed_url_s=SIGNED_URL_S,
+        )
 
 
 class StoredMedia:
     """What a test asks of the media storage, the same for a folder and a bucket."""
 
-    def __init__(self, kind: str, *, root: Path | None = None, s3: MotoS3 | None = None,
-                 bucket: str = ""):
+    def __init__(
+        self, kind: str, *, root: Path | None = None, s3: MotoS3 | None = None, bucket: str = ""
+    ):
         self.kind, self.root, self.s3, self.bucket = kind, root, s3, bucket
 
     def names(self) -> list[str]:
@@ -77,8 +86,9 @@ class StoredMedia:
         if self.kind == "files":
             if not self.root.exists():
                 return []
-            return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*")
-                          if p.is_file())
+            return sorted(
+                str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file()
+            )
         pages = self.s3.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
 
@@ -112,6 +122,7 @@ def connection_to(url: str):
     from django.db import DEFAULT_DB_ALIAS, connections
     from django.db.utils import load_backend
 
-    settings_dict = connections.configure_settings(
-        {DEFAULT_DB_ALIAS: dj_database_url.parse(url)})[DEFAULT_DB_ALIAS]
+    settings_dict = connections.configure_settings({DEFAULT_DB_ALIAS: dj_database_url.parse(url)})[
+        DEFAULT_DB_ALIAS
+    ]
     return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from backends import MotoS3, StoredMedia, connection_to, default_database
+
 from support.postgres import Cluster
 
 
@@ -23,9 +24,11 @@ def pytest_configure(config):
     if "DJANGO_SETTINGS_MODULE" not in os.environ:
         data_dir = Path(tempfile.mkdtemp(prefix="kiosk-manager-tests-"))
         (data_dir / "static").mkdir()
-        os.environ.update(DJANGO_SETTINGS_MODULE="manager.settings",
-                          KIOSK_MANAGER_DATA_DIR=str(data_dir),
-                          KIOSK_MANAGER_SETTINGS="/dev/null")
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="manager.settings",
+            KIOSK_MANAGER_DATA_DIR=str(data_dir),
+            KIOSK_MANAGER_SETTINGS="/dev/null",
+        )
         os.environ.pop("DATABASE_URL", None)
     import django
 
@@ -80,12 +83,21 @@ def media(request, settings, tmp_path):
     """The test's media storage: a folder of its own, then a bucket of its own on moto's S3."""
     if request.param == "files":
         root = tmp_path / "media"
-        settings.STORAGES = {**settings.STORAGES, "default": {
-            "BACKEND": "manager.storage.DurableFileSystemStorage",
-            "OPTIONS": {"location": root}}}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "manager.storage.DurableFileSystemStorage",
+                "OPTIONS": {"location": root},
+            },
+        }
         return StoredMedia("files", root=root)
     s3 = request.getfixturevalue("moto_s3")
     bucket = s3.new_bucket()
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3.storage_options(bucket)}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3.storage_options(bucket),
+        },
+    }
     return StoredMedia("s3", s3=s3, bucket=bucket)

@@ -7,18 +7,25 @@ import json
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
-from support.manager_messages import make_terminal
 from manager.dialogs.models import DialogError, DialogVersion
 from manager.fleet.models import TerminalStatus
+from support.manager_messages import make_terminal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 DIALOG = DEFAULT_DIALOG.read_text(encoding="utf-8")
-STATUS = {"at": "2026-11-22T15:00:00+01:00", "version": "0.1.0", "dialog_sha256": "c" * 64,
-          "dialog_errors": [], "queue": {"pending": 3, "rejected": 0,
-                                         "oldest_pending_at": "2026-11-22T14:00:00+01:00"},
-          "last_delivery_at": None, "disk_free_bytes": 10 ** 9, "camera": "ok",
-          "microphone": "error", "uptime_s": 12.5}
+STATUS = {
+    "at": "2026-11-22T15:00:00+01:00",
+    "version": "0.1.0",
+    "dialog_sha256": "c" * 64,
+    "dialog_errors": [],
+    "queue": {"pending": 3, "rejected": 0, "oldest_pending_at": "2026-11-22T14:00:00+01:00"},
+    "last_delivery_at": None,
+    "disk_free_bytes": 10**9,
+    "camera": "ok",
+    "microphone": "error",
+    "uptime_s": 12.5,
+}
 
 
 def get_dialog(client, terminal_id, token, etag=None):
@@ -30,8 +37,12 @@ def get_dialog(client, terminal_id, token, etag=None):
 
 def put_status(client, terminal_id, token, body, content_type="application/json"):
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return client.put(f"/api/v1/terminals/{terminal_id}/status", data,
-                      content_type=content_type, headers={"Authorization": f"Bearer {token}"})
+    return client.put(
+        f"/api/v1/terminals/{terminal_id}/status",
+        data,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def test_no_dialog_assigned_is_404(client):
@@ -71,8 +82,9 @@ def test_a_terminal_assignment_wins_over_its_sites(client):
 
 def test_a_dialog_with_errors_cannot_be_published():
     with pytest.raises(DialogError) as caught:
-        DialogVersion.publish("broken", DIALOG.replace("version: 1", "version: 7", 1),
-                              file_name="broken.yaml")
+        DialogVersion.publish(
+            "broken", DIALOG.replace("version: 1", "version: 7", 1), file_name="broken.yaml"
+        )
     assert caught.value.problems[0].startswith("broken.yaml:")
     assert DialogVersion.objects.count() == 0
 
@@ -100,12 +112,15 @@ def test_the_status_is_the_latest_health_and_kept_as_history(client):
     assert history[0].data == STATUS and history[0].microphone == "error"
 
 
-@pytest.mark.parametrize("body, content_type, status", [
-    ("{broken", "application/json", 400),
-    (json.dumps({"at": "now"}), "application/json", 422),
-    (json.dumps(dict(STATUS, camera="melted")), "application/json", 422),
-    (json.dumps(STATUS), "text/plain", 415),
-])
+@pytest.mark.parametrize(
+    "body, content_type, status",
+    [
+        ("{broken", "application/json", 400),
+        (json.dumps({"at": "now"}), "application/json", 422),
+        (json.dumps(dict(STATUS, camera="melted")), "application/json", 422),
+        (json.dumps(STATUS), "text/plain", 415),
+    ],
+)
 def test_a_bad_status_is_refused_and_not_stored(client, body, content_type, status):
     _, token = make_terminal()
     response = put_status(client, "rome-01", token, body, content_type)

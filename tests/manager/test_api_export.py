@@ -7,12 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-
 from backends import SIGNED_URL_S
-from support.manager_messages import PHOTO, make_terminal, message, post_message
+
 from manager.accounts.models import ApiToken, User
 from manager.api.ingest import validator
 from manager.inbox.models import Message
+from support.manager_messages import PHOTO, make_terminal, message, post_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
@@ -20,8 +20,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 def deliver(client, token, count, *, start_hour=10, photo=None, terminal_id="rome-01"):
     ids = []
     for index in range(count):
-        body = message(terminal_id, photo=photo,
-                       created_at=f"2026-11-22T{start_hour + index:02d}:00:00.000+01:00")
+        body = message(
+            terminal_id,
+            photo=photo,
+            created_at=f"2026-11-22T{start_hour + index:02d}:00:00.000+01:00",
+        )
         assert post_message(client, token, body, photo=photo).status_code == 201
         ids.append(body["id"])
     return ids
@@ -73,8 +76,9 @@ def test_a_user_sees_only_their_sites(client, two_sites):
     assert export(client, token, other).status_code == 404
     admin = user_with_token("root", role=User.ADMIN)
     assert len(export(client, admin, limit=100).json()["items"]) == 7
-    assert export(client, admin, site=milan.site.slug).json()["items"][0]["message"]["id"] \
-        in milan_ids
+    assert (
+        export(client, admin, site=milan.site.slug).json()["items"][0]["message"]["id"] in milan_ids
+    )
 
 
 def test_the_photo_is_served_to_the_token_only(client, two_sites, media):
@@ -93,13 +97,11 @@ def test_the_photo_is_served_to_the_token_only(client, two_sites, media):
         assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
         assert served.content == PHOTO
     assert client.get(url).status_code == 401
-    assert export(client, token, f"/api/v1/export/messages/{rome_ids[0]}/text").status_code \
-        == 404
+    assert export(client, token, f"/api/v1/export/messages/{rome_ids[0]}/text").status_code == 404
 
 
 @pytest.mark.parametrize("media", ["s3"], indirect=True)
-def test_in_s3_media_are_private_and_linked_for_minutes_after_the_check(client, two_sites,
-                                                                        media):
+def test_in_s3_media_are_private_and_linked_for_minutes_after_the_check(client, two_sites, media):
     rome, milan, rome_ids, _ = two_sites
     token = user_with_token("anna", rome.site)
     item = export(client, token).json()["items"][0]
@@ -114,7 +116,8 @@ def test_in_s3_media_are_private_and_linked_for_minutes_after_the_check(client, 
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"] and query["X-Amz-Signature"]
     assert query["X-Amz-Expires"] == [str(SIGNED_URL_S)]
     signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(
-        tzinfo=datetime.UTC)
+        tzinfo=datetime.UTC
+    )
     assert abs(datetime.datetime.now(datetime.UTC) - signed_at).total_seconds() < 60
     # The object itself is private: without the signature the bucket refuses it,
     # and its ACL grants nothing to anyone but the owner.
@@ -129,19 +132,34 @@ def test_in_s3_media_are_private_and_linked_for_minutes_after_the_check(client, 
 def test_since_and_until_select_by_the_visitors_time(client, two_sites):
     rome, _, rome_ids, _ = two_sites
     token = user_with_token("anna", rome.site)
-    items = export(client, token, since="2026-11-22T11:00:00+01:00",
-                   until="2026-11-22T13:00:00+01:00").json()["items"]
+    items = export(
+        client, token, since="2026-11-22T11:00:00+01:00", until="2026-11-22T13:00:00+01:00"
+    ).json()["items"]
     assert [item["message"]["id"] for item in items] == rome_ids[1:3]
     first = items[0]
-    assert first["case"] == {"status": "new", "assignee": None, "tags": [], "due_at": None,
-                             "merged_into": None, "qualified_path": None}
+    assert first["case"] == {
+        "status": "new",
+        "assignee": None,
+        "tags": [],
+        "due_at": None,
+        "merged_into": None,
+        "qualified_path": None,
+    }
     received = datetime.datetime.fromisoformat(first["received_at"])
     assert received.utcoffset() is not None
 
 
-@pytest.mark.parametrize("params", [{"since": "yesterday"}, {"since": "2026-11-22T10:00:00"},
-                                    {"limit": "0"}, {"limit": "many"}, {"after": "!!"},
-                                    {"colour": "red"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "yesterday"},
+        {"since": "2026-11-22T10:00:00"},
+        {"limit": "0"},
+        {"limit": "many"},
+        {"after": "!!"},
+        {"colour": "red"},
+    ],
+)
 def test_bad_parameters_are_400(client, two_sites, params):
     rome = two_sites[0]
     token = user_with_token("anna", rome.site)

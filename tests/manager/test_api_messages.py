@@ -6,9 +6,16 @@ import json
 
 import pytest
 
-from support.manager_messages import PHOTO, VOICE, make_terminal, message, message_parts, post_message
 from manager.api.models import Receipt
 from manager.inbox.models import Message
+from support.manager_messages import (
+    PHOTO,
+    VOICE,
+    make_terminal,
+    message,
+    message_parts,
+    post_message,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
@@ -48,8 +55,9 @@ def test_stored_once_with_its_media_then_a_repeat_is_200(client, terminal, media
     assert stored.local_created_at.isoformat() == "2026-11-22T15:04:05.123000+01:00"
 
 
-def test_a_repeat_that_loses_the_race_leaves_the_first_ones_media(client, terminal, media,
-                                                                  monkeypatch):
+def test_a_repeat_that_loses_the_race_leaves_the_first_ones_media(
+    client, terminal, media, monkeypatch
+):
     """A terminal retrying while its first POST still runs: both requests checked
     for the id before either committed, and the storage said the file was not
     there yet. The loser deletes what it wrote: never the winner's file."""
@@ -80,8 +88,7 @@ def test_a_repeat_that_loses_the_race_leaves_the_first_ones_media(client, termin
     assert media.read(stored.photo.name) == PHOTO and media.read(stored.voice.name) == VOICE
 
 
-def test_other_content_under_the_same_id_is_409_and_the_first_stays(client, terminal,
-                                                                    media):
+def test_other_content_under_the_same_id_is_409_and_the_first_stays(client, terminal, media):
     _, token = terminal
     body = message()
     assert post_message(client, token, body).status_code == 201
@@ -92,12 +99,17 @@ def test_other_content_under_the_same_id_is_409_and_the_first_stays(client, term
     assert Message.objects.get().text == "Troppo sale"
 
 
-@pytest.mark.parametrize("header", [None, "Bearer nonsense", "Basic dXNlcjpwYXNz",
-                                    "Bearer kmt_000000000000_wrongsecret"])
+@pytest.mark.parametrize(
+    "header", [None, "Bearer nonsense", "Basic dXNlcjpwYXNz", "Bearer kmt_000000000000_wrongsecret"]
+)
 def test_no_or_a_wrong_token_is_401(client, terminal, media, header):
     body = message()
-    response = client.generic("POST", "/api/v1/messages", b"", headers={
-        "Idempotency-Key": body["id"], **({"Authorization": header} if header else {})})
+    response = client.generic(
+        "POST",
+        "/api/v1/messages",
+        b"",
+        headers={"Idempotency-Key": body["id"], **({"Authorization": header} if header else {})},
+    )
     assert_refused(response, 401, "terminal token", media)
     assert response["WWW-Authenticate"].startswith("Bearer")
 
@@ -130,27 +142,34 @@ def test_a_message_from_another_terminal_is_403(client, terminal, media):
     assert_refused(response, 403, "belongs to terminal 'rome-01'", media)
 
 
-@pytest.mark.parametrize("key, words", [
-    ("", "Idempotency-Key"),
-    ("not-a-uuid", "Idempotency-Key"),
-    ("00000000-0000-4000-8000-000000000000", "is not the message's id"),
-])
+@pytest.mark.parametrize(
+    "key, words",
+    [
+        ("", "Idempotency-Key"),
+        ("not-a-uuid", "Idempotency-Key"),
+        ("00000000-0000-4000-8000-000000000000", "is not the message's id"),
+    ],
+)
 def test_a_missing_or_wrong_idempotency_key_is_400(client, terminal, media, key, words):
     _, token = terminal
     response = post_message(client, token, message(), key=key)
     assert_refused(response, 400, words, media)
 
 
-@pytest.mark.parametrize("parts, words", [
-    ([("photo", "photo.jpg", "image/jpeg", PHOTO)], "message part is missing"),
-    ([("message", None, "application/json", b"{not json")], "not JSON"),
-    ([("message", None, "application/json", b"{}"), ("extra", None, "text/plain", b"x")],
-     "unknown part 'extra'"),
-])
+@pytest.mark.parametrize(
+    "parts, words",
+    [
+        ([("photo", "photo.jpg", "image/jpeg", PHOTO)], "message part is missing"),
+        ([("message", None, "application/json", b"{not json")], "not JSON"),
+        (
+            [("message", None, "application/json", b"{}"), ("extra", None, "text/plain", b"x")],
+            "unknown part 'extra'",
+        ),
+    ],
+)
 def test_a_broken_body_is_400(client, terminal, media, parts, words):
     _, token = terminal
-    response = post_message(client, token, parts=parts,
-                            key="00000000-0000-4000-8000-000000000000")
+    response = post_message(client, token, parts=parts, key="00000000-0000-4000-8000-000000000000")
     assert_refused(response, 400, words, media)
 
 
@@ -160,20 +179,23 @@ def test_a_truncated_multipart_body_is_refused(client, terminal, media):
     from support.manager_messages import multipart
 
     whole = multipart(message_parts(body, photo=PHOTO))
-    cut = whole[:len(whole) // 2]
+    cut = whole[: len(whole) // 2]
     response = post_message(client, token, body, parts=cut)
     assert response.status_code in (400, 422)
     assert_refused(response, response.status_code, "", media)
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"tone": "angry"}, "tone"),
-    ({"colour": "red"}, "Additional properties"),
-    ({"rating": {"kind": "stars", "value": 3, "scale": 5}}, "rating"),
-    ({"created_at": "yesterday"}, "created_at"),
-    ({"created_at": "2026-11-22T15:04:05"}, "date-time"),
-    ({"callback": {"name": "A", "phone": "3401234567", "consent": True}}, "callback"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"tone": "angry"}, "tone"),
+        ({"colour": "red"}, "Additional properties"),
+        ({"rating": {"kind": "stars", "value": 3, "scale": 5}}, "rating"),
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"created_at": "2026-11-22T15:04:05"}, "date-time"),
+        ({"callback": {"name": "A", "phone": "3401234567", "consent": True}}, "callback"),
+    ],
+)
 def test_a_message_that_breaks_the_schema_is_422(client, terminal, media, changes, words):
     _, token = terminal
     response = post_message(client, token, message(**changes))
@@ -184,42 +206,37 @@ def test_a_message_missing_a_field_is_422(client, terminal, media):
     _, token = terminal
     body = message()
     del body["tone"]
-    assert_refused(post_message(client, token, body), 422, "'tone' is a required property",
-                   media)
+    assert_refused(post_message(client, token, body), 422, "'tone' is a required property", media)
 
 
 def test_a_photo_that_is_not_a_jpeg_is_422(client, terminal, media):
     _, token = terminal
     fake = b"\x89PNG\r\n\x1a\n" + bytes(200)
     body = message(photo=fake)
-    assert_refused(post_message(client, token, body, photo=fake), 422, "not image/jpeg",
-                   media)
+    assert_refused(post_message(client, token, body, photo=fake), 422, "not image/jpeg", media)
 
 
 def test_a_voice_that_is_not_ogg_is_422(client, terminal, media):
     _, token = terminal
     fake = b"RIFF" + bytes(200)
     body = message(voice=fake)
-    assert_refused(post_message(client, token, body, voice=fake), 422, "not audio/ogg",
-                   media)
+    assert_refused(post_message(client, token, body, voice=fake), 422, "not audio/ogg", media)
 
 
 def test_a_photo_changed_on_the_way_is_422(client, terminal, media):
     _, token = terminal
     body = message(photo=PHOTO)
     changed = PHOTO[:-1] + bytes([PHOTO[-1] ^ 1])
-    assert_refused(post_message(client, token, body, photo=changed), 422, "SHA-256",
-                   media)
-    assert_refused(post_message(client, token, body, photo=PHOTO[:-10]), 422, "bytes",
-                   media)
+    assert_refused(post_message(client, token, body, photo=changed), 422, "SHA-256", media)
+    assert_refused(post_message(client, token, body, photo=PHOTO[:-10]), 422, "bytes", media)
 
 
 def test_media_and_message_must_agree(client, terminal, media):
     _, token = terminal
-    assert_refused(post_message(client, token, message(), photo=PHOTO), 422,
-                   "message.photo is null", media)
-    assert_refused(post_message(client, token, message(photo=PHOTO)), 422,
-                   "no photo part", media)
+    assert_refused(
+        post_message(client, token, message(), photo=PHOTO), 422, "message.photo is null", media
+    )
+    assert_refused(post_message(client, token, message(photo=PHOTO)), 422, "no photo part", media)
 
 
 def test_a_photo_part_of_another_type_is_415(client, terminal, media):
@@ -227,15 +244,15 @@ def test_a_photo_part_of_another_type_is_415(client, terminal, media):
     body = message(photo=PHOTO)
     parts = message_parts(body)
     parts.append(("photo", "photo.png", "image/png", PHOTO))
-    assert_refused(post_message(client, token, body, parts=parts), 415, "must be image/jpeg",
-                   media)
+    assert_refused(post_message(client, token, body, parts=parts), 415, "must be image/jpeg", media)
 
 
 def test_a_body_that_is_not_multipart_is_415(client, terminal, media):
     _, token = terminal
     body = message()
-    response = post_message(client, token, body, parts=json.dumps(body).encode(),
-                            content_type="application/json")
+    response = post_message(
+        client, token, body, parts=json.dumps(body).encode(), content_type="application/json"
+    )
     assert_refused(response, 415, "multipart/form-data", media)
 
 
@@ -244,8 +261,7 @@ def test_a_message_above_the_limit_is_413(client, terminal, media, settings):
     settings.MAX_MESSAGE_BYTES = 10_000
     body = message(photo=PHOTO)
     assert len(PHOTO) > 10_000
-    assert_refused(post_message(client, token, body, photo=PHOTO), 413, "at most 10000",
-                   media)
+    assert_refused(post_message(client, token, body, photo=PHOTO), 413, "at most 10000", media)
 
 
 def test_other_methods_are_405(client, terminal, media):

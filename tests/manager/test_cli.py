@@ -12,16 +12,20 @@ import sys
 import httpx
 import pytest
 import yaml
-
 from backends import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
-from support.manager_messages import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
+
 from support.manager_live import PROJECT_ROOT, LiveManager, manager_env
+from support.manager_messages import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
 
 
 def kiosk(*args, settings):
-    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
-                          env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,27 +71,46 @@ def test_createuser_refuses_a_weak_password_and_an_unknown_site(manager, tmp_pat
     assert result.returncode == 1 and "too weak" in result.stderr
     strong = tmp_path / "strong"
     strong.write_text("correct horse battery staple\n")
-    result = manager.run("createuser", "eva", "--password-file", str(strong),
-                         "--site", "Nowhere", check=False)
+    result = manager.run(
+        "createuser", "eva", "--password-file", str(strong), "--site", "Nowhere", check=False
+    )
     assert result.returncode == 1 and "no site is named 'Nowhere'" in result.stderr
     manager.run("terminal", "add", "eva-01", "--site", "Clinica Sud")
-    made = manager.run("createuser", "eva", "--password-file", str(strong), "--site",
-                       "Clinica Sud", "--role", "viewer").stdout
+    made = manager.run(
+        "createuser",
+        "eva",
+        "--password-file",
+        str(strong),
+        "--site",
+        "Clinica Sud",
+        "--role",
+        "viewer",
+    ).stdout
     assert "created viewer 'eva': sees Clinica Sud" in made
 
 
 def test_check_reports_one_line_each(manager):
     lines = manager.run("check").stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["ok", "ok", "ok", "off"]
-    assert [line.split()[1] for line in lines] == ["configuration:", "database:", "storage:",
-                                                   "mail:"]
+    assert [line.split()[1] for line in lines] == [
+        "configuration:",
+        "database:",
+        "storage:",
+        "mail:",
+    ]
 
 
 def test_check_fails_clearly_on_a_database_it_cannot_reach(tmp_path):
-    env = manager_env(tmp_path / "data",
-                      DATABASE_URL="postgresql://nobody@127.0.0.1:9/none?connect_timeout=2")
-    result = subprocess.run([sys.executable, "-m", "manager", "check"], env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = manager_env(
+        tmp_path / "data", DATABASE_URL="postgresql://nobody@127.0.0.1:9/none?connect_timeout=2"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "manager", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert re.search(r"^FAIL  database: postgresql none", result.stdout, re.MULTILINE)
     assert "→ check database_url" in result.stdout
@@ -97,11 +120,15 @@ def test_a_settings_file_with_an_unknown_key_is_one_clear_error(tmp_path):
     settings = tmp_path / "settings.toml"
     settings.write_text('data_dir = "x"\n[storage]\nbucket = "b"\n')
     env = manager_env(tmp_path / "data", KIOSK_MANAGER_SETTINGS=str(settings))
-    result = subprocess.run([sys.executable, "-m", "manager", "check"], env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "manager", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
-    assert f"{settings}: unknown setting [storage] bucket; known here: s3_bucket" \
-        in result.stderr
+    assert f"{settings}: unknown setting [storage] bucket; known here: s3_bucket" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -109,8 +136,10 @@ def test_kiosk_enroll_joins_the_terminal_and_it_delivers(manager, tmp_path):
     added = manager.run("terminal", "add", "rome-07", "--site", "Trattoria Roma").stdout
     code = re.search(r"kiosk enroll \S+ (\S+)", added).group(1)
     settings = tmp_path / "settings.yaml"
-    settings.write_text(f"data_dir: {tmp_path / 'data'}\ncamera:\n  source: false\n"
-                        f"microphone:\n  device: false\n", encoding="utf-8")
+    settings.write_text(
+        f"data_dir: {tmp_path / 'data'}\ncamera:\n  source: false\nmicrophone:\n  device: false\n",
+        encoding="utf-8",
+    )
     enrolled = kiosk("enroll", manager.url, code.lower(), settings=settings)
     assert enrolled.returncode == 0, enrolled.stderr
     assert "systemctl restart kiosk-sync" in enrolled.stdout
@@ -124,28 +153,33 @@ def test_kiosk_enroll_joins_the_terminal_and_it_delivers(manager, tmp_path):
     synced = kiosk("sync", "--once", settings=settings)
     assert synced.returncode == 0, synced.stderr
     with sqlite3.connect(manager.data_dir / "manager.sqlite3") as db:
-        count, = db.execute("SELECT count(*) FROM inbox_message m JOIN fleet_terminal t "
-                            "ON m.terminal_id = t.id WHERE t.terminal_id = 'rome-07'").fetchone()
+        (count,) = db.execute(
+            "SELECT count(*) FROM inbox_message m JOIN fleet_terminal t "
+            "ON m.terminal_id = t.id WHERE t.terminal_id = 'rome-07'"
+        ).fetchone()
     assert count == 1
     twice = kiosk("enroll", manager.url, code, settings=tmp_path / "other.yaml")
     assert twice.returncode == 1 and "unknown, used or expired" in twice.stderr
 
 
-def test_several_machines_setup_postgresql_and_s3_from_the_environment(tmp_path,
-                                                                      postgres_cluster, moto_s3):
+def test_several_machines_setup_postgresql_and_s3_from_the_environment(
+    tmp_path, postgres_cluster, moto_s3
+):
     """The configuration for outgrowing one machine, as README shows it: check says where
     everything is, a message's media land in the bucket, the read API links to them signed."""
     secret = tmp_path / "s3-secret"
     secret.write_text(S3_SECRET_ACCESS_KEY + "\n")
     secret.chmod(0o600)
     bucket = moto_s3.new_bucket()
-    env = {"DATABASE_URL": postgres_cluster.create_database("several_machines"),
-           "KIOSK_MANAGER_STORAGE_S3_BUCKET": bucket,
-           "KIOSK_MANAGER_STORAGE_S3_ENDPOINT_URL": moto_s3.endpoint_url,
-           "KIOSK_MANAGER_STORAGE_S3_REGION": S3_REGION,
-           "KIOSK_MANAGER_STORAGE_S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
-           "KIOSK_MANAGER_STORAGE_S3_SECRET_ACCESS_KEY_FILE": str(secret),
-           "KIOSK_MANAGER_STORAGE_SIGNED_URL_S": "90"}
+    env = {
+        "DATABASE_URL": postgres_cluster.create_database("several_machines"),
+        "KIOSK_MANAGER_STORAGE_S3_BUCKET": bucket,
+        "KIOSK_MANAGER_STORAGE_S3_ENDPOINT_URL": moto_s3.endpoint_url,
+        "KIOSK_MANAGER_STORAGE_S3_REGION": S3_REGION,
+        "KIOSK_MANAGER_STORAGE_S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+        "KIOSK_MANAGER_STORAGE_S3_SECRET_ACCESS_KEY_FILE": str(secret),
+        "KIOSK_MANAGER_STORAGE_SIGNED_URL_S": "90",
+    }
     with LiveManager(tmp_path / "manager", env=env) as manager:
         checked = manager.run("check").stdout
         assert re.search(r"^ok    database: postgresql several_machines$", checked, re.MULTILINE)
@@ -153,13 +187,19 @@ def test_several_machines_setup_postgresql_and_s3_from_the_environment(tmp_path,
         token = manager.add_terminal("rome-01", "Trattoria Roma", tmp_path / "token")
         reader = manager.user_token("boss", admin=True)
         body = message(photo=PHOTO, voice=VOICE)
-        posted = httpx.post(f"{manager.url}/v1/messages", content=multipart(
-            message_parts(body, photo=PHOTO, voice=VOICE)), headers={
-            "Authorization": f"Bearer {token}", "Idempotency-Key": body["id"],
-            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+        posted = httpx.post(
+            f"{manager.url}/v1/messages",
+            content=multipart(message_parts(body, photo=PHOTO, voice=VOICE)),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": body["id"],
+                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+            },
+        )
         assert posted.status_code == 201, posted.text
-        media = httpx.get(f"{manager.url}/v1/export/messages", headers={
-            "Authorization": f"Bearer {reader}"}).json()["items"][0]["media"]
+        media = httpx.get(
+            f"{manager.url}/v1/export/messages", headers={"Authorization": f"Bearer {reader}"}
+        ).json()["items"][0]["media"]
         for kind, data in (("photo", PHOTO), ("voice", VOICE)):
             link = httpx.get(media[kind], headers={"Authorization": f"Bearer {reader}"})
             assert link.status_code == 302 and "X-Amz-Expires=90&" in link.headers["Location"]

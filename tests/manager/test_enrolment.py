@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from support.manager_messages import make_terminal
 from manager.accounts.models import AuditRecord
 from manager.fleet.models import Terminal
+from support.manager_messages import make_terminal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
@@ -47,12 +47,15 @@ def test_a_revoked_terminal_cannot_enrol(client):
     assert enrol(client, code).status_code == 403
 
 
-@pytest.mark.parametrize("data, content_type, status", [
-    ('{"code": 5}', "application/json", 422),
-    ('{"code": "A", "more": 1}', "application/json", 422),
-    ("{", "application/json", 400),
-    ("code=ABCD", "application/x-www-form-urlencoded", 415),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status",
+    [
+        ('{"code": 5}', "application/json", 422),
+        ('{"code": "A", "more": 1}', "application/json", 422),
+        ("{", "application/json", 400),
+        ("code=ABCD", "application/x-www-form-urlencoded", 415),
+    ],
+)
 def test_bad_requests(client, data, content_type, status):
     response = client.post("/api/v1/enrolment", data, content_type=content_type)
     assert response.status_code == status

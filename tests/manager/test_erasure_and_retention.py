@@ -8,19 +8,21 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from support.manager_messages import PHOTO, VOICE, make_terminal, message, post_message
 from manager.accounts.models import AuditRecord
 from manager.inbox import retention
 from manager.inbox.models import Message
+from support.manager_messages import PHOTO, VOICE, make_terminal, message, post_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 
-def test_erasing_a_message_removes_it_and_its_media_and_a_repeat_stores_nothing(
-        client, media):
+def test_erasing_a_message_removes_it_and_its_media_and_a_repeat_stores_nothing(client, media):
     _, token = make_terminal()
-    body = message(photo=PHOTO, voice=VOICE,
-                   callback={"name": "Anna", "phone": "+393401234567", "consent": True})
+    body = message(
+        photo=PHOTO,
+        voice=VOICE,
+        callback={"name": "Anna", "phone": "+393401234567", "consent": True},
+    )
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 201
     assert len(media.names()) == 2
     call_command("erase", message=body["id"], reason="visitor asked by phone")
@@ -41,8 +43,9 @@ def test_erasing_by_phone_number_takes_every_message_with_it(client, media):
     kept = message()
     assert post_message(client, token, kept).status_code == 201
     call_command("erase", phone="+39 340 1234567")
-    assert list(Message.objects.values_list("id", flat=True)) == [__import__("uuid").UUID(
-        kept["id"])]
+    assert list(Message.objects.values_list("id", flat=True)) == [
+        __import__("uuid").UUID(kept["id"])
+    ]
     assert AuditRecord.objects.filter(action="erase").count() == 3
 
 
@@ -53,7 +56,8 @@ def test_retention_deletes_old_media_and_keeps_the_message(client, media, settin
     for body in (old, new):
         assert post_message(client, token, body, photo=PHOTO).status_code == 201
     Message.objects.filter(pk=old["id"]).update(
-        received_at=timezone.now() - datetime.timedelta(days=31))
+        received_at=timezone.now() - datetime.timedelta(days=31)
+    )
     counts = retention.run()
     assert counts["media"] == 1
     aged, fresh = Message.objects.get(pk=old["id"]), Message.objects.get(pk=new["id"])

@@ -32,10 +32,26 @@ def stored_ids(manager, reader) -> list[str]:
 def post_concurrently(manager, token_file: Path, folder: Path) -> Counter:
     go = folder / "go"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(HERE.parent)]))
-    posters = [subprocess.Popen([sys.executable, "-m", "support.manager_poster", manager.url,
-                                 str(token_file), str(index), str(PROCESSES), str(MESSAGES),
-                                 str(COPIES), str(go)], env=env, stdout=subprocess.PIPE,
-                                text=True) for index in range(PROCESSES)]
+    posters = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "support.manager_poster",
+                manager.url,
+                str(token_file),
+                str(index),
+                str(PROCESSES),
+                str(MESSAGES),
+                str(COPIES),
+                str(go),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for index in range(PROCESSES)
+    ]
     go.touch()
     totals: Counter = Counter()
     for poster in posters:
@@ -49,8 +65,9 @@ def post_concurrently(manager, token_file: Path, folder: Path) -> Counter:
 def database_env(request):
     if request.param == "sqlite":
         return {}
-    return {"DATABASE_URL": request.getfixturevalue("postgres_cluster").create_database(
-        "exactly_once")}
+    return {
+        "DATABASE_URL": request.getfixturevalue("postgres_cluster").create_database("exactly_once")
+    }
 
 
 def test_every_message_is_stored_exactly_once(tmp_path, database_env):

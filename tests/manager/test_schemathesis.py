@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from support.contracts import load_manager_api
@@ -36,8 +35,9 @@ schema = schemathesis.openapi.from_dict(load_manager_api())
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_the_live_manager_keeps_the_contract(case, live):
     manager, terminal_token, user_token = live
     token = user_token if "/export/" in case.path else terminal_token
@@ -52,6 +52,7 @@ def test_the_live_manager_keeps_the_contract(case, live):
         # its sha256 or it names another terminal: cross-field rules no schema
         # states. Acceptance is tested with real messages in test_api_messages.py.
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                           base_url=manager.url, excluded_checks=excluded)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, base_url=manager.url, excluded_checks=excluded
+    )
     assert manager.alive()

@@ -20,9 +20,13 @@ from sync.outbox import Outbox
 
 
 def kiosk(*args: str, settings: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
-                          env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def terminal_settings(tmp_path: Path, url: str, token_file: Path) -> Path:
@@ -33,7 +37,9 @@ def terminal_settings(tmp_path: Path, url: str, token_file: Path) -> Path:
         f"terminal_id: rome-01\nsite: Trattoria Roma\ntimezone: Europe/Rome\n"
         f"dialog: {dialog}\ndata_dir: {tmp_path / 'data'}\n"
         f"camera:\n  source: false\nmicrophone:\n  device: false\n"
-        f"sync:\n  manager:\n    url: {url}\n    token_file: {token_file}\n", encoding="utf-8")
+        f"sync:\n  manager:\n    url: {url}\n    token_file: {token_file}\n",
+        encoding="utf-8",
+    )
     return settings
 
 
@@ -45,7 +51,8 @@ def manager(tmp_path):
 
 
 def test_a_message_its_media_the_dialog_and_the_status_arrive_as_the_terminal_sent_them(
-        tmp_path, manager):
+    tmp_path, manager
+):
     token_file = tmp_path / "manager-token"
     manager.add_terminal("rome-01", "Trattoria Roma", token_file)
     token_file.chmod(0o600)
@@ -62,28 +69,48 @@ def test_a_message_its_media_the_dialog_and_the_status_arrive_as_the_terminal_se
     checks = {check["name"]: check for check in json.loads(doctor.stdout)["checks"]}
     assert checks["test message"]["state"] == "ok", doctor.stdout
     photo, voice = jpeg(seed=1), ogg_opus(seed=1)
-    visitor = {"terminal_id": "rome-01", "site": "Trattoria Roma", "locale": "it",
-               "created_at": "2026-11-22T15:04:05.123+01:00",
-               "dialog": {"version": 1, "sha256": "b" * 64},
-               "rating": {"kind": "smileys", "value": 1, "scale": 5},
-               "path": [{"level": "topic", "id": "food", "label": "Cibo"},
-                        {"level": "category", "id": "taste", "label": "Gusto"}],
-               "tone": "complaint", "alert": True, "text": "Troppo sale <b>davvero</b>",
-               "callback": {"name": "Anna", "phone": "+393401234567", "consent": True},
-               "photo": {"width": 640, "height": 480}, "voice": {"duration_s": 2.0}}
+    visitor = {
+        "terminal_id": "rome-01",
+        "site": "Trattoria Roma",
+        "locale": "it",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "dialog": {"version": 1, "sha256": "b" * 64},
+        "rating": {"kind": "smileys", "value": 1, "scale": 5},
+        "path": [
+            {"level": "topic", "id": "food", "label": "Cibo"},
+            {"level": "category", "id": "taste", "label": "Gusto"},
+        ],
+        "tone": "complaint",
+        "alert": True,
+        "text": "Troppo sale <b>davvero</b>",
+        "callback": {"name": "Anna", "phone": "+393401234567", "consent": True},
+        "photo": {"width": 640, "height": 480},
+        "voice": {"duration_s": 2.0},
+    }
     with Outbox(tmp_path / "data", reserve_bytes=0) as box:
         visitor_id = box.add(visitor, photo=photo, voice=voice)
 
     sync = kiosk("sync", "--once", settings=settings)
     assert sync.returncode == 0, sync.stderr
 
-    page = httpx.get(f"{manager.url}/v1/export/messages",
-                     headers={"Authorization": f"Bearer {reader}"}).json()
+    page = httpx.get(
+        f"{manager.url}/v1/export/messages", headers={"Authorization": f"Bearer {reader}"}
+    ).json()
     by_id = {item["message"]["id"]: item for item in page["items"]}
     assert len(by_id) == 2 and page["next"] is None
     stored = by_id[visitor_id]
-    for key in ("terminal_id", "site", "created_at", "locale", "rating", "path", "tone",
-                "alert", "text", "callback"):
+    for key in (
+        "terminal_id",
+        "site",
+        "created_at",
+        "locale",
+        "rating",
+        "path",
+        "tone",
+        "alert",
+        "text",
+        "callback",
+    ):
         assert stored["message"][key] == visitor[key], key
     assert stored["message"]["photo"]["sha256"] == hashlib.sha256(photo).hexdigest()
     assert stored["manager_site"]["name"] == "Trattoria Roma"
@@ -101,29 +128,38 @@ def test_a_message_its_media_the_dialog_and_the_status_arrive_as_the_terminal_se
     sync = kiosk("sync", "--once", settings=settings)
     assert sync.returncode == 0, sync.stderr
     with sqlite3.connect(manager.data_dir / "manager.sqlite3") as db:
-        last_status, = db.execute("SELECT last_status FROM fleet_terminal "
-                                  "WHERE terminal_id = 'rome-01'").fetchone()
-        history, = db.execute("SELECT count(*) FROM fleet_terminalstatus").fetchone()
+        (last_status,) = db.execute(
+            "SELECT last_status FROM fleet_terminal WHERE terminal_id = 'rome-01'"
+        ).fetchone()
+        (history,) = db.execute("SELECT count(*) FROM fleet_terminalstatus").fetchone()
     status = json.loads(last_status)
     assert status["dialog_sha256"] == hashlib.sha256(assigned.encode()).hexdigest()
     assert status["dialog_errors"] == []
     assert history == 2
 
 
-def test_a_message_whose_voice_file_was_lost_on_the_terminal_arrives_saying_so(
-        tmp_path, manager):
+def test_a_message_whose_voice_file_was_lost_on_the_terminal_arrives_saying_so(tmp_path, manager):
     token_file = tmp_path / "manager-token"
     manager.add_terminal("rome-01", "Trattoria Roma", token_file)
     token_file.chmod(0o600)
     reader = manager.user_token("boss", admin=True)
     settings = terminal_settings(tmp_path, manager.url, token_file)
     photo = jpeg(seed=2)
-    visitor = {"terminal_id": "rome-01", "site": "Trattoria Roma", "locale": "en",
-               "created_at": "2026-11-22T15:04:05.123+01:00",
-               "dialog": {"version": 1, "sha256": "c" * 64}, "rating": None,
-               "path": [{"level": "topic", "id": "food", "label": "Food"}],
-               "tone": "complaint", "alert": True, "text": "Cold soup", "callback": None,
-               "photo": {"width": 640, "height": 480}, "voice": {"duration_s": 2.0}}
+    visitor = {
+        "terminal_id": "rome-01",
+        "site": "Trattoria Roma",
+        "locale": "en",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "dialog": {"version": 1, "sha256": "c" * 64},
+        "rating": None,
+        "path": [{"level": "topic", "id": "food", "label": "Food"}],
+        "tone": "complaint",
+        "alert": True,
+        "text": "Cold soup",
+        "callback": None,
+        "photo": {"width": 640, "height": 480},
+        "voice": {"duration_s": 2.0},
+    }
     with Outbox(tmp_path / "data", reserve_bytes=0) as box:
         visitor_id = box.add(visitor, photo=photo, voice=ogg_opus(seed=2))
     voice_files = list((tmp_path / "data" / "media").glob(f"{visitor_id}.voice.*"))
@@ -133,9 +169,10 @@ def test_a_message_whose_voice_file_was_lost_on_the_terminal_arrives_saying_so(
     sync = kiosk("sync", "--once", settings=settings)
     assert sync.returncode == 0, sync.stderr
 
-    page = httpx.get(f"{manager.url}/v1/export/messages",
-                     headers={"Authorization": f"Bearer {reader}"}).json()
-    stored, = [item for item in page["items"] if item["message"]["id"] == visitor_id]
+    page = httpx.get(
+        f"{manager.url}/v1/export/messages", headers={"Authorization": f"Bearer {reader}"}
+    ).json()
+    (stored,) = [item for item in page["items"] if item["message"]["id"] == visitor_id]
     assert stored["message"]["text"] == "Cold soup"
     assert stored["message"]["voice"] is None
     assert stored["message"]["lost_attachments"] == ["voice"]

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-
 from support.report_data import FIRST, LAST, Dataset, build_dataset
 
 
@@ -22,7 +21,20 @@ def report_files(dataset, tmp_path_factory) -> tuple[Path, Path]:
     """``kiosk report`` over the period, as a manager runs it: (workbook, CSV folder)."""
     out = tmp_path_factory.mktemp("report_out")
     xlsx, csv_dir = out / "report.xlsx", out / "csv"
-    code = main(["report", "--settings", str(dataset.settings), "--from", FIRST.isoformat(),
-                 "--to", LAST.isoformat(), "--xlsx", str(xlsx), "--csv", str(csv_dir)])
+    code = main(
+        [
+            "report",
+            "--settings",
+            str(dataset.settings),
+            "--from",
+            FIRST.isoformat(),
+            "--to",
+            LAST.isoformat(),
+            "--xlsx",
+            str(xlsx),
+            "--csv",
+            str(csv_dir),
+        ]
+    )
     assert code == 0
     return xlsx, csv_dir

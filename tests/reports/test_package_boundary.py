@@ -51,19 +51,24 @@ def top_level_imports(path: Path) -> set[str]:
 def test_no_module_of_the_package_names_kiosk_or_sync():
     sources = sorted(PACKAGE_DIR.rglob("*.py"))
     assert len(sources) > 5
-    offending = {str(path.relative_to(PACKAGE_DIR)): sorted(top_level_imports(path)
-                                                            & set(FORBIDDEN))
-                 for path in sources}
+    offending = {
+        str(path.relative_to(PACKAGE_DIR)): sorted(top_level_imports(path) & set(FORBIDDEN))
+        for path in sources
+    }
     assert not {path: names for path, names in offending.items() if names}
 
 
 def test_making_a_report_loads_neither_kiosk_nor_sync():
-    result = subprocess.run([sys.executable, "-c", MAKE_A_REPORT], capture_output=True,
-                            text=True, check=False, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", MAKE_A_REPORT],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.splitlines()[-1])
     assert outcome["csv"] == 4
     assert "reports.xlsx" in outcome["modules"] and "openpyxl" in outcome["modules"]
-    loaded = [name for name in outcome["modules"]
-              if name.split(".")[0] in FORBIDDEN]
+    loaded = [name for name in outcome["modules"] if name.split(".")[0] in FORBIDDEN]
     assert not loaded, f"reports pulled in {loaded}"

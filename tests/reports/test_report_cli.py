@@ -10,25 +10,41 @@ import pytest
 from openpyxl import load_workbook
 
 from kiosk.cli import main
-from sync.outbox import Outbox
 from support.report_data import TZ, TZ_NAME
+from sync.outbox import Outbox
 
-DIALOG_FREE = {"terminal_id": "t1", "site": "S", "locale": "en",
-               "dialog": {"version": 1, "sha256": "0" * 64}, "rating": None, "tone": "none",
-               "alert": False, "text": None, "callback": None, "voice": None, "photo": None}
+DIALOG_FREE = {
+    "terminal_id": "t1",
+    "site": "S",
+    "locale": "en",
+    "dialog": {"version": 1, "sha256": "0" * 64},
+    "rating": None,
+    "tone": "none",
+    "alert": False,
+    "text": None,
+    "callback": None,
+    "voice": None,
+    "photo": None,
+}
 
 
 def settings_file(tmp_path, data_dir=None):
     path = tmp_path / "settings.yaml"
-    path.write_text(f"timezone: {TZ_NAME}\ndata_dir: {data_dir or tmp_path / 'data'}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"timezone: {TZ_NAME}\ndata_dir: {data_dir or tmp_path / 'data'}\n", encoding="utf-8"
+    )
     return path
 
 
 def add_at_noon(box, day: datetime.date, topic: str) -> None:
     when = datetime.datetime.combine(day, datetime.time(12), tzinfo=TZ)
-    box.add(dict(DIALOG_FREE, created_at=when.isoformat(),
-                 path=[{"level": "topic", "id": topic, "label": topic.title()}]))
+    box.add(
+        dict(
+            DIALOG_FREE,
+            created_at=when.isoformat(),
+            path=[{"level": "topic", "id": topic, "label": topic.title()}],
+        )
+    )
 
 
 @pytest.fixture
@@ -72,13 +88,18 @@ def test_both_dates_are_included(outbox_days, tmp_path):
     today, settings = outbox_days
     day = (today - datetime.timedelta(days=29)).isoformat()
     xlsx = tmp_path / "r.xlsx"
-    assert main(["report", "--settings", str(settings), "--from", day, "--to", day,
-                 "--xlsx", str(xlsx)]) == 0
+    assert (
+        main(
+            ["report", "--settings", str(settings), "--from", day, "--to", day, "--xlsx", str(xlsx)]
+        )
+        == 0
+    )
     assert topics_reported(xlsx) == {"d11"}
 
 
-@pytest.mark.parametrize("dates", [["--from", "2026-02-30"], ["--to", "yesterday"],
-                                   ["--from", "22.11.2026"]])
+@pytest.mark.parametrize(
+    "dates", [["--from", "2026-02-30"], ["--to", "yesterday"], ["--from", "22.11.2026"]]
+)
 def test_a_bad_date_is_bad_usage(outbox_days, tmp_path, dates, capsys):
     _, settings = outbox_days
     with pytest.raises(SystemExit) as exit_info:
@@ -89,8 +110,19 @@ def test_a_bad_date_is_bad_usage(outbox_days, tmp_path, dates, capsys):
 
 def test_from_after_to_is_bad_usage(outbox_days, tmp_path, capsys):
     _, settings = outbox_days
-    code = main(["report", "--settings", str(settings), "--from", "2026-03-02", "--to",
-                 "2026-03-01", "--xlsx", str(tmp_path / "r.xlsx")])
+    code = main(
+        [
+            "report",
+            "--settings",
+            str(settings),
+            "--from",
+            "2026-03-02",
+            "--to",
+            "2026-03-01",
+            "--xlsx",
+            str(tmp_path / "r.xlsx"),
+        ]
+    )
     assert code == 2
     assert "the first day 2026-03-02 is after the last day 2026-03-01" in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
@@ -121,9 +153,26 @@ def test_a_data_dir_without_outbox_fails_clearly(tmp_path, capsys):
 def test_runs_as_a_console_command_with_csv(outbox_days, tmp_path):
     _, settings = outbox_days
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "report", "--xlsx", str(tmp_path / "r.xlsx"),
-         "--csv", str(tmp_path / "csv" / "new"), "--settings", str(settings)],
-        capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "report",
+            "--xlsx",
+            str(tmp_path / "r.xlsx"),
+            "--csv",
+            str(tmp_path / "csv" / "new"),
+            "--settings",
+            str(settings),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "csv" / "new").iterdir()) == [
-        "callbacks.csv", "classifier.csv", "comments.csv", "summary.csv"]
+        "callbacks.csv",
+        "classifier.csv",
+        "comments.csv",
+        "summary.csv",
+    ]

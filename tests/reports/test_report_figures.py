@@ -11,8 +11,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from support.report_expected import as_cells, as_csv, expected_sheets
 from support.report_data import FIRST, LAST, TZ, TZ_NAME, sheet_cells
+from support.report_expected import as_cells, as_csv, expected_sheets
 
 SHEETS = ("summary", "classifier", "comments", "callbacks")
 GENERATED = re.compile(r"Generated: (\d{4}-\d\d-\d\d \d\d:\d\d)")
@@ -41,11 +41,16 @@ def test_the_data_covers_what_the_report_must_handle(dataset, expected):
     in_period = expected["summary"][2][0][4][0][1][0]
     assert 4000 < in_period < len(dataset.messages) == 5000
     assert {m["dialog"]["sha256"] for m in dataset.messages} == {
-        dataset.dialog_v1.sha256, dataset.dialog_v2.sha256}
+        dataset.dialog_v1.sha256,
+        dataset.dialog_v2.sha256,
+    }
     tree_ids = {row[4][0] for row in expected["classifier"][2][0][4]}
     # renamed in v2, removed in v2 (label from the messages), added in v2
-    assert {"assortment/few_vegetarian", "assortment/no_kids_menu",
-            "assortment/no_vegan"} <= tree_ids
+    assert {
+        "assortment/few_vegetarian",
+        "assortment/no_kids_menu",
+        "assortment/no_vegan",
+    } <= tree_ids
     labels = {row[4][0]: row[0][0] for row in expected["classifier"][2][0][4]}
     assert labels["assortment/few_vegetarian"] == "Too few vegetarian dishes"
     assert labels["assortment/no_kids_menu"] == "No children's menu"
@@ -61,10 +66,10 @@ def test_every_cell_of_the_workbook(report_files, expected, key):
         check_generated(actual.pop((6, 1)))
     want = as_cells(expected[key])
     assert sorted(actual) == sorted(want), f"{title}: cells differ in position"
-    differing = {pos: (actual[pos], want[pos]) for pos in want
-                 if not same(actual[pos], want[pos])}
-    assert not differing, f"{title}: {len(differing)} cells differ, e.g. " \
-                          f"{list(differing.items())[:5]}"
+    differing = {pos: (actual[pos], want[pos]) for pos in want if not same(actual[pos], want[pos])}
+    assert not differing, (
+        f"{title}: {len(differing)} cells differ, e.g. {list(differing.items())[:5]}"
+    )
 
 
 @pytest.mark.parametrize("key", SHEETS)

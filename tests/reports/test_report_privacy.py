@@ -29,8 +29,9 @@ def test_phone_numbers_only_on_the_callbacks_sheet(report_files, dataset):
     assert phone_digits() <= found, "every number asked for is on Callbacks"
     for sheet in others:
         for position, value in sheet_cells(sheet).items():
-            assert not any(number in digits(str(value)) for number in phone_digits()), \
+            assert not any(number in digits(str(value)) for number in phone_digits()), (
                 f"{sheet.title}!{position}: {value!r}"
+            )
 
 
 def csv_fields(path) -> list[str]:

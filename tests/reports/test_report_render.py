@@ -16,8 +16,8 @@ import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.cli import main
-from sync.outbox import Outbox
 from support.report_data import FIRST, LAST, SITE, TERMINAL, TZ_NAME, make_message, message_times
+from sync.outbox import Outbox
 
 #: LibreOffice converts the workbooks: about 15 s.
 pytestmark = pytest.mark.slow
@@ -26,13 +26,25 @@ PACKAGES = "libreoffice-calc poppler-utils fonts-noto-cjk"
 INSTALL = f"apt-get install -y --no-install-recommends {PACKAGES}"
 #: Words that must come out of each PDF as text: the title, a sheet's header, the charts' titles.
 EXPECTED_TEXT = {
-    "restaurant": ("Visitor feedback report", "Messages and score by week",
-                   "Most frequent choices", "Callback requested"),
-    "fitness_club": ("Отчёт по отзывам посетителей", "Сообщения и оценка по неделям",
-                     "Самые частые причины обращений", "Телефон"),
+    "restaurant": (
+        "Visitor feedback report",
+        "Messages and score by week",
+        "Most frequent choices",
+        "Callback requested",
+    ),
+    "fitness_club": (
+        "Отчёт по отзывам посетителей",
+        "Сообщения и оценка по неделям",
+        "Самые частые причины обращений",
+        "Телефон",
+    ),
     "clinic": ("방문객 의견 보고서", "주별 메시지 수와 점수", "가장 많이 선택된 항목", "전화번호"),
-    "retail_store": ("Report sui feedback dei clienti", "Messaggi e punteggio per settimana",
-                     "Scelte più frequenti", "Telefono"),
+    "retail_store": (
+        "Report sui feedback dei clienti",
+        "Messaggi e punteggio per settimana",
+        "Scelte più frequenti",
+        "Telefono",
+    ),
 }
 
 
@@ -41,8 +53,10 @@ def tool(*names: str) -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.fail(f"{names[0]} is missing: the report's rendering test needs it; install "
-                f"with `{INSTALL}` (make test does)")
+    pytest.fail(
+        f"{names[0]} is missing: the report's rendering test needs it; install "
+        f"with `{INSTALL}` (make test does)"
+    )
 
 
 def small_report(example: str, directory: Path) -> Path:
@@ -54,12 +68,29 @@ def small_report(example: str, directory: Path) -> Path:
             message, photo, voice = make_message(rng, dialog, when)
             box.add(message, photo=photo, voice=voice)
     settings = directory / "settings.yaml"
-    settings.write_text(f"terminal_id: {TERMINAL}\nsite: \"{SITE}\"\ntimezone: {TZ_NAME}\n"
-                        f"dialog: {dialog.source or EXAMPLES_DIR / f'{example}.yaml'}\n"
-                        f"data_dir: {directory / 'data'}\n", encoding="utf-8")
+    settings.write_text(
+        f'terminal_id: {TERMINAL}\nsite: "{SITE}"\ntimezone: {TZ_NAME}\n'
+        f"dialog: {dialog.source or EXAMPLES_DIR / f'{example}.yaml'}\n"
+        f"data_dir: {directory / 'data'}\n",
+        encoding="utf-8",
+    )
     xlsx = directory / f"{example}.xlsx"
-    assert main(["report", "--settings", str(settings), "--from", FIRST.isoformat(),
-                 "--to", LAST.isoformat(), "--xlsx", str(xlsx)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--settings",
+                str(settings),
+                "--from",
+                FIRST.isoformat(),
+                "--to",
+                LAST.isoformat(),
+                "--xlsx",
+                str(xlsx),
+            ]
+        )
+        == 0
+    )
     return xlsx
 
 
@@ -77,28 +108,48 @@ def test_libreoffice_renders_every_sheet_chart_and_script(report_files, tmp_path
         books[example] = small_report(example, tmp_path / example)
     pdf_dir = tmp_path / "pdf"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless",
-         "--norestore", "--convert-to", "pdf", "--outdir", str(pdf_dir), *map(str, books.values())],
-        capture_output=True, text=True, timeout=300)
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo_profile",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdf_dir),
+            *map(str, books.values()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
 
     keep = os.environ.get("KIOSK_REPORT_PAGES")
     for example, book in books.items():
         pdf = pdf_dir / f"{book.stem}.pdf"
-        assert pdf.is_file() and pdf.stat().st_size > 10_000, (example, result.stdout,
-                                                              result.stderr)
-        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        assert pdf.is_file() and pdf.stat().st_size > 10_000, (
+            example,
+            result.stdout,
+            result.stderr,
+        )
+        text = subprocess.run(
+            [pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         for words in EXPECTED_TEXT[example]:
             assert words in text, f"{example}: {words!r} not rendered"
-        fonts = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True,
-                               check=True).stdout
+        fonts = subprocess.run(
+            [pdffonts, str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
         if example == "clinic":
             assert "CJK" in fonts, f"Hangul drawn without a CJK font:\n{fonts}"
         pages_dir = tmp_path / "pages" / example
         pages_dir.mkdir(parents=True)
-        subprocess.run([pdftoppm, "-png", "-r", "70", str(pdf), str(pages_dir / "page")],
-                       check=True, timeout=120)
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "70", str(pdf), str(pages_dir / "page")],
+            check=True,
+            timeout=120,
+        )
         pages = sorted(pages_dir.glob("page-*.png"))
         assert len(pages) >= 4, f"{example}: one page at least per sheet, got {len(pages)}"
         assert all(page.stat().st_size > 2_000 for page in pages)

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from dialog_config import DEFAULT_DIALOG, load_dialog
 import reports as report
+from dialog_config import DEFAULT_DIALOG, load_dialog
 from support.report_data import TZ, TZ_NAME
 
 PERIOD = report.Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), TZ, TZ_NAME)
@@ -17,10 +17,21 @@ PERIOD = report.Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), TZ
 
 def message(day: int, path: list[tuple[str, str]], rating=None, month: int = 3) -> dict:
     when = datetime.datetime(2026, month, day, 12, tzinfo=TZ)
-    return {"created_at": when.isoformat(), "site": "", "terminal_id": "t", "locale": "en",
-            "rating": rating, "text": None, "callback": None, "voice": None, "photo": None,
-            "path": [{"level": ("topic", "category", "detail")[n], "id": i, "label": label}
-                     for n, (i, label) in enumerate(path)]}
+    return {
+        "created_at": when.isoformat(),
+        "site": "",
+        "terminal_id": "t",
+        "locale": "en",
+        "rating": rating,
+        "text": None,
+        "callback": None,
+        "voice": None,
+        "photo": None,
+        "path": [
+            {"level": ("topic", "category", "detail")[n], "id": i, "label": label}
+            for n, (i, label) in enumerate(path)
+        ],
+    }
 
 
 def labels(figures) -> dict[str, str]:
@@ -41,16 +52,25 @@ def test_a_label_comes_from_the_latest_dialog_that_has_the_id():
 
 def test_messages_after_the_period_name_nodes_the_dialog_has_dropped():
     later = [message(3, [("gone", "Renamed after the period")], month=4)]
-    figures = report.collect([message(10, [("gone", "In the period")])], PERIOD,
-                             dialog=load_dialog(DEFAULT_DIALOG), later_messages=lambda: later)
+    figures = report.collect(
+        [message(10, [("gone", "In the period")])],
+        PERIOD,
+        dialog=load_dialog(DEFAULT_DIALOG),
+        later_messages=lambda: later,
+    )
     assert labels(figures) == {"gone": "Renamed after the period"}
 
 
-@pytest.mark.parametrize("counts, score", [
-    ({10: 1, 0: 0}, 100), ({0: 1}, -100), ({8: 5}, 0),
-    ({9: 1, 7: 1, 8: 2, 0: 4}, -38),          # -37.5: halves away from zero
-    ({10: 5, 0: 2, 7: 1}, 38),               # 37.5
-])
+@pytest.mark.parametrize(
+    "counts, score",
+    [
+        ({10: 1, 0: 0}, 100),
+        ({0: 1}, -100),
+        ({8: 5}, 0),
+        ({9: 1, 7: 1, 8: 2, 0: 4}, -38),  # -37.5: halves away from zero
+        ({10: 5, 0: 2, 7: 1}, 38),  # 37.5
+    ],
+)
 def test_nps_is_a_whole_number(counts, score):
     assert report.rating_score("nps", 10, counts) == score
 
@@ -64,8 +84,12 @@ def test_smileys_score_is_the_share_of_the_top_half(scale, top):
 def test_every_language_has_every_text_and_others_get_english():
     for language, texts in report.STRINGS.items():
         assert texts.keys() == report.STRINGS["en"].keys(), language
-    assert [report.strings_for(code)["sheet_summary"] for code in ("ru", "ko", "it", "pt-BR")] \
-        == ["Сводка", "요약", "Riepilogo", "Summary"]
+    assert [report.strings_for(code)["sheet_summary"] for code in ("ru", "ko", "it", "pt-BR")] == [
+        "Сводка",
+        "요약",
+        "Riepilogo",
+        "Summary",
+    ]
 
 
 def test_display_width_counts_wide_characters_twice():

@@ -58,8 +58,9 @@ def test_translations_keep_the_placeholders(language):
     catalog = read_catalog(catalog_path(language))
     for msgid in MSGIDS:
         translated = catalog[msgid].string
-        assert PLACEHOLDER.findall(translated) == PLACEHOLDER.findall(msgid), \
+        assert PLACEHOLDER.findall(translated) == PLACEHOLDER.findall(msgid), (
             f"{language}: {msgid!r} → {translated!r}"
+        )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -67,15 +68,21 @@ def test_catalogs_pass_msgfmt_check(language):
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         pytest.fail("msgfmt is missing: apt-get install gettext (make test installs it)")
-    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(catalog_path(language))],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", "/dev/null", str(catalog_path(language))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_the_report_speaks_every_language_with_a_catalog():
     assert sorted(STRINGS) == ["en", "it", "ko", "ru"]
-    assert strings_for("ko")["period"].format("2026-03-01", "2026-03-31") \
+    assert (
+        strings_for("ko")["period"].format("2026-03-01", "2026-03-31")
         == "기간: 2026-03-01 – 2026-03-31"
+    )
 
 
 def test_a_regional_language_uses_its_language_and_others_english():
@@ -86,12 +93,17 @@ def test_a_regional_language_uses_its_language_and_others_english():
 def test_a_text_the_catalog_lacks_or_has_as_a_draft_is_english(tmp_path, monkeypatch):
     catalog = tmp_path / "it" / "LC_MESSAGES" / "reports.po"
     catalog.parent.mkdir(parents=True)
-    catalog.write_text('msgid "Summary"\nmsgstr "Riepilogo"\n\n'
-                       '#, fuzzy\nmsgid "Comments"\nmsgstr "Commenti?"\n', encoding="utf-8")
+    catalog.write_text(
+        'msgid "Summary"\nmsgstr "Riepilogo"\n\n#, fuzzy\nmsgid "Comments"\nmsgstr "Commenti?"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(texts, "LOCALE_DIR", tmp_path)
     it = strings_for("it")
-    assert (it["sheet_summary"], it["sheet_comments"], it["phone"]) \
-        == ("Riepilogo", "Comments", "Phone")
+    assert (it["sheet_summary"], it["sheet_comments"], it["phone"]) == (
+        "Riepilogo",
+        "Comments",
+        "Phone",
+    )
     assert dict(STRINGS["it"]) == {"sheet_summary": "Riepilogo"}
 
 

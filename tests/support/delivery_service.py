@@ -20,4 +20,3 @@ def running(service: DeliveryService) -> Iterator[DeliveryService]:
         thread.join(10)
         assert not thread.is_alive(), "the service did not stop"
         assert service.join(10), "a service thread did not stop"
-

@@ -30,7 +30,7 @@ def write_video(path: Path, frames: int, size: tuple[int, int] = (1280, 720)) ->
         cv2.rectangle(frame, (x, square * 2), (x + 60, height - 1), (0, 0, 255), -1)
         for bit in range(INDEX_BITS):
             value = 255 if index >> bit & 1 else 0
-            frame[:square, bit * square:(bit + 1) * square] = value
+            frame[:square, bit * square : (bit + 1) * square] = value
         writer.write(frame)
     writer.release()
     return path
@@ -59,6 +59,7 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     count = round(len(samples) * rate_out / rate_in)
     spectrum = np.fft.rfft(samples)
     kept = count // 2 + 1
-    spectrum = spectrum[:kept] if len(spectrum) >= kept else \
-        np.pad(spectrum, (0, kept - len(spectrum)))
+    spectrum = (
+        spectrum[:kept] if len(spectrum) >= kept else np.pad(spectrum, (0, kept - len(spectrum)))
+    )
     return (np.fft.irfft(spectrum, count) * (count / len(samples))).astype(np.float32)

@@ -34,8 +34,10 @@ SETTLED_S = 0.4
 def require_tools() -> None:
     missing = [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
     if missing:
-        raise RuntimeError("the UI tests need an X server and X input tools: "
-                           f"apt-get install {' '.join(missing)} (make test installs them)")
+        raise RuntimeError(
+            "the UI tests need an X server and X input tools: "
+            f"apt-get install {' '.join(missing)} (make test installs them)"
+        )
 
 
 class Xvfb:
@@ -45,9 +47,21 @@ class Xvfb:
         require_tools()
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
-             "-nolisten", "tcp", "-noreset"],
-            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                f"{width}x{height}x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write_fd)
         with os.fdopen(read_fd) as pipe:
             number = pipe.readline().strip()
@@ -70,12 +84,20 @@ def write_settings(directory: Path, dialog: Path, **overrides: str) -> Path:
     """
     directory.mkdir(parents=True, exist_ok=True)
     settings = directory / "settings.yaml"
-    values = {"terminal_id": "ui-test", "site": "Trattoria Roma", "dialog": str(dialog),
-              "data_dir": str(directory / "data"), "region": "IT",
-              "camera": "{source: false}", "microphone": "{device: false}",
-              "display": "{fullscreen: false}", **overrides}
-    settings.write_text("".join(f"{key}: {value}\n" for key, value in values.items()),
-                        encoding="utf-8")
+    values = {
+        "terminal_id": "ui-test",
+        "site": "Trattoria Roma",
+        "dialog": str(dialog),
+        "data_dir": str(directory / "data"),
+        "region": "IT",
+        "camera": "{source: false}",
+        "microphone": "{device: false}",
+        "display": "{fullscreen: false}",
+        **overrides,
+    }
+    settings.write_text(
+        "".join(f"{key}: {value}\n" for key, value in values.items()), encoding="utf-8"
+    )
     return settings
 
 
@@ -95,16 +117,24 @@ def kivy_window_env(xvfb: Xvfb, kivy_home: Path) -> dict[str, str]:
         "KCFG_GRAPHICS_WIDTH": str(width),
         "KCFG_GRAPHICS_HEIGHT": str(height),
         "KIVY_HOME": str(kivy_home),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                    os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
     }
 
 
 class Kiosk:
     """``kiosk run`` on an X display, with its probe directory."""
 
-    def __init__(self, xvfb: Xvfb, settings: Path, probe_dir: Path, *, log_path: Path,
-                 args: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        xvfb: Xvfb,
+        settings: Path,
+        probe_dir: Path,
+        *,
+        log_path: Path,
+        args: tuple[str, ...] = (),
+    ):
         """``args`` go after ``run`` on the command line (e.g. ``("-v",)`` for debug logs)."""
         self.xvfb = xvfb
         self.probe_dir = probe_dir
@@ -115,9 +145,14 @@ class Kiosk:
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "--settings", str(settings), "run", *args],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=probe_dir)
-        self.state = self.wait(lambda s: s["buttons"], timeout_s=START_TIMEOUT_S,
-                               what="the start screen")
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=probe_dir,
+        )
+        self.state = self.wait(
+            lambda s: s["buttons"], timeout_s=START_TIMEOUT_S, what="the start screen"
+        )
 
     # -- reading the screen ---------------------------------------------------
 
@@ -138,22 +173,28 @@ class Kiosk:
         since = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"the app exited ({self.process.returncode}) while "
-                                     f"waiting for {what}:\n{self.log_text()}")
+                raise AssertionError(
+                    f"the app exited ({self.process.returncode}) while "
+                    f"waiting for {what}:\n{self.log_text()}"
+                )
             latest = self.read_state()
             if latest is not None and (state is None or latest["serial"] != state["serial"]):
                 state, since = latest, time.monotonic()
-            if (state is not None and predicate(state)
-                    and time.monotonic() - since >= SETTLED_S):
+            if state is not None and predicate(state) and time.monotonic() - since >= SETTLED_S:
                 self.state = state
                 return state
             time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; last state: "
-                             f"{json.dumps(state, ensure_ascii=False)[:2000]}")
+        raise AssertionError(
+            f"timed out waiting for {what}; last state: "
+            f"{json.dumps(state, ensure_ascii=False)[:2000]}"
+        )
 
     def wait_step(self, step: str, **kwargs) -> dict:
-        return self.wait(lambda s: s["step"] == step and s["screen"] == step and s["buttons"],
-                         what=f"step {step}", **kwargs)
+        return self.wait(
+            lambda s: s["step"] == step and s["screen"] == step and s["buttons"],
+            what=f"step {step}",
+            **kwargs,
+        )
 
     def wait_screen(self, screen: str) -> dict:
         return self.wait(lambda s: s["screen"] == screen and s["buttons"], what=f"screen {screen}")
@@ -162,8 +203,10 @@ class Kiosk:
         for button in self.state["buttons"]:
             if button["key"] == key:
                 return button
-        raise AssertionError(f"no button {key!r} on screen {self.state['screen']}: "
-                             f"{[b['key'] for b in self.state['buttons']]}")
+        raise AssertionError(
+            f"no button {key!r} on screen {self.state['screen']}: "
+            f"{[b['key'] for b in self.state['buttons']]}"
+        )
 
     def keys(self, prefix: str = "") -> list[str]:
         return [b["key"] for b in self.state["buttons"] if b["key"].startswith(prefix)]
@@ -171,8 +214,12 @@ class Kiosk:
     # -- input ------------------------------------------------------------------
 
     def xdotool(self, *args: str) -> None:
-        subprocess.run(["xdotool", *args], check=True, timeout=10,
-                       env=dict(os.environ, DISPLAY=self.xvfb.display))
+        subprocess.run(
+            ["xdotool", *args],
+            check=True,
+            timeout=10,
+            env=dict(os.environ, DISPLAY=self.xvfb.display),
+        )
 
     def tap(self, key: str, *, then=None) -> dict:
         """Clicks the middle of the button ``key``; waits for the screen to change."""
@@ -239,8 +286,10 @@ class Kiosk:
         """
         control = self.probe_dir / "control.json"
         if control.exists():
-            raise AssertionError(f"a command the app never took is still waiting: "
-                                 f"{control.read_text(encoding='utf-8')}")
+            raise AssertionError(
+                f"a command the app never took is still waiting: "
+                f"{control.read_text(encoding='utf-8')}"
+            )
         # Written whole under another name, then renamed: the probe never
         # reads half a command.
         pending = self.probe_dir / "control.json.tmp"
@@ -250,14 +299,17 @@ class Kiosk:
         while control.exists():
             if self.process.poll() is not None:
                 control.unlink(missing_ok=True)
-                raise AssertionError(f"the app exited ({self.process.returncode}) before it took "
-                                     f"{command}:\n{self.log_text()}")
+                raise AssertionError(
+                    f"the app exited ({self.process.returncode}) before it took "
+                    f"{command}:\n{self.log_text()}"
+                )
             if time.monotonic() > deadline:
                 control.unlink(missing_ok=True)
                 raise AssertionError(
                     f"the app did not take {command} within {timeout_s:g} s: its clock does "
                     f"not tick or it runs without the probe ({PROBE_ENV}); its log:\n"
-                    f"{self.log_text()}")
+                    f"{self.log_text()}"
+                )
             time.sleep(0.02)
 
     # -- what the app logged and saw -------------------------------------------
@@ -267,15 +319,19 @@ class Kiosk:
 
     def wait_log(self, text: str, *, what: str, timeout_s: float = STEP_TIMEOUT_S) -> None:
         """Returns once the app's log holds ``text``; fails naming ``what`` was awaited."""
+
         def logged() -> bool:
             if self.process.poll() is not None and not self.log_contains(text):
-                raise AssertionError(f"the app exited ({self.process.returncode}) while waiting "
-                                     f"for {what}:\n{self.log_text()}")
+                raise AssertionError(
+                    f"the app exited ({self.process.returncode}) while waiting "
+                    f"for {what}:\n{self.log_text()}"
+                )
             return self.log_contains(text)
 
         try:
-            wait_for(logged, what=f"{what} (the log line {text!r})", timeout_s=timeout_s,
-                     poll_s=0.05)
+            wait_for(
+                logged, what=f"{what} (the log line {text!r})", timeout_s=timeout_s, poll_s=0.05
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}; the app's log ends:\n{self.log_text()}") from None
 
@@ -301,8 +357,12 @@ class Kiosk:
 
     def screenshot(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30,
-                       env=dict(os.environ, DISPLAY=self.xvfb.display))
+        subprocess.run(
+            ["import", "-window", "root", str(path)],
+            check=True,
+            timeout=30,
+            env=dict(os.environ, DISPLAY=self.xvfb.display),
+        )
         return path
 
     # -- ending -------------------------------------------------------------------

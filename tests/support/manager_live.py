@@ -23,11 +23,17 @@ def free_port() -> int:
 
 
 def manager_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("KIOSK_MANAGER_") and key not in ("DATABASE_URL",
-                                                                   "DJANGO_SETTINGS_MODULE")}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), KIOSK_MANAGER_DATA_DIR=str(data_dir),
-               KIOSK_MANAGER_SETTINGS="/dev/null")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("KIOSK_MANAGER_")
+        and key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        KIOSK_MANAGER_DATA_DIR=str(data_dir),
+        KIOSK_MANAGER_SETTINGS="/dev/null",
+    )
     env.update(extra)
     return env
 
@@ -45,10 +51,17 @@ class LiveManager:
         self.log = data_dir.parent / f"serve-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def run(self, *args: str, input_text: str | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "manager", *args], env=self.env,
-                                capture_output=True, text=True, timeout=120, input=input_text)
+    def run(
+        self, *args: str, input_text: str | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "manager", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=input_text,
+        )
         if check:
             assert result.returncode == 0, f"kiosk-manager {' '.join(args)}:\n{result.stderr}"
         return result
@@ -57,9 +70,21 @@ class LiveManager:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "manager", "serve", "--bind", f"127.0.0.1:{self.port}",
-                 "--workers", str(self.workers), "--no-access-log"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "manager",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--no-access-log",
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if self.process.poll() is not None:

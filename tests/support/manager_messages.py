@@ -24,23 +24,44 @@ def make_terminal(terminal_id: str = "rome-01", site: str = "Trattoria Roma"):
     return terminal, token
 
 
-def message(terminal_id: str = "rome-01", *, photo: bytes | None = None,
-            voice: bytes | None = None, **changes) -> dict:
+def message(
+    terminal_id: str = "rome-01",
+    *,
+    photo: bytes | None = None,
+    voice: bytes | None = None,
+    **changes,
+) -> dict:
     body = {
-        "id": str(uuid.uuid4()), "terminal_id": terminal_id, "site": "Trattoria Roma",
-        "created_at": "2026-11-22T15:04:05.123+01:00", "locale": "it",
+        "id": str(uuid.uuid4()),
+        "terminal_id": terminal_id,
+        "site": "Trattoria Roma",
+        "created_at": "2026-11-22T15:04:05.123+01:00",
+        "locale": "it",
         "dialog": {"version": 1, "sha256": "a" * 64},
         "rating": {"kind": "smileys", "value": 2, "scale": 5},
-        "path": [{"level": "topic", "id": "food", "label": "Cibo"}], "tone": "complaint",
-        "alert": True, "text": "Troppo sale", "callback": None, "voice": None, "photo": None,
+        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
+        "tone": "complaint",
+        "alert": True,
+        "text": "Troppo sale",
+        "callback": None,
+        "voice": None,
+        "photo": None,
     }
     if photo is not None:
-        body["photo"] = {"content_type": "image/jpeg", "bytes": len(photo),
-                         "sha256": hashlib.sha256(photo).hexdigest(), "width": 320,
-                         "height": 240}
+        body["photo"] = {
+            "content_type": "image/jpeg",
+            "bytes": len(photo),
+            "sha256": hashlib.sha256(photo).hexdigest(),
+            "width": 320,
+            "height": 240,
+        }
     if voice is not None:
-        body["voice"] = {"content_type": "audio/ogg", "bytes": len(voice),
-                         "sha256": hashlib.sha256(voice).hexdigest(), "duration_s": 1.0}
+        body["voice"] = {
+            "content_type": "audio/ogg",
+            "bytes": len(voice),
+            "sha256": hashlib.sha256(voice).hexdigest(),
+            "duration_s": 1.0,
+        }
     body.update(changes)
     return body
 
@@ -58,8 +79,9 @@ def multipart(parts: list[tuple[str, str | None, str | None, bytes]]) -> bytes:
     return b"".join(chunks) + f"--{BOUNDARY}--\r\n".encode()
 
 
-def message_parts(body: dict, *, photo: bytes | None = None,
-                  voice: bytes | None = None) -> list[tuple[str, str | None, str | None, bytes]]:
+def message_parts(
+    body: dict, *, photo: bytes | None = None, voice: bytes | None = None
+) -> list[tuple[str, str | None, str | None, bytes]]:
     parts = [("message", None, "application/json", json.dumps(body).encode())]
     if photo is not None:
         parts.append(("photo", "photo.jpg", "image/jpeg", photo))
@@ -68,9 +90,17 @@ def message_parts(body: dict, *, photo: bytes | None = None,
     return parts
 
 
-def post_message(client, token: str | None, body: dict | None = None, *,
-                 parts=None, key: str | None = None, content_type: str | None = None,
-                 photo: bytes | None = None, voice: bytes | None = None):
+def post_message(
+    client,
+    token: str | None,
+    body: dict | None = None,
+    *,
+    parts=None,
+    key: str | None = None,
+    content_type: str | None = None,
+    photo: bytes | None = None,
+    voice: bytes | None = None,
+):
     """POST /api/v1/messages as a terminal does (every piece can be spoiled by the caller)."""
     if parts is None:
         parts = message_parts(body, photo=photo, voice=voice)
@@ -81,6 +111,10 @@ def post_message(client, token: str | None, body: dict | None = None, *,
     if key is not None:
         headers["Idempotency-Key"] = key
     data = parts if isinstance(parts, bytes) else multipart(parts)
-    return client.generic("POST", "/api/v1/messages", data,
-                          content_type=content_type or f"multipart/form-data; boundary={BOUNDARY}",
-                          headers=headers)
+    return client.generic(
+        "POST",
+        "/api/v1/messages",
+        data,
+        content_type=content_type or f"multipart/form-data; boundary={BOUNDARY}",
+        headers=headers,
+    )

@@ -30,18 +30,22 @@ def main() -> None:
     url, token_file, index, processes, count, copies, go = sys.argv[1:8]
     index, processes, count, copies = int(index), int(processes), int(count), int(copies)
     token = Path(token_file).read_text().strip()
-    mine = [i for i in range(count)
-            if any((i + k) % processes == index for k in range(copies))]
+    mine = [i for i in range(count) if any((i + k) % processes == index for k in range(copies))]
     prepared = [body_of(i) for i in mine]
     while not Path(go).exists():
         time.sleep(0.01)
     statuses: Counter[int] = Counter()
-    with httpx.Client(timeout=120, headers={
+    with httpx.Client(
+        timeout=120,
+        headers={
             "Authorization": f"Bearer {token}",
-            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}) as client:
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+        },
+    ) as client:
         for message_id, content in prepared:
-            response = client.post(f"{url}/v1/messages", content=content,
-                                   headers={"Idempotency-Key": message_id})
+            response = client.post(
+                f"{url}/v1/messages", content=content, headers={"Idempotency-Key": message_id}
+            )
             statuses[response.status_code] += 1
     print(json.dumps(statuses))
 

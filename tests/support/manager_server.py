@@ -31,7 +31,6 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -40,6 +39,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
 
 def load_api() -> dict:
     """The contract as tests/conftest.py reads it (one reading for every test)."""
@@ -92,8 +92,14 @@ class Stored:
 
 
 class ManagerServer:
-    def __init__(self, token: str = "test-token", *, terminal_id: str = "rome-01",
-                 ssl_certfile: str | None = None, validate: bool = True):
+    def __init__(
+        self,
+        token: str = "test-token",
+        *,
+        terminal_id: str = "rome-01",
+        ssl_certfile: str | None = None,
+        validate: bool = True,
+    ):
         self.api = load_api()
         self.token = token
         self.terminal_id = terminal_id
@@ -108,22 +114,34 @@ class ManagerServer:
         self._lock = threading.Lock()
         self._operations = self._compile_paths()
         self._header_validators: dict[tuple[int, str], Draft202012Validator] = {}
-        self._message_validator = schema_validator(self.api, {"$ref": "#/components/schemas/Message"})
+        self._message_validator = schema_validator(
+            self.api, {"$ref": "#/components/schemas/Message"}
+        )
         self._status_validator = schema_validator(self.api, {"$ref": "#/components/schemas/Status"})
-        app = Starlette(routes=[Route("/api/{rest:path}", self._endpoint,
-                                      methods=["GET", "POST", "PUT"])])
+        app = Starlette(
+            routes=[Route("/api/{rest:path}", self._endpoint, methods=["GET", "POST", "PUT"])]
+        )
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
         scheme = "https" if ssl_certfile else "http"
         self.url = f"{scheme}://127.0.0.1:{self.port}/api"
-        config = uvicorn.Config(_RawTransport(app), log_level="critical", lifespan="off",
-                                ssl_certfile=ssl_certfile, timeout_graceful_shutdown=1,
-                                access_log=False)
+        config = uvicorn.Config(
+            _RawTransport(app),
+            log_level="critical",
+            lifespan="off",
+            ssl_certfile=ssl_certfile,
+            timeout_graceful_shutdown=1,
+            access_log=False,
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                        name="manager-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._sock]},
+            name="manager-server",
+            daemon=True,
+        )
 
     # ------------------------------------------------------------- life cycle
 
@@ -177,17 +195,20 @@ class ManagerServer:
             key = (id(operation), parameter["name"])
             validator = self._header_validators.get(key)
             if validator is None:
-                validator = self._header_validators[key] = schema_validator(self.api,
-                                                                            parameter["schema"])
-            problems.extend(f"header {parameter['name']}: {e.message}"
-                            for e in validator.iter_errors(value))
+                validator = self._header_validators[key] = schema_validator(
+                    self.api, parameter["schema"]
+                )
+            problems.extend(
+                f"header {parameter['name']}: {e.message}" for e in validator.iter_errors(value)
+            )
 
-    def _check_multipart(self, media: dict, content_type: str, body: bytes,
-                         problems: list[str]) -> dict[str, bytes]:
+    def _check_multipart(
+        self, media: dict, content_type: str, body: bytes, problems: list[str]
+    ) -> dict[str, bytes]:
         """The parts by name, each checked against the operation's schema and encoding."""
         parsed = email.message_from_bytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body,
-            policy=email.policy.HTTP)
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body, policy=email.policy.HTTP
+        )
         if not parsed.is_multipart():
             problems.append("body is not multipart")
             return {}
@@ -216,8 +237,11 @@ class ManagerServer:
         body = await request.body()
         with self._lock:
             self.requests.append((request.method, path, dict(request.headers)))
-            action = self.script.pop(0) if self.script else \
-                (self.fault(request.method, path) if self.fault else None)
+            action = (
+                self.script.pop(0)
+                if self.script
+                else (self.fault(request.method, path) if self.fault else None)
+            )
         if isinstance(action, Delay):
             await asyncio.sleep(action.seconds)
             action = None
@@ -230,8 +254,12 @@ class ManagerServer:
 
     async def _act(self, action: Any, request: Request) -> Response:
         if isinstance(action, Reply):
-            return Response(action.body, status_code=action.status, headers=action.headers,
-                            media_type="application/problem+json" if action.body else None)
+            return Response(
+                action.body,
+                status_code=action.status,
+                headers=action.headers,
+                media_type="application/problem+json" if action.body else None,
+            )
         if isinstance(action, Stall):
             await asyncio.sleep(action.seconds)
             return Response(b'{"status": "late"}', status_code=503)
@@ -256,7 +284,9 @@ class ManagerServer:
             if self.validate:
                 if not request.headers.get("content-type", "").startswith("application/json"):
                     problems.append("status is not application/json")
-                problems.extend(f"status: {e.message}" for e in self._status_validator.iter_errors(status))
+                problems.extend(
+                    f"status: {e.message}" for e in self._status_validator.iter_errors(status)
+                )
             if problems:
                 return self._bad(problems)
             with self._lock:
@@ -271,21 +301,27 @@ class ManagerServer:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(content, media_type="application/yaml", headers={"ETag": etag})
 
-    def _post_message(self, operation: dict, request: Request, body: bytes,
-                      problems: list[str]) -> Response:
+    def _post_message(
+        self, operation: dict, request: Request, body: bytes, problems: list[str]
+    ) -> Response:
         content_type = request.headers.get("content-type", "")
         media = operation["requestBody"]["content"].get(content_type.split(";")[0].strip())
         if media is None:
             return self._bad([f"content type {content_type} is not in the API"])
-        parts = self._check_multipart(media, content_type, body, problems) if self.validate \
+        parts = (
+            self._check_multipart(media, content_type, body, problems)
+            if self.validate
             else _quick_parts(content_type, body)
+        )
         try:
             message = json.loads(parts.get("message", b"null"))
         except ValueError:
             message = None
             problems.append("message part is not JSON")
         if self.validate:
-            problems.extend(f"message: {e.message}" for e in self._message_validator.iter_errors(message))
+            problems.extend(
+                f"message: {e.message}" for e in self._message_validator.iter_errors(message)
+            )
         if problems or not isinstance(message, dict):
             return self._bad(problems or ["no message"])
         if request.headers.get("idempotency-key") != message.get("id"):
@@ -295,7 +331,9 @@ class ManagerServer:
             attachment = message.get(kind)
             data = parts.get(kind)
             if (attachment is None) != (data is None):
-                problems.append(f"part {kind} present: {data is not None}, message.{kind}: {attachment}")
+                problems.append(
+                    f"part {kind} present: {data is not None}, message.{kind}: {attachment}"
+                )
             elif data is not None:
                 sha[kind] = hashlib.sha256(data).hexdigest()
                 if sha[kind] != attachment["sha256"] or len(data) != attachment["bytes"]:
@@ -319,8 +357,11 @@ class ManagerServer:
 
     @staticmethod
     def _problem(status: int, detail: str) -> Response:
-        return JSONResponse({"title": "Bad request", "status": status, "detail": detail},
-                            status_code=status, media_type="application/problem+json")
+        return JSONResponse(
+            {"title": "Bad request", "status": status, "detail": detail},
+            status_code=status,
+            media_type="application/problem+json",
+        )
 
 
 def _quick_parts(content_type: str, body: bytes) -> dict[str, bytes]:

@@ -10,8 +10,9 @@ def table_pages(db_path: Path, table: str) -> tuple[int, int]:
     """The page size and the root page of ``table`` (read before the damage)."""
     with sqlite3.connect(db_path) as conn:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
-                            (table,)).fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()[0]
     conn.close()
     return page_size, root
 

@@ -40,22 +40,47 @@ class Cluster:
 
     def _as_owner(self, *command: str) -> None:
         prefix = ["runuser", "-u", CLUSTER_USER, "--"] if os.geteuid() == 0 else []
-        result = subprocess.run([*prefix, *command], capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, f"{command[0]}: {result.stderr}{result.stdout}"
 
     def start(self) -> Cluster:
         if os.geteuid() == 0:
             shutil.chown(self.folder, CLUSTER_USER)
-        self._as_owner(str(self.bin / "initdb"), "-D", str(self.data), "-U", "kiosk",
-                       "--auth=trust", "-E", "UTF8", "--no-instructions")
-        self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w",
-                       "-t", str(START_TIMEOUT_S), "-l", str(self.folder / "server.log"),
-                       "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder} "
-                             "-c max_connections=100"
-                             + ("" if self.fsync else " -c fsync=off"), "start")
-        self._as_owner(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                       "-U", "kiosk", "kiosk")
+        self._as_owner(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "kiosk",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-instructions",
+        )
+        self._as_owner(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_S),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.folder} "
+            "-c max_connections=100" + ("" if self.fsync else " -c fsync=off"),
+            "start",
+        )
+        self._as_owner(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "kiosk",
+            "kiosk",
+        )
         return self
 
     @property
@@ -64,13 +89,15 @@ class Cluster:
 
     def create_database(self, name: str) -> str:
         """A new empty database in the cluster, for one user of it; its URL."""
-        self._as_owner(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                       "-U", "kiosk", name)
+        self._as_owner(
+            str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "kiosk", name
+        )
         return f"postgresql://kiosk@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         try:
-            self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                           "stop")
+            self._as_owner(
+                str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"
+            )
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

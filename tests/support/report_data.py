@@ -28,7 +28,7 @@ MESSAGES = 5000
 SITE = "Trattoria Roma, Via Nazionale"
 TERMINAL = "rome-01"
 PHONES = ("+393331234567", "+393479876543", "+821012345678", "+79161234567", "+447911123456")
-NAMES = ("Mario Rossi", "Анна Петрова", "김민수", None, "=HYPERLINK(\"x\")", "@admin")
+NAMES = ("Mario Rossi", "Анна Петрова", "김민수", None, '=HYPERLINK("x")', "@admin")
 TEXTS = (
     "The soup was cold.",
     "Очень долго ждали заказ.\nОфициант забыл про нас.",
@@ -48,24 +48,36 @@ def make_dialog_v2(directory: Path) -> Path:
     vegetarian = next(c for c in assortment["categories"] if c["id"] == "few_vegetarian")
     vegetarian["label"]["en"] = "Too few vegetarian dishes"
     assortment["categories"] = [c for c in assortment["categories"] if c["id"] != "no_kids_menu"]
-    assortment["categories"].append({"id": "no_vegan", "label": {
-        "en": "No vegan dishes", "ru": "Нет веганских блюд", "it": "Nessun piatto vegano",
-        "ko": "비건 메뉴가 없어요"}})
+    assortment["categories"].append(
+        {
+            "id": "no_vegan",
+            "label": {
+                "en": "No vegan dishes",
+                "ru": "Нет веганских блюд",
+                "it": "Nessun piatto vegano",
+                "ko": "비건 메뉴가 없어요",
+            },
+        }
+    )
     data["rating"] = {"kind": "nps", "prompt": {"en": "Would you recommend us?"}}
     path = directory / "dialog_v2.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def make_message(rng: random.Random, dialog, when: datetime.datetime) -> tuple[dict, bytes | None,
-                                                                               bytes | None]:
+def make_message(
+    rng: random.Random, dialog, when: datetime.datetime
+) -> tuple[dict, bytes | None, bytes | None]:
     """A message as kiosk.flow builds it, with the photo and voice bytes to add."""
     paths = list(dialog.walk())
     nodes = rng.choice(paths) if rng.random() < 0.97 else ()
     rating = None
     if dialog.rating is not None and (rng.random() < 0.8 or not nodes):
-        rating = {"kind": dialog.rating.kind, "value": rng.choice(dialog.rating.values),
-                  "scale": dialog.rating.scale}
+        rating = {
+            "kind": dialog.rating.kind,
+            "value": rng.choice(dialog.rating.values),
+            "scale": dialog.rating.scale,
+        }
     if rng.random() < 0.05:  # a terminal that once ran on UTC: same instant, other offset
         when = when.astimezone(datetime.timezone.utc)
     callback = None
@@ -74,7 +86,8 @@ def make_message(rng: random.Random, dialog, when: datetime.datetime) -> tuple[d
     voice = rng.randbytes(40) if rng.random() < 0.1 else None
     photo = b"\xff\xd8\xff\xe0" + rng.randbytes(60) if rng.random() < 0.15 else None
     message = {
-        "terminal_id": TERMINAL, "site": SITE,
+        "terminal_id": TERMINAL,
+        "site": SITE,
         "created_at": when.isoformat(timespec="milliseconds"),
         "locale": rng.choice(dialog.languages),
         "dialog": {"version": dialog.version, "sha256": dialog.sha256},
@@ -92,18 +105,25 @@ def make_message(rng: random.Random, dialog, when: datetime.datetime) -> tuple[d
 
 def message_times(rng: random.Random, count: int) -> list[datetime.datetime]:
     """Times over the period and three days around it, and the period's edges exactly."""
-    start = datetime.datetime.combine(FIRST - datetime.timedelta(days=3), datetime.time(0),
-                                      tzinfo=TZ)
-    end = datetime.datetime.combine(LAST + datetime.timedelta(days=4), datetime.time(0),
-                                    tzinfo=TZ)
+    start = datetime.datetime.combine(
+        FIRST - datetime.timedelta(days=3), datetime.time(0), tzinfo=TZ
+    )
+    end = datetime.datetime.combine(LAST + datetime.timedelta(days=4), datetime.time(0), tzinfo=TZ)
     first_in = datetime.datetime.combine(FIRST, datetime.time(0), tzinfo=TZ)
-    after = datetime.datetime.combine(LAST + datetime.timedelta(days=1), datetime.time(0),
-                                      tzinfo=TZ)
-    edges = [first_in - datetime.timedelta(seconds=1), first_in,
-             after - datetime.timedelta(seconds=1), after]
+    after = datetime.datetime.combine(
+        LAST + datetime.timedelta(days=1), datetime.time(0), tzinfo=TZ
+    )
+    edges = [
+        first_in - datetime.timedelta(seconds=1),
+        first_in,
+        after - datetime.timedelta(seconds=1),
+        after,
+    ]
     span = (end - start).total_seconds()
-    times = [datetime.datetime.fromtimestamp(start.timestamp() + rng.random() * span, TZ)
-             for _ in range(count - len(edges))] + edges
+    times = [
+        datetime.datetime.fromtimestamp(start.timestamp() + rng.random() * span, TZ)
+        for _ in range(count - len(edges))
+    ] + edges
     return sorted(times)
 
 
@@ -131,13 +151,19 @@ def build_dataset(root: Path, count: int = MESSAGES, seed: int = 20261122) -> Da
             ids.append(box.add(message, photo=photo, voice=voice))
         stored = [box.get_message(i) for i in ids]
     settings = root / "settings.yaml"
-    settings.write_text(f"terminal_id: {TERMINAL}\nsite: \"{SITE}\"\ntimezone: {TZ_NAME}\n"
-                        f"dialog: {root / 'dialog_v2.yaml'}\ndata_dir: {data_dir}\n",
-                        encoding="utf-8")
+    settings.write_text(
+        f'terminal_id: {TERMINAL}\nsite: "{SITE}"\ntimezone: {TZ_NAME}\n'
+        f"dialog: {root / 'dialog_v2.yaml'}\ndata_dir: {data_dir}\n",
+        encoding="utf-8",
+    )
     return Dataset(root, settings, data_dir, v1, v2, stored)
 
 
 def sheet_cells(worksheet) -> dict[tuple[int, int], object]:
     """Every non-empty cell of a sheet by (row, column), 1-based."""
-    return {(cell.row, cell.column): cell.value for row in worksheet.iter_rows()
-            for cell in row if cell.value is not None}
+    return {
+        (cell.row, cell.column): cell.value
+        for row in worksheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    }

@@ -47,10 +47,12 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
     header, rows) and a row a tuple of (value, csv text)."""
     s = STRINGS["en"]
     start = datetime.datetime.combine(first, datetime.time(0), tzinfo=tz).timestamp()
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(0),
-                                    tzinfo=tz).timestamp()
-    chosen = sorted(((ts(m), i, m) for i, m in enumerate(messages) if start <= ts(m) < end),
-                    key=lambda x: x[:2])
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz
+    ).timestamp()
+    chosen = sorted(
+        ((ts(m), i, m) for i, m in enumerate(messages) if start <= ts(m) < end), key=lambda x: x[:2]
+    )
     period = [m for *_, m in chosen]
 
     current = {tuple(n.id for n in nodes): nodes[-1].label.default for nodes in dialog.walk()}
@@ -70,7 +72,7 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
         return datetime.datetime.fromtimestamp(ts(m), tz).replace(tzinfo=None, microsecond=0)
 
     def text(v):
-        return ("'" + v if v[:1] in ("=", "+", "-", "@") else v)
+        return "'" + v if v[:1] in ("=", "+", "-", "@") else v
 
     def num(v):
         return (v, "" if v is None else str(v))
@@ -83,18 +85,34 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
 
     total = len(period)
     rated = [m for m in period if m["rating"]]
-    notes = [s["title"], f"Site: {period[-1]['site']}", f"Terminal: {period[-1]['terminal_id']}",
-             f"Period: {first} – {last}", f"Time zone: {tz_name}", None]
+    notes = [
+        s["title"],
+        f"Site: {period[-1]['site']}",
+        f"Terminal: {period[-1]['terminal_id']}",
+        f"Period: {first} – {last}",
+        f"Time zone: {tz_name}",
+        None,
+    ]
     blocks = []
     figures = [(s["messages"], total, None)] + [
-        (s[key], n, share(n, total)) for key, n in (
+        (s[key], n, share(n, total))
+        for key, n in (
             ("with_rating", len(rated)),
             ("with_text", sum(1 for m in period if m["text"])),
             ("with_voice", sum(1 for m in period if m["voice"])),
-            ("with_callback", sum(1 for m in period if m["callback"])))]
+            ("with_callback", sum(1 for m in period if m["callback"])),
+        )
+    ]
     row = len(notes) + 2
-    blocks.append((row, 1, None, (s["indicator"], s["count"], s["share"]),
-                   [(txt(a), num(b), pct(c)) for a, b, c in figures]))
+    blocks.append(
+        (
+            row,
+            1,
+            None,
+            (s["indicator"], s["count"], s["share"]),
+            [(txt(a), num(b), pct(c)) for a, b, c in figures],
+        )
+    )
     row += len(figures) + 2
     schemes = {}
     for m in rated:  # oldest first, so the last assignment is the most recent
@@ -102,20 +120,26 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
         schemes[(m["rating"]["kind"], m["rating"]["scale"])] = True
     schemes = list(reversed(schemes))
     for kind, scale in schemes:
-        counts = Counter(m["rating"]["value"] for m in rated
-                         if (m["rating"]["kind"], m["rating"]["scale"]) == (kind, scale))
+        counts = Counter(
+            m["rating"]["value"]
+            for m in rated
+            if (m["rating"]["kind"], m["rating"]["scale"]) == (kind, scale)
+        )
         n = sum(counts.values())
         values = range(0, 11) if kind == "nps" else range(1, scale + 1)
         rows = [(num(v), num(counts[v]), pct(share(counts[v], n))) for v in values]
         if kind == "nps":
-            for key, vs in (("promoters", (9, 10)), ("passives", (7, 8)),
-                            ("detractors", range(0, 7))):
+            for key, vs in (
+                ("promoters", (9, 10)),
+                ("passives", (7, 8)),
+                ("detractors", range(0, 7)),
+            ):
                 c = sum(counts[v] for v in vs)
                 rows.append((txt(s[key]), num(c), pct(share(c, n))))
             rows.append((txt("NPS"), num(nps(counts)), pct(None)))
             caption = "Ratings: NPS question, 0–10"
         else:
-            top = list(values)[-(scale // 2):]  # the happier half of the faces
+            top = list(values)[-(scale // 2) :]  # the happier half of the faces
             c = sum(counts[v] for v in top)
             rows.append((txt(f"Satisfied ({top[0]}–{top[-1]})"), num(c), pct(share(c, n))))
             caption = f"Ratings: smileys, 1–{scale}"
@@ -126,14 +150,27 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
     while day <= last:
         week_end = day + datetime.timedelta(days=7 - day.weekday())
         inside = [m for m in period if day <= local(m).date() < week_end]
-        scores = Counter(m["rating"]["value"] for m in inside if m["rating"]
-                         and (m["rating"]["kind"], m["rating"]["scale"]) == (main_kind, main_scale))
-        score = nps(scores) if main_kind == "nps" else share(
-            sum(n for v, n in scores.items() if v > main_scale - main_scale // 2),
-            sum(scores.values()))
-        weeks.append(((datetime.datetime.combine(day, datetime.time(0)), day.isoformat()),
-                      num(len(inside)),
-                      num(score) if main_kind == "nps" else pct(score)))
+        scores = Counter(
+            m["rating"]["value"]
+            for m in inside
+            if m["rating"]
+            and (m["rating"]["kind"], m["rating"]["scale"]) == (main_kind, main_scale)
+        )
+        score = (
+            nps(scores)
+            if main_kind == "nps"
+            else share(
+                sum(n for v, n in scores.items() if v > main_scale - main_scale // 2),
+                sum(scores.values()),
+            )
+        )
+        weeks.append(
+            (
+                (datetime.datetime.combine(day, datetime.time(0)), day.isoformat()),
+                num(len(inside)),
+                num(score) if main_kind == "nps" else pct(score),
+            )
+        )
         day = week_end
     score_title = "NPS" if main_kind == "nps" else s["satisfied_share"]
     blocks.append((row, 1, s["by_week"], (s["week"], s["messages"], score_title), weeks))
@@ -141,8 +178,11 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
 
     # The classifier: every prefix of every path, the tree most chosen first.
     with_path = [m for m in period if m["path"]]
-    counts = Counter(tuple(p["id"] for p in m["path"][:n])
-                     for m in with_path for n in range(1, len(m["path"]) + 1))
+    counts = Counter(
+        tuple(p["id"] for p in m["path"][:n])
+        for m in with_path
+        for n in range(1, len(m["path"]) + 1)
+    )
 
     def children(parent):
         kids = [ids for ids in counts if ids[:-1] == parent and len(ids) == len(parent) + 1]
@@ -151,20 +191,37 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
     tree, stack = [], list(reversed(children(())))
     while stack:
         ids = stack.pop()
-        tree.append((txt(label(ids)), txt(("Topic", "Category", "Detail")[len(ids) - 1]),
-                     num(counts[ids]), pct(counts[ids] / len(with_path)), txt("/".join(ids))))
+        tree.append(
+            (
+                txt(label(ids)),
+                txt(("Topic", "Category", "Detail")[len(ids) - 1]),
+                num(counts[ids]),
+                pct(counts[ids] / len(with_path)),
+                txt("/".join(ids)),
+            )
+        )
         stack.extend(reversed(children(ids)))
     finals = Counter(tuple(p["id"] for p in m["path"]) for m in with_path)
     names = {tuple(p["id"] for p in m["path"]): path_label(m) for m in with_path}
     top = sorted(finals, key=lambda ids: (-finals[ids], names[ids].casefold(), ids))[:15]
-    top_rows = [(num(rank), txt(names[ids]), num(finals[ids]), pct(finals[ids] / len(with_path)))
-                for rank, ids in enumerate(top, start=1)]
-    classifier = (s["sheet_classifier"], [], [
-        (1, 1, None, (s["tree"], s["level"], s["count"], s["share"], s["id"]), tree),
-        (1, 7, None, (s["rank"], s["choice"], s["count"], s["share"]), top_rows)])
+    top_rows = [
+        (num(rank), txt(names[ids]), num(finals[ids]), pct(finals[ids] / len(with_path)))
+        for rank, ids in enumerate(top, start=1)
+    ]
+    classifier = (
+        s["sheet_classifier"],
+        [],
+        [
+            (1, 1, None, (s["tree"], s["level"], s["count"], s["share"], s["id"]), tree),
+            (1, 7, None, (s["rank"], s["choice"], s["count"], s["share"]), top_rows),
+        ],
+    )
 
-    rating_title = "Rating" if len(schemes) > 1 else s["rating_scale"].format(
-        "0–10" if main_kind == "nps" else f"1–{main_scale}")
+    rating_title = (
+        "Rating"
+        if len(schemes) > 1
+        else s["rating_scale"].format("0–10" if main_kind == "nps" else f"1–{main_scale}")
+    )
 
     def when(m):
         return (local(m), local(m).strftime("%Y-%m-%d %H:%M"))
@@ -172,18 +229,65 @@ def expected_sheets(messages, dialog, first, last, tz, tz_name):
     def value(m):
         return num(m["rating"]["value"]) if m["rating"] else (None, "")
 
-    comments = (s["sheet_comments"], [], [(1, 1, None, (
-        s["time"], s["choice"], rating_title, s["language"], s["comment"], s["callback"]), [
-        (when(m), txt(path_label(m)), value(m), txt(language(m["locale"])), txt(m["text"]),
-         txt("Yes" if m["callback"] else "No")) for m in period if m["text"]])])
-    callbacks = (s["sheet_callbacks"], [], [(1, 1, None, (
-        s["time"], s["name"], s["phone"], s["choice"], rating_title, s["comment"]), [
-        (when(m), txt(m["callback"]["name"] or ""), txt(phonenumbers.format_number(
-            phonenumbers.parse(m["callback"]["phone"]),
-            phonenumbers.PhoneNumberFormat.INTERNATIONAL)),
-         txt(path_label(m)), value(m), txt(m["text"] or "")) for m in period if m["callback"]])])
-    return {"summary": summary, "classifier": classifier, "comments": comments,
-            "callbacks": callbacks}
+    comments = (
+        s["sheet_comments"],
+        [],
+        [
+            (
+                1,
+                1,
+                None,
+                (s["time"], s["choice"], rating_title, s["language"], s["comment"], s["callback"]),
+                [
+                    (
+                        when(m),
+                        txt(path_label(m)),
+                        value(m),
+                        txt(language(m["locale"])),
+                        txt(m["text"]),
+                        txt("Yes" if m["callback"] else "No"),
+                    )
+                    for m in period
+                    if m["text"]
+                ],
+            )
+        ],
+    )
+    callbacks = (
+        s["sheet_callbacks"],
+        [],
+        [
+            (
+                1,
+                1,
+                None,
+                (s["time"], s["name"], s["phone"], s["choice"], rating_title, s["comment"]),
+                [
+                    (
+                        when(m),
+                        txt(m["callback"]["name"] or ""),
+                        txt(
+                            phonenumbers.format_number(
+                                phonenumbers.parse(m["callback"]["phone"]),
+                                phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+                            )
+                        ),
+                        txt(path_label(m)),
+                        value(m),
+                        txt(m["text"] or ""),
+                    )
+                    for m in period
+                    if m["callback"]
+                ],
+            )
+        ],
+    )
+    return {
+        "summary": summary,
+        "classifier": classifier,
+        "comments": comments,
+        "callbacks": callbacks,
+    }
 
 
 def as_cells(sheet) -> dict[tuple[int, int], object]:

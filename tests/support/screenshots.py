@@ -13,17 +13,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
-
 from dialog_config import EXAMPLES_DIR, load_dialog
+from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 
 SIZES = ((1280, 800), (800, 480))
 OUTPUT = PROJECT_ROOT / "docs" / "screenshots"
 
 
 def settings_file(directory: Path, example: str) -> Path:
-    return write_settings(directory, EXAMPLES_DIR / f"{example}.yaml", terminal_id="demo-01",
-                          site='"Trattoria Roma, Via Nazionale"', spam_window_s="0")
+    return write_settings(
+        directory,
+        EXAMPLES_DIR / f"{example}.yaml",
+        terminal_id="demo-01",
+        site='"Trattoria Roma, Via Nazionale"',
+        spam_window_s="0",
+    )
 
 
 def walk_restaurant(kiosk: Kiosk, language: str, shot) -> None:
@@ -103,8 +107,9 @@ def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
     """
     for example, walk in WALKS:
         settings = settings_file(work / example, example)
-        kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
-                      log_path=settings.parent / "kiosk.log")
+        kiosk = Kiosk(
+            xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
+        )
         try:
             for language in LANGUAGES:
                 walk(kiosk, language, lambda name, lang=language: visit(kiosk, lang, name))
@@ -126,8 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             size_dir = args.output / f"{width}x{height}"
             xvfb = Xvfb(width, height)
             try:
-                walk_everything(xvfb, work / f"{width}x{height}", lambda kiosk, language, name:
-                                kiosk.screenshot(size_dir / (language or "") / f"{name}.png"))
+                walk_everything(
+                    xvfb,
+                    work / f"{width}x{height}",
+                    lambda kiosk, language, name: kiosk.screenshot(
+                        size_dir / (language or "") / f"{name}.png"
+                    ),
+                )
             finally:
                 xvfb.close()
     print(f"screenshots written to {args.output}")

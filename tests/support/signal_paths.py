@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 #: The sentence played into the null sink; about 4.5 s of speech.
-SPEECH_TEXT = ("The soup was cold and the waiter forgot our bread, "
-               "but the dessert was lovely.")
+SPEECH_TEXT = "The soup was cold and the waiter forgot our bread, but the dessert was lovely."
 PULSE_START_TIMEOUT_S = 10.0
 SINK = "null"
 #: ALSA's PCM plugin that routes the `pulse` device to PulseAudio.
@@ -35,18 +34,23 @@ PRIME_S = 0.3
 def require_tool(tool: str, package: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        pytest.fail(f"`{tool}` is missing: install the Debian package {package} "
-                    f"(apt-get install --no-install-recommends {package}); "
-                    "`make test` does this")
+        pytest.fail(
+            f"`{tool}` is missing: install the Debian package {package} "
+            f"(apt-get install --no-install-recommends {package}); "
+            "`make test` does this"
+        )
     return path
 
 
 def require_alsa_pulse_plugin() -> None:
-    found = list(Path("/usr/lib").glob(f"*/alsa-lib/{ALSA_PULSE_PLUGIN}")) + \
-        list(Path("/usr/lib").glob(f"alsa-lib/{ALSA_PULSE_PLUGIN}"))
+    found = list(Path("/usr/lib").glob(f"*/alsa-lib/{ALSA_PULSE_PLUGIN}")) + list(
+        Path("/usr/lib").glob(f"alsa-lib/{ALSA_PULSE_PLUGIN}")
+    )
     if not found:
-        pytest.fail("ALSA's pulse plugin is missing: install the Debian package "
-                    "libasound2-plugins (`make test` does this)")
+        pytest.fail(
+            "ALSA's pulse plugin is missing: install the Debian package "
+            "libasound2-plugins (`make test` does this)"
+        )
 
 
 @dataclass
@@ -58,8 +62,12 @@ class Pulse:
 
     def play(self, wav: Path) -> subprocess.Popen:
         """Starts playing a file into the null sink; the caller waits or terminates."""
-        return subprocess.Popen(["paplay", f"--device={self.sink}", str(wav)], env=self.env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            ["paplay", f"--device={self.sink}", str(wav)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
 
 def prime_alsa_pulse() -> None:
@@ -72,10 +80,13 @@ def prime_alsa_pulse() -> None:
     try:
         import sounddevice
     except OSError as exc:
-        pytest.fail(f"PortAudio is missing ({exc}): install the Debian package libportaudio2 "
-                    "(`make test` does this)")
-    with sounddevice.InputStream(device="pulse", samplerate=16000, channels=1,
-                                 latency=0.1, callback=lambda *args: None):
+        pytest.fail(
+            f"PortAudio is missing ({exc}): install the Debian package libportaudio2 "
+            "(`make test` does this)"
+        )
+    with sounddevice.InputStream(
+        device="pulse", samplerate=16000, channels=1, latency=0.1, callback=lambda *args: None
+    ):
         time.sleep(PRIME_S)
 
 
@@ -98,16 +109,37 @@ def pulse_server(base: Path) -> Iterator[Pulse]:
         f"load-module module-null-sink sink_name={SINK} rate=48000\n"
         "load-module module-always-sink\n"
         f"set-default-sink {SINK}\n"
-        f"set-default-source {SINK}.monitor\n", encoding="utf-8")
-    server_env = dict(os.environ, HOME=str(home), XDG_RUNTIME_DIR=str(runtime),
-                      PULSE_RUNTIME_PATH=str(runtime), PULSE_STATE_PATH=str(base / "state"))
+        f"set-default-source {SINK}.monitor\n",
+        encoding="utf-8",
+    )
+    server_env = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_RUNTIME_DIR=str(runtime),
+        PULSE_RUNTIME_PATH=str(runtime),
+        PULSE_STATE_PATH=str(base / "state"),
+    )
     log = open(base / "pulseaudio.log", "wb")
     # As root in a container: not a system-wide daemon, no pid file, no exit
     # when idle, no shared memory, and only our own configuration (-n -F).
     server = subprocess.Popen(
-        [pulseaudio, "--daemonize=no", "--system=false", "--exit-idle-time=-1",
-         "--disallow-exit", "--use-pid-file=no", "--disable-shm=yes", "--log-target=stderr",
-         "-n", "-F", str(config)], env=server_env, stdout=log, stderr=log)
+        [
+            pulseaudio,
+            "--daemonize=no",
+            "--system=false",
+            "--exit-idle-time=-1",
+            "--disallow-exit",
+            "--use-pid-file=no",
+            "--disable-shm=yes",
+            "--log-target=stderr",
+            "-n",
+            "-F",
+            str(config),
+        ],
+        env=server_env,
+        stdout=log,
+        stderr=log,
+    )
     client_env = {"PULSE_SERVER": f"unix:{socket}", "PULSE_RUNTIME_PATH": str(runtime)}
     saved = {key: os.environ.get(key) for key in client_env}
     os.environ.update(client_env)
@@ -116,18 +148,33 @@ def pulse_server(base: Path) -> Iterator[Pulse]:
         deadline = time.monotonic() + PULSE_START_TIMEOUT_S
         while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode:
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("PulseAudio did not start: "
-                            + (base / "pulseaudio.log").read_text(errors="replace")[-2000:])
+                pytest.fail(
+                    "PulseAudio did not start: "
+                    + (base / "pulseaudio.log").read_text(errors="replace")[-2000:]
+                )
             time.sleep(0.05)
         # A real microphone delivers samples all the time; the monitor of an
         # idle null sink, read through ALSA's pulse plugin, does not. A stream
         # of digital silence keeps the sink running, like a (very quiet) room.
         room = subprocess.Popen(
-            ["pacat", "--playback", f"--device={SINK}", "--raw", "--format=s16le",
-             "--rate=16000", "--channels=1", "--latency-msec=50", "/dev/zero"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not subprocess.run(["pactl", "list", "short", "sink-inputs"], env=env,
-                                 capture_output=True).stdout.strip():
+            [
+                "pacat",
+                "--playback",
+                f"--device={SINK}",
+                "--raw",
+                "--format=s16le",
+                "--rate=16000",
+                "--channels=1",
+                "--latency-msec=50",
+                "/dev/zero",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while not subprocess.run(
+            ["pactl", "list", "short", "sink-inputs"], env=env, capture_output=True
+        ).stdout.strip():
             if room.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("pacat could not play silence into the null sink")
             time.sleep(0.05)

@@ -37,8 +37,9 @@ class _Handler:
     async def handle_DATA(self, server, session, envelope):
         if self.data_reply:
             return self.data_reply
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      envelope.original_content))
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
         return "250 Message accepted for delivery"
 
 
@@ -49,7 +50,9 @@ def free_port() -> int:
 
 
 class SMTPServer:
-    def __init__(self, mode: str = "none", *, cert=None, credentials: tuple[str, str] | None = None):
+    def __init__(
+        self, mode: str = "none", *, cert=None, credentials: tuple[str, str] | None = None
+    ):
         """``mode``: none, starttls or tls; ``cert`` a trustme LeafCert for the TLS modes."""
         self.handler = _Handler()
         self.mode = mode
@@ -64,14 +67,23 @@ class SMTPServer:
                 kwargs["tls_context"] = context
                 kwargs["require_starttls"] = True
         if credentials is not None:
+
             def authenticate(server, session, envelope, mechanism, auth_data):
-                ok = isinstance(auth_data, LoginPassword) and \
-                    (auth_data.login.decode(), auth_data.password.decode()) == credentials
+                ok = (
+                    isinstance(auth_data, LoginPassword)
+                    and (auth_data.login.decode(), auth_data.password.decode()) == credentials
+                )
                 return AuthResult(success=ok, handled=False)
+
             # Implicit TLS is invisible to aiosmtpd, which would then hide AUTH.
             kwargs.update(authenticator=authenticate, auth_require_tls=mode == "starttls")
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     server_hostname="localhost", **kwargs)
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            server_hostname="localhost",
+            **kwargs,
+        )
 
     @property
     def received(self) -> list[Received]:

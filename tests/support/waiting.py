@@ -10,8 +10,13 @@ DEFAULT_TIMEOUT_S = 10.0
 POLL_S = 0.02
 
 
-def wait_for(condition: Callable[[], object], *, what: str = "",
-             timeout_s: float = DEFAULT_TIMEOUT_S, poll_s: float = POLL_S) -> None:
+def wait_for(
+    condition: Callable[[], object],
+    *,
+    what: str = "",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    poll_s: float = POLL_S,
+) -> None:
     """Returns once ``condition()`` is true; fails the test at ``timeout_s``.
 
     The failure names ``what`` was awaited (else the condition's source), so
@@ -20,8 +25,9 @@ def wait_for(condition: Callable[[], object], *, what: str = "",
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout_s:g} s for {what or describe(condition)}; "
-                                 "it never happened")
+            raise AssertionError(
+                f"waited {timeout_s:g} s for {what or describe(condition)}; it never happened"
+            )
         time.sleep(poll_s)
 
 

@@ -18,8 +18,9 @@ def request_close(display_name: str, pid: int) -> int:
             owner = window.get_full_property(pid_atom, X.AnyPropertyType)
             if owner is None or owner.value[0] != pid:
                 continue
-            event = protocol.event.ClientMessage(window=window, client_type=protocols,
-                                                 data=(32, [delete, X.CurrentTime, 0, 0, 0]))
+            event = protocol.event.ClientMessage(
+                window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
+            )
             window.send_event(event, event_mask=X.NoEventMask)
             sent += 1
         connection.flush()

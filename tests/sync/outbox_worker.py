@@ -1,10 +1,10 @@
 """A helper process for the concurrency test: the app's side or the delivery service's side.
 
-    outbox_worker.py add DATA_DIR COUNT OUT_FILE
-        adds COUNT messages (every tenth with a small photo), writes their ids
-    outbox_worker.py claim DATA_DIR TARGET COUNT OUT_FILE
-        registers TARGET, then claims and marks delivered until COUNT messages
-        are delivered for it (by any claimer), writes every id it claimed
+outbox_worker.py add DATA_DIR COUNT OUT_FILE
+    adds COUNT messages (every tenth with a small photo), writes their ids
+outbox_worker.py claim DATA_DIR TARGET COUNT OUT_FILE
+    registers TARGET, then claims and marks delivered until COUNT messages
+    are delivered for it (by any claimer), writes every id it claimed
 """
 
 import sys

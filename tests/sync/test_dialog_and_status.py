@@ -8,13 +8,13 @@ import os
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
+from support.manager_server import Reply
 from sync.dialog_update import DialogUpdater
 from sync.health import read_device_status, write_device_status
 from sync.outbox import Outbox
 from sync.state import ServiceState, read_service_state
 from sync.status import terminal_status
 from sync.targets.base import Paused
-from support.manager_server import Reply
 
 VALID = DEFAULT_DIALOG.read_bytes()
 INVALID = b"version: 1\nlanguages: [en]\ntopics:\n  - id: Food\n    lable: Food\n"
@@ -51,8 +51,9 @@ def test_a_valid_dialog_is_written_atomically(updater, manager_server, dialog_pa
     assert list(dialog_path.parent.iterdir()) == [dialog_path]  # no temp file left
 
 
-def test_an_unchanged_dialog_is_asked_with_its_etag_and_gets_304(updater, manager_server,
-                                                                dialog_path):
+def test_an_unchanged_dialog_is_asked_with_its_etag_and_gets_304(
+    updater, manager_server, dialog_path
+):
     manager_server.dialog = (VALID, '"v1"')
     updater.poll()
     dialog_path.write_bytes(b"local edit")  # proves 304 does not rewrite
@@ -61,8 +62,9 @@ def test_an_unchanged_dialog_is_asked_with_its_etag_and_gets_304(updater, manage
     assert dialog_path.read_bytes() == b"local edit"
 
 
-def test_an_invalid_dialog_is_not_written_and_its_errors_are_kept(updater, manager_server,
-                                                                  dialog_path, data_dir):
+def test_an_invalid_dialog_is_not_written_and_its_errors_are_kept(
+    updater, manager_server, dialog_path, data_dir
+):
     before = dialog_path.read_bytes()
     manager_server.dialog = (INVALID, '"bad"')
     updater.poll()
@@ -88,8 +90,9 @@ def test_wrong_credentials_on_the_poll_pause(updater, manager_server):
         updater.poll()
 
 
-def test_the_status_put_matches_the_contract(data_dir, make_message, manager_server,
-                                             manager_target_factory, dialog_path):
+def test_the_status_put_matches_the_contract(
+    data_dir, make_message, manager_server, manager_target_factory, dialog_path
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         box.register_targets(["manager"])
         delivered = box.add(make_message())
@@ -98,27 +101,31 @@ def test_the_status_put_matches_the_contract(data_dir, make_message, manager_ser
         write_device_status(data_dir, camera="ok")
         write_device_status(data_dir, microphone="missing")
         assert read_device_status(data_dir) == {"camera": "ok", "microphone": "missing"}
-        status = terminal_status(box, dialog_path=dialog_path, dialog_errors=["x:1:1: y: z"],
-                                 version="0.1.0")
+        status = terminal_status(
+            box, dialog_path=dialog_path, dialog_errors=["x:1:1: y: z"], version="0.1.0"
+        )
         manager_target_factory(manager_server.url).put_status(status)
 
     [received] = manager_server.statuses  # validated by the server against Status
     assert received["dialog_sha256"] == hashlib.sha256(dialog_path.read_bytes()).hexdigest()
-    assert received["queue"] == {"pending": 1, "rejected": 0,
-                                 "oldest_pending_at": "2026-11-22T16:00:00+01:00"}
+    assert received["queue"] == {
+        "pending": 1,
+        "rejected": 0,
+        "oldest_pending_at": "2026-11-22T16:00:00+01:00",
+    }
     assert received["last_delivery_at"] is not None
     assert (received["camera"], received["microphone"]) == ("ok", "missing")
     assert received["dialog_errors"] == ["x:1:1: y: z"]
     assert received["disk_free_bytes"] > 0 and received["uptime_s"] > 0
 
 
-def test_a_device_that_is_off_is_reported_as_off(data_dir, manager_server,
-                                                 manager_target_factory, dialog_path):
+def test_a_device_that_is_off_is_reported_as_off(
+    data_dir, manager_server, manager_target_factory, dialog_path
+):
     # The contract's enum reads [ok, missing, error, off]; the string "off" is meant.
     with Outbox(data_dir, reserve_bytes=0) as box:
         write_device_status(data_dir, camera="off", microphone="off")
-        status = terminal_status(box, dialog_path=dialog_path, dialog_errors=[],
-                                 version="0.1.0")
+        status = terminal_status(box, dialog_path=dialog_path, dialog_errors=[], version="0.1.0")
         manager_target_factory(manager_server.url).put_status(status)
     [received] = manager_server.statuses
     assert (received["camera"], received["microphone"]) == ("off", "off")

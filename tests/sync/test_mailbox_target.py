@@ -7,19 +7,31 @@ import email.policy
 import json
 
 import pytest
-from support.smtp_server import SMTPServer, free_port
 
+from support.smtp_server import SMTPServer, free_port
 from sync.outbox import Outbox
 from sync.targets.base import Paused, Rejected, Retry
 from sync.targets.mailbox import MailboxTarget
 
 PHOTO = b"\xff\xd8\xff\xe0photo"
 VOICE = b"OggSvoice"
-EVIL_TEXT = ("Bad soup\r\nBcc: evil@example.com\r\n\r\n<script>alert(1)</script> "
-             "\u202eشوربة باردة\u202c עברית 😡🍲")
-EXPECTED_HEADERS = ["From", "To", "Date", "Message-ID", "Subject", "X-Kiosk-Message-Id",
-                    "X-Kiosk-Terminal", "X-Kiosk-Tone", "X-Kiosk-Rating", "Content-Type",
-                    "MIME-Version"]
+EVIL_TEXT = (
+    "Bad soup\r\nBcc: evil@example.com\r\n\r\n<script>alert(1)</script> "
+    "\u202eشوربة باردة\u202c עברית 😡🍲"
+)
+EXPECTED_HEADERS = [
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+    "Subject",
+    "X-Kiosk-Message-Id",
+    "X-Kiosk-Terminal",
+    "X-Kiosk-Tone",
+    "X-Kiosk-Rating",
+    "Content-Type",
+    "MIME-Version",
+]
 
 
 @pytest.fixture
@@ -50,13 +62,21 @@ def parse(raw: bytes):
 
 def full_message(make_message):
     return make_message(
-        site="Trattoria Roma", alert=True, text=EVIL_TEXT,
-        path=[{"level": "topic", "id": "food", "label": "Cibo"},
-              {"level": "category", "id": "soup", "label": "Zuppe"},
-              {"level": "detail", "id": "cold", "label": "Fredda"}],
-        callback={"name": "Mario <b>Rossi</b>\r\nCc: x@y.z", "phone": "+393331234567",
-                  "consent": True},
-        voice={"content_type": "audio/ogg", "duration_s": 7.5})
+        site="Trattoria Roma",
+        alert=True,
+        text=EVIL_TEXT,
+        path=[
+            {"level": "topic", "id": "food", "label": "Cibo"},
+            {"level": "category", "id": "soup", "label": "Zuppe"},
+            {"level": "detail", "id": "cold", "label": "Fredda"},
+        ],
+        callback={
+            "name": "Mario <b>Rossi</b>\r\nCc: x@y.z",
+            "phone": "+393331234567",
+            "consent": True,
+        },
+        voice={"content_type": "audio/ogg", "duration_s": 7.5},
+    )
 
 
 def test_the_mail_has_exactly_the_contract_headers_and_parts(outbox, make_message):
@@ -70,8 +90,11 @@ def test_the_mail_has_exactly_the_contract_headers_and_parts(outbox, make_messag
     assert received.rcpt_tos == ["quality@example.com", "boss@example.com"]
     raw = received.data
     head = raw.split(b"\r\n\r\n", 1)[0]
-    names = [line.split(b":", 1)[0].decode() for line in head.split(b"\r\n")
-             if line and not line[:1].isspace()]
+    names = [
+        line.split(b":", 1)[0].decode()
+        for line in head.split(b"\r\n")
+        if line and not line[:1].isspace()
+    ]
     assert sorted(names) == sorted(EXPECTED_HEADERS)
     assert b"evil@example.com" not in head and b"Bcc" not in raw.split(b"\r\n\r\n", 1)[0]
     assert head.isascii()  # every non-ASCII header is RFC 2047 encoded
@@ -91,8 +114,10 @@ def test_the_mail_has_exactly_the_contract_headers_and_parts(outbox, make_messag
     plain, html = alternative.iter_parts()
     assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
     assert [(a.get_filename(), a.get_content_type()) for a in attachments] == [
-        ("photo.jpg", "image/jpeg"), ("voice.ogg", "audio/ogg"),
-        ("message.json", "application/json")]
+        ("photo.jpg", "image/jpeg"),
+        ("voice.ogg", "audio/ogg"),
+        ("message.json", "application/json"),
+    ]
     assert attachments[0].get_content() == PHOTO
     assert attachments[1].get_content() == VOICE
     assert json.loads(attachments[2].get_content()) == message
@@ -106,21 +131,35 @@ def test_the_mail_has_exactly_the_contract_headers_and_parts(outbox, make_messag
     assert "Bcc: evil@example.com" in plain.get_content()
 
     text = plain.get_content()
-    order = ["Cibo › Zuppe › Fredda", "2/5", "<script>alert(1)</script>", "+393331234567",
-             "2026-11-22 15:04:05", "Trattoria Roma", "7.5"]
+    order = [
+        "Cibo › Zuppe › Fredda",
+        "2/5",
+        "<script>alert(1)</script>",
+        "+393331234567",
+        "2026-11-22 15:04:05",
+        "Trattoria Roma",
+        "7.5",
+    ]
     positions = [text.index(piece) for piece in order]
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("language, photo_line, voice_line", [
-    ("en", "The photo was lost on the terminal", "The voice message was lost on the terminal"),
-    ("it", "La foto è andata persa sul terminale",
-     "Il messaggio vocale è andato perso sul terminale"),
-    ("ru", "Фото потеряно на терминале", "Голосовое сообщение потеряно на терминале"),
-    ("ko", "사진이 단말기에서 유실되었습니다", "음성 메시지가 단말기에서 유실되었습니다"),
-])
-def test_a_lost_attachment_is_left_out_and_the_mail_says_so(outbox, make_message, language,
-                                                            photo_line, voice_line):
+@pytest.mark.parametrize(
+    "language, photo_line, voice_line",
+    [
+        ("en", "The photo was lost on the terminal", "The voice message was lost on the terminal"),
+        (
+            "it",
+            "La foto è andata persa sul terminale",
+            "Il messaggio vocale è andato perso sul terminale",
+        ),
+        ("ru", "Фото потеряно на терминале", "Голосовое сообщение потеряно на терминале"),
+        ("ko", "사진이 단말기에서 유실되었습니다", "음성 메시지가 단말기에서 유실되었습니다"),
+    ],
+)
+def test_a_lost_attachment_is_left_out_and_the_mail_says_so(
+    outbox, make_message, language, photo_line, voice_line
+):
     delivery = claim(outbox, full_message(make_message), photo=PHOTO, voice=VOICE)
     delivery.photo_path.unlink()
     with SMTPServer() as server:
@@ -149,9 +188,15 @@ def test_message_id_is_stable_across_retries(outbox, make_message):
 
 def test_a_long_subject_is_cut_with_an_ellipsis(outbox, make_message):
     label = "Très long libellé " * 5
-    delivery = claim(outbox, make_message(path=[
-        {"level": "topic", "id": "a", "label": label[:80]},
-        {"level": "category", "id": "b", "label": label[:80]}]))
+    delivery = claim(
+        outbox,
+        make_message(
+            path=[
+                {"level": "topic", "id": "a", "label": label[:80]},
+                {"level": "category", "id": "b", "label": label[:80]},
+            ]
+        ),
+    )
     with SMTPServer() as server:
         mailbox(server.port).deliver(delivery)
     subject = parse(server.received[0].data)["Subject"]
@@ -170,10 +215,15 @@ def test_tls_modes_verify_with_the_test_ca(outbox, make_message, mode, server_ce
     delivery = claim(outbox, make_message(alert=True))
     with SMTPServer(mode, cert=server_cert, credentials=("kiosk", "s3cret")) as server:
         with pytest.raises(Retry, match="certificate|verify"):
-            mailbox(server.port, security=mode, username="kiosk", password="s3cret",
-                    ).deliver(delivery)
-        mailbox(server.port, security=mode, username="kiosk", password="s3cret",
-                ca_file=ca_file).deliver(delivery)
+            mailbox(
+                server.port,
+                security=mode,
+                username="kiosk",
+                password="s3cret",
+            ).deliver(delivery)
+        mailbox(
+            server.port, security=mode, username="kiosk", password="s3cret", ca_file=ca_file
+        ).deliver(delivery)
     assert len(server.received) == 1
 
 
@@ -181,8 +231,13 @@ def test_refused_login_pauses_the_mailbox(outbox, make_message, server_cert, ca_
     delivery = claim(outbox, make_message(alert=True))
     with SMTPServer("starttls", cert=server_cert, credentials=("kiosk", "s3cret")) as server:
         with pytest.raises(Paused, match="password_file"):
-            mailbox(server.port, security="starttls", username="kiosk", password="wrong",
-                    ca_file=ca_file).deliver(delivery)
+            mailbox(
+                server.port,
+                security="starttls",
+                username="kiosk",
+                password="wrong",
+                ca_file=ca_file,
+            ).deliver(delivery)
 
 
 def test_4xx_is_retried(outbox, make_message):

@@ -6,8 +6,8 @@ import email.utils
 import time
 
 import pytest
-from support.manager_server import ManagerServer, Reply, Reset, Stall
 
+from support.manager_server import ManagerServer, Reply, Reset, Stall
 from sync.outbox import Outbox
 from sync.targets.base import CREDENTIALS_PAUSE_S, Paused, Rejected, Retry
 
@@ -28,10 +28,12 @@ def claim_one(outbox, make_message, **media):
     return delivery
 
 
-@pytest.mark.parametrize("media", [{}, {"photo": PHOTO}, {"voice": VOICE},
-                                   {"photo": PHOTO, "voice": VOICE}])
-def test_201_stores_the_message_with_exactly_its_parts(outbox, make_message, manager_server,
-                                                       manager_target_factory, media):
+@pytest.mark.parametrize(
+    "media", [{}, {"photo": PHOTO}, {"voice": VOICE}, {"photo": PHOTO, "voice": VOICE}]
+)
+def test_201_stores_the_message_with_exactly_its_parts(
+    outbox, make_message, manager_server, manager_target_factory, media
+):
     delivery = claim_one(outbox, make_message, **media)
 
     manager_target_factory(manager_server.url).deliver(delivery)
@@ -45,8 +47,9 @@ def test_201_stores_the_message_with_exactly_its_parts(outbox, make_message, man
     assert headers["idempotency-key"] == delivery.message_id
 
 
-def test_200_for_a_repeat_is_delivered_too(outbox, make_message, manager_server,
-                                           manager_target_factory):
+def test_200_for_a_repeat_is_delivered_too(
+    outbox, make_message, manager_server, manager_target_factory
+):
     delivery = claim_one(outbox, make_message, photo=PHOTO)
     target = manager_target_factory(manager_server.url)
     target.deliver(delivery)
@@ -56,18 +59,22 @@ def test_200_for_a_repeat_is_delivered_too(outbox, make_message, manager_server,
 
 
 @pytest.mark.parametrize("status", [400, 409, 413, 415, 422])
-def test_refusals_reject_the_message_with_the_managers_reason(outbox, make_message, manager_server,
-                                                              manager_target_factory, status):
+def test_refusals_reject_the_message_with_the_managers_reason(
+    outbox, make_message, manager_server, manager_target_factory, status
+):
     delivery = claim_one(outbox, make_message)
-    manager_server.script = [Reply(status, body=b'{"title": "No", "detail": "rating out of range"}')]
+    manager_server.script = [
+        Reply(status, body=b'{"title": "No", "detail": "rating out of range"}')
+    ]
 
     with pytest.raises(Rejected, match=f"{status}.*rating out of range"):
         manager_target_factory(manager_server.url).deliver(delivery)
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_wrong_credentials_pause_for_five_minutes(outbox, make_message, manager_server,
-                                                  manager_target_factory, status):
+def test_wrong_credentials_pause_for_five_minutes(
+    outbox, make_message, manager_server, manager_target_factory, status
+):
     delivery = claim_one(outbox, make_message)
     manager_server.script = [Reply(status, body=b'{"title": "bad token"}')]
 
@@ -87,8 +94,9 @@ def test_a_wrong_token_is_refused_by_the_server(outbox, make_message, manager_ta
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
-def test_transient_answers_retry(outbox, make_message, manager_server, manager_target_factory,
-                                 status):
+def test_transient_answers_retry(
+    outbox, make_message, manager_server, manager_target_factory, status
+):
     delivery = claim_one(outbox, make_message)
     manager_server.script = [Reply(status)]
 
@@ -115,7 +123,8 @@ def test_retry_after_as_an_http_date(outbox, make_message, manager_server, manag
 
 
 def test_a_status_the_contract_does_not_name_is_retried_never_dropped(
-        outbox, make_message, manager_server, manager_target_factory):
+    outbox, make_message, manager_server, manager_target_factory
+):
     delivery = claim_one(outbox, make_message)
     manager_server.script = [Reply(404)]
     with pytest.raises(Retry, match="404.*url"):
@@ -145,8 +154,9 @@ def test_a_closed_port_retries(outbox, make_message, manager_target_factory):
     assert caught.value.__cause__ is not None  # chained from httpx's exception
 
 
-def test_tls_with_the_private_ca(outbox, make_message, server_cert, ca_file, tmp_path,
-                                 manager_target_factory):
+def test_tls_with_the_private_ca(
+    outbox, make_message, server_cert, ca_file, tmp_path, manager_target_factory
+):
     certfile = tmp_path / "server.pem"
     server_cert.private_key_and_cert_chain_pem.write_to_path(str(certfile))
     with ManagerServer("test-token-3f9a", ssl_certfile=str(certfile)) as server:
@@ -165,7 +175,8 @@ def test_tls_with_the_private_ca(outbox, make_message, server_cert, ca_file, tmp
 
 
 def test_a_damaged_media_file_is_refused_by_the_manager_and_rejected(
-        outbox, make_message, manager_server, manager_target_factory):
+    outbox, make_message, manager_server, manager_target_factory
+):
     delivery = claim_one(outbox, make_message, photo=PHOTO)
     delivery.photo_path.write_bytes(b"not the photo")
     with pytest.raises(Rejected, match="400.*photo bytes do not match"):
@@ -176,7 +187,8 @@ def test_a_damaged_media_file_is_refused_by_the_manager_and_rejected(
 
 @pytest.mark.parametrize("lost", [["photo"], ["voice"], ["photo", "voice"]])
 def test_a_missing_media_file_is_sent_as_lost_and_the_words_still_arrive(
-        outbox, make_message, manager_server, manager_target_factory, message_validator, lost):
+    outbox, make_message, manager_server, manager_target_factory, message_validator, lost
+):
     delivery = claim_one(outbox, make_message, photo=PHOTO, voice=VOICE)
     for kind in lost:
         getattr(delivery, f"{kind}_path").unlink()
@@ -191,5 +203,3 @@ def test_a_missing_media_file_is_sent_as_lost_and_the_words_still_arrive(
         assert (stored.message[kind] is None) == (kind in lost)
         assert (getattr(stored, f"{kind}_sha256") is None) == (kind in lost)
     assert manager_server.errors == []
-
-

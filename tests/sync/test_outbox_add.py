@@ -105,7 +105,9 @@ def test_empty_media_bytes_are_refused(box, make_message):
         box.add(make_message(), voice=b"")
 
 
-def test_reserve_error_names_the_numbers_and_the_fix_and_leaves_nothing_behind(data_dir, make_message):
+def test_reserve_error_names_the_numbers_and_the_fix_and_leaves_nothing_behind(
+    data_dir, make_message
+):
     def disk_usage(path):
         assert Path(path) == data_dir
         return DiskUsage(total=10**9, used=10**9 - 60_000_000, free=60_000_000)
@@ -121,7 +123,13 @@ def test_reserve_error_names_the_numbers_and_the_fix_and_leaves_nothing_behind(d
         assert error.free_bytes == 60_000_000
         assert error.required_bytes > 10_000_000
         text = str(error)
-        for expected in (str(data_dir), "60000000", str(error.required_bytes), "50000000", "disk_reserve_mb"):
+        for expected in (
+            str(data_dir),
+            "60000000",
+            str(error.required_bytes),
+            "50000000",
+            "disk_reserve_mb",
+        ):
             assert expected in text
         assert box.counts()["manager"]["pending"] == 1
         assert len(list(box.media_dir.iterdir())) == 1
@@ -163,6 +171,7 @@ def test_media_files_are_not_world_readable(box, make_message):
 
 def test_threads_may_share_one_outbox(box, make_message):
     box.register_targets(["manager"])
+
     def add_twenty():
         for _ in range(20):
             box.add(make_message(), voice=b"v")

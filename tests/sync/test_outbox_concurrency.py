@@ -17,14 +17,20 @@ def test_every_message_is_delivered_exactly_once(data_dir, tmp_path, helper_comm
     Outbox(data_dir).close()
     added_file = tmp_path / "added.txt"
     claimed_files = [tmp_path / f"claimed-{n}.txt" for n in range(CLAIMERS)]
-    commands = [helper_command("outbox_worker.py", "add", str(data_dir), str(MESSAGES), str(added_file))]
+    commands = [
+        helper_command("outbox_worker.py", "add", str(data_dir), str(MESSAGES), str(added_file))
+    ]
     # The claimers register the target while the adder is already adding:
     # registration's backfill and add's own delivery rows must not miss a message.
     commands += [
-        helper_command("outbox_worker.py", "claim", str(data_dir), "manager", str(MESSAGES), str(path))
+        helper_command(
+            "outbox_worker.py", "claim", str(data_dir), "manager", str(MESSAGES), str(path)
+        )
         for path in claimed_files
     ]
-    processes = [subprocess.Popen(command, env=helper_env, stderr=subprocess.PIPE) for command in commands]
+    processes = [
+        subprocess.Popen(command, env=helper_env, stderr=subprocess.PIPE) for command in commands
+    ]
     errors = []
     try:
         for process in processes:

@@ -54,7 +54,9 @@ def test_killed_writers_leave_whole_messages_or_nothing(data_dir, helper_command
     command = helper_command("outbox_crash_child.py", str(data_dir))
     reported = {}
     for n in range(KILLS):
-        reported |= run_and_kill(command, helper_env, rng, wait_ready=n % KILL_DURING_OPEN_EVERY != 0)
+        reported |= run_and_kill(
+            command, helper_env, rng, wait_ready=n % KILL_DURING_OPEN_EVERY != 0
+        )
     assert reported, "no child ever finished an add; the kills came too early to test anything"
 
     media = data_dir / "media"
@@ -71,7 +73,9 @@ def test_killed_writers_leave_whole_messages_or_nothing(data_dir, helper_command
         orphan_deliveries = conn.execute(
             "SELECT COUNT(*) FROM deliveries WHERE message_id NOT IN (SELECT id FROM messages)"
         ).fetchone()[0]
-        deliveries = conn.execute("SELECT target, COUNT(*) FROM deliveries GROUP BY target").fetchall()
+        deliveries = conn.execute(
+            "SELECT target, COUNT(*) FROM deliveries GROUP BY target"
+        ).fetchall()
     finally:
         conn.close()
 
@@ -91,7 +95,9 @@ def test_killed_writers_leave_whole_messages_or_nothing(data_dir, helper_command
         report = box.recover()
     assert not report.skipped
     assert report.missing_media == ()
-    referenced = {name for _, photo_file, voice_file in messages.values() for name in (photo_file, voice_file)}
+    referenced = {
+        name for _, photo_file, voice_file in messages.values() for name in (photo_file, voice_file)
+    }
     on_disk = {path.name for path in media.iterdir()}
     assert on_disk == referenced
     assert not [name for name in on_disk if re.search(r"\.tmp$", name)]

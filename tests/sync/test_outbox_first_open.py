@@ -26,7 +26,10 @@ def test_processes_opening_a_new_data_dir_together_all_succeed(tmp_path, helper_
     for round_ in range(ROUNDS):
         data_dir = tmp_path / f"round-{round_}"
         command = [sys.executable, "-c", OPEN_AND_ADD, str(data_dir)]
-        processes = [subprocess.Popen(command, env=helper_env, stderr=subprocess.PIPE) for _ in range(OPENERS)]
+        processes = [
+            subprocess.Popen(command, env=helper_env, stderr=subprocess.PIPE)
+            for _ in range(OPENERS)
+        ]
         errors = []
         for process in processes:
             _, err = process.communicate(timeout=TIMEOUT_S)
@@ -38,7 +41,8 @@ def test_processes_opening_a_new_data_dir_together_all_succeed(tmp_path, helper_
 
 
 def test_the_first_opener_gives_every_file_the_shared_data_dirs_group_and_mode(
-        tmp_path, make_message):
+    tmp_path, make_message
+):
     """A group-writable data_dir (the installer's 2770) is shared: umask 022 must not narrow it."""
     group = grp.getgrnam("users") if os.getuid() == 0 else grp.getgrgid(os.getgid())
     data = tmp_path / "data"
@@ -50,10 +54,16 @@ def test_the_first_opener_gives_every_file_the_shared_data_dirs_group_and_mode(
         with Outbox(data, reserve_bytes=0) as box:
             box.add(make_message(), photo=b"\xff\xd8jpeg")
             # While open, SQLite's -wal and -shm exist too.
-            paths = {p.name: p.stat() for p in (data / "outbox.sqlite3-wal",
-                                                data / "outbox.sqlite3-shm",
-                                                data / "outbox.sqlite3", data / "outbox.lock",
-                                                data / "media")}
+            paths = {
+                p.name: p.stat()
+                for p in (
+                    data / "outbox.sqlite3-wal",
+                    data / "outbox.sqlite3-shm",
+                    data / "outbox.sqlite3",
+                    data / "outbox.lock",
+                    data / "media",
+                )
+            }
     finally:
         os.umask(old_umask)
     for name, info in paths.items():

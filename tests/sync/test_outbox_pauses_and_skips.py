@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from sync.outbox import schema as outbox_module
 from sync.outbox import Outbox
+from sync.outbox import schema as outbox_module
 
 NOW = 1_800_000_000.0
 
@@ -54,9 +54,12 @@ def test_queue_summary_counts_messages_across_targets(box, make_message):
     box.mark_delivered(first, "manager")
     box.mark_delivered(first, "mailbox")
     box.mark_rejected(second, "manager", "422")
-    assert box.queue_summary() == {"pending": 1, "rejected": 1,
-                                   "oldest_pending_at": "2026-11-22T11:00:00+01:00",
-                                   "last_delivery_at": NOW}
+    assert box.queue_summary() == {
+        "pending": 1,
+        "rejected": 1,
+        "oldest_pending_at": "2026-11-22T11:00:00+01:00",
+        "last_delivery_at": NOW,
+    }
     assert box.newest_seq() == 2
 
 
@@ -70,24 +73,36 @@ def test_a_version_2_database_is_upgraded_with_its_deliveries(data_dir):
     conn.execute("PRAGMA user_version = 2")
     conn.execute("INSERT INTO targets VALUES ('manager', 0)")
     for seq, (message_id, alert, created_ts) in enumerate(
-            [("m-old", 0, 100.0), ("m-alert", 1, 200.0), ("m-new", 0, 300.0)], start=1):
-        conn.execute("INSERT INTO messages VALUES (?, ?, '', ?, ?, 0, '{}', NULL, NULL)",
-                     (seq, message_id, created_ts, alert))
-        conn.execute("INSERT INTO deliveries (message_id, target, next_attempt_at, last_error)"
-                     " VALUES (?, 'manager', 0, ?)", (message_id, f"error {seq}"))
+        [("m-old", 0, 100.0), ("m-alert", 1, 200.0), ("m-new", 0, 300.0)], start=1
+    ):
+        conn.execute(
+            "INSERT INTO messages VALUES (?, ?, '', ?, ?, 0, '{}', NULL, NULL)",
+            (seq, message_id, created_ts, alert),
+        )
+        conn.execute(
+            "INSERT INTO deliveries (message_id, target, next_attempt_at, last_error)"
+            " VALUES (?, 'manager', 0, ?)",
+            (message_id, f"error {seq}"),
+        )
     conn.commit()
     conn.close()
 
     with Outbox(data_dir) as box:
         # The claim order survived the rebuild: alerts first, then oldest first.
-        assert [d.message_id for d in box.claim("manager", now=NOW)] == ["m-alert", "m-old", "m-new"]
+        assert [d.message_id for d in box.claim("manager", now=NOW)] == [
+            "m-alert",
+            "m-old",
+            "m-new",
+        ]
         assert box.mark_skipped("m-old", "manager", "test") is True
         assert {e["error"] for e in box.counts()["manager"]["last_errors"]} == set()
     conn = sqlite3.connect(data_dir / "outbox.sqlite3")
     try:
         errors = {row[0] for row in conn.execute("SELECT last_error FROM deliveries")}
         assert errors == {"error 1", "error 2", "error 3"}
-        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        indexes = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
         assert {"deliveries_pending", "deliveries_failed", "deliveries_claim_order"} <= indexes
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(released)
     finally:

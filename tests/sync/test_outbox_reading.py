@@ -10,8 +10,10 @@ def test_messages_over_a_period_in_order_across_pages(data_dir, make_message, mo
 
     monkeypatch.setattr(outbox_module, "_MESSAGES_PAGE", 7)
     with Outbox(data_dir, reserve_bytes=0) as box:
-        ids = [box.add(make_message(created_at=f"2026-11-{day:02d}T10:00:00.000+01:00"))
-               for day in range(1, 31)]
+        ids = [
+            box.add(make_message(created_at=f"2026-11-{day:02d}T10:00:00.000+01:00"))
+            for day in range(1, 31)
+        ]
         # 2026-11-10T09:00Z .. 2026-11-20T09:00Z (exclusive): days 10..19.
         start, end = 1794301200.0, 1795165200.0
         found = [m["id"] for m in box.messages(start, end)]

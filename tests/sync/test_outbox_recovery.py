@@ -8,10 +8,9 @@ import sqlite3
 import threading
 import uuid
 
-from sync.outbox import recovery as outbox_module
-from sync.outbox import Outbox
-
 from support.waiting import wait_for
+from sync.outbox import Outbox
+from sync.outbox import recovery as outbox_module
 
 
 def test_orphans_and_temp_files_are_removed_at_open_and_by_recover(data_dir, make_message):
@@ -57,10 +56,16 @@ def test_recovery_waits_out_an_add_in_progress_and_then_skips(data_dir, make_mes
     try:
         blocker.execute("BEGIN IMMEDIATE")
         result = {}
-        thread = threading.Thread(target=lambda: result.update(id=adder.add(make_message(), photo=b"p")))
+        thread = threading.Thread(
+            target=lambda: result.update(id=adder.add(make_message(), photo=b"p"))
+        )
         thread.start()
-        wait_for(lambda: list((data_dir / "media").glob("*.photo.jpg")), timeout_s=5,
-                 poll_s=0.005, what="the add to write its photo")
+        wait_for(
+            lambda: list((data_dir / "media").glob("*.photo.jpg")),
+            timeout_s=5,
+            poll_s=0.005,
+            what="the add to write its photo",
+        )
         [photo] = (data_dir / "media").glob("*.photo.jpg")
 
         report = recoverer.recover()

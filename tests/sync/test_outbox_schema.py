@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from sync.outbox import schema as outbox_module
 from sync.errors import OutboxError, SchemaTooNewError
 from sync.outbox import Outbox
+from sync.outbox import schema as outbox_module
 
 
 def user_version(db_path):
@@ -22,7 +22,9 @@ def user_version(db_path):
 def table_names(db_path):
     conn = sqlite3.connect(db_path)
     try:
-        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
     finally:
         conn.close()
 
@@ -92,7 +94,11 @@ def test_a_failing_step_leaves_the_database_as_it_was(data_dir, monkeypatch):
     monkeypatch.setattr(
         outbox_module,
         "_MIGRATIONS",
-        [*outbox_module._MIGRATIONS, ("CREATE TABLE half_done (n)",), ("SELECT * FROM no_such_table",)],
+        [
+            *outbox_module._MIGRATIONS,
+            ("CREATE TABLE half_done (n)",),
+            ("SELECT * FROM no_such_table",),
+        ],
     )
 
     with pytest.raises(OutboxError, match="no_such_table"):

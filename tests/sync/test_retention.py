@@ -22,8 +22,9 @@ def test_media_then_records_go_on_schedule_and_pending_stays(data_dir, make_mess
         box.mark_delivered(half, "manager")  # the mailbox still has it pending
         box.mark_rejected(rejected, "manager", "422")
         box.mark_delivered(rejected, "mailbox")
-        retention = Retention(box, delivered_media_days=7, delivered_messages_days=400,
-                              clock=lambda: clock[0])
+        retention = Retention(
+            box, delivered_media_days=7, delivered_messages_days=400, clock=lambda: clock[0]
+        )
 
         clock[0] = NOW + 6.9 * DAY
         assert retention.run().media_deleted == 0
@@ -50,6 +51,7 @@ def test_a_message_no_target_has_had_is_kept(data_dir, make_message):
     with Outbox(data_dir, reserve_bytes=0, clock=lambda: clock[0]) as box:
         kept = box.add(make_message(), photo=b"photo")
         clock[0] = NOW + 1000 * DAY
-        Retention(box, delivered_media_days=0, delivered_messages_days=0,
-                  clock=lambda: clock[0]).run()
+        Retention(
+            box, delivered_media_days=0, delivered_messages_days=0, clock=lambda: clock[0]
+        ).run()
         assert box.read_media(kept, "photo") == b"photo"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from support.manager_server import Reply
+
 from support.delivery_service import running
+from support.manager_server import Reply
 from support.smtp_server import SMTPServer, free_port
 from support.waiting import wait_for
-
 from sync.backoff import Backoff
 from sync.outbox import Outbox
 from sync.service import DeliveryService
@@ -19,16 +19,24 @@ FAST = Backoff(base_s=0.01, cap_s=0.05)
 
 
 def mailbox_target(port, send="alerts"):
-    return MailboxTarget("127.0.0.1", port, sender="kiosk@example.com",
-                         recipients=("quality@example.com",), security="none", send=send,
-                         timeout_s=2)
+    return MailboxTarget(
+        "127.0.0.1",
+        port,
+        sender="kiosk@example.com",
+        recipients=("quality@example.com",),
+        security="none",
+        send=send,
+        timeout_s=2,
+    )
 
 
-def test_a_new_message_is_picked_up_within_a_second(data_dir, make_message, manager_server,
-                                                   manager_target_factory):
+def test_a_new_message_is_picked_up_within_a_second(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as service_box, Outbox(data_dir) as app_box:
-        service = DeliveryService(service_box, [manager_target_factory(manager_server.url)],
-                                  backoff=FAST)
+        service = DeliveryService(
+            service_box, [manager_target_factory(manager_server.url)], backoff=FAST
+        )
         with running(service):
             time.sleep(0.5)  # idle: nothing due, the worker sleeps
             message_id = app_box.add(make_message())  # the app, through its own connection
@@ -49,9 +57,9 @@ def test_send_alerts_mails_alerts_first_and_skips_the_rest(data_dir, make_messag
     assert alert.encode() in received.data and plain.encode() not in received.data
 
 
-def test_wrong_credentials_pause_the_manager_across_a_restart(data_dir, make_message,
-                                                              manager_server,
-                                                              manager_target_factory):
+def test_wrong_credentials_pause_the_manager_across_a_restart(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         ids = [box.add(make_message()) for _ in range(5)]
         manager_server.script = [Reply(401, body=b'{"title": "unknown token"}')]
@@ -78,8 +86,9 @@ def test_wrong_credentials_pause_the_manager_across_a_restart(data_dir, make_mes
         assert set(manager_server.messages) == set(ids)
 
 
-def test_a_failed_probe_extends_the_pause(data_dir, make_message, manager_server,
-                                          manager_target_factory):
+def test_a_failed_probe_extends_the_pause(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         for _ in range(3):
             box.add(make_message())
@@ -90,12 +99,16 @@ def test_a_failed_probe_extends_the_pause(data_dir, make_message, manager_server
         assert box.target_pause("manager").until > time.time() + 290
 
 
-def test_a_dead_mail_server_never_delays_the_manager(data_dir, make_message, manager_server,
-                                                     manager_target_factory):
+def test_a_dead_mail_server_never_delays_the_manager(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         ids = [box.add(make_message(alert=True)) for _ in range(20)]
-        service = DeliveryService(box, [manager_target_factory(manager_server.url),
-                                        mailbox_target(free_port())], backoff=Backoff(1, 5))
+        service = DeliveryService(
+            box,
+            [manager_target_factory(manager_server.url), mailbox_target(free_port())],
+            backoff=Backoff(1, 5),
+        )
         with running(service):
             wait_for(lambda: len(manager_server.messages) == 20, timeout_s=20)
         assert set(manager_server.messages) == set(ids)
@@ -103,8 +116,9 @@ def test_a_dead_mail_server_never_delays_the_manager(data_dir, make_message, man
         assert mailbox["pending"] == 20 and "cannot send" in mailbox["last_errors"][0]["error"]
 
 
-def test_a_rejection_is_final_and_the_others_go_on(data_dir, make_message, manager_server,
-                                                   manager_target_factory):
+def test_a_rejection_is_final_and_the_others_go_on(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         first, second = box.add(make_message()), box.add(make_message())
         manager_server.script = [Reply(422, body=b'{"title": "Unprocessable", "detail": "x"}')]
@@ -115,8 +129,9 @@ def test_a_rejection_is_final_and_the_others_go_on(data_dir, make_message, manag
     assert set(manager_server.messages) == {second}
 
 
-def test_retry_after_is_kept_in_the_database(data_dir, make_message, manager_server,
-                                             manager_target_factory):
+def test_retry_after_is_kept_in_the_database(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     with Outbox(data_dir, reserve_bytes=0) as box:
         box.add(make_message())
         manager_server.script = [Reply(503, {"Retry-After": "120"})]
@@ -127,8 +142,9 @@ def test_retry_after_is_kept_in_the_database(data_dir, make_message, manager_ser
 
 
 @pytest.mark.slow
-def test_stop_releases_a_delivery_in_flight(data_dir, make_message, manager_server,
-                                            manager_target_factory):
+def test_stop_releases_a_delivery_in_flight(
+    data_dir, make_message, manager_server, manager_target_factory
+):
     import threading
 
     from support.manager_server import Stall
@@ -136,8 +152,9 @@ def test_stop_releases_a_delivery_in_flight(data_dir, make_message, manager_serv
     with Outbox(data_dir, reserve_bytes=0) as box:
         box.add(make_message())
         manager_server.script = [Stall(15.0)]
-        service = DeliveryService(box, [manager_target_factory(manager_server.url,
-                                                               read_timeout_s=60)])
+        service = DeliveryService(
+            box, [manager_target_factory(manager_server.url, read_timeout_s=60)]
+        )
         thread = threading.Thread(target=service.run)
         thread.start()
         wait_for(lambda: manager_server.requests, timeout_s=5)

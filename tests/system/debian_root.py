@@ -25,17 +25,33 @@ SUITE = "bookworm"
 #: The mirror apt on this machine uses, when its sources do not say otherwise.
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 #: Tools the chroot tests run on the host, and the Debian packages they come in.
-HOST_TOOLS = {"debootstrap": "debootstrap", "chroot": "coreutils", "mount": "mount",
-              "umount": "mount", "tar": "tar", "systemd-analyze": "systemd"}
+HOST_TOOLS = {
+    "debootstrap": "debootstrap",
+    "chroot": "coreutils",
+    "mount": "mount",
+    "umount": "mount",
+    "tar": "tar",
+    "systemd-analyze": "systemd",
+}
 #: What of the checkout a technician's copy holds (the installer reads it from there).
-CHECKOUT_ITEMS = ("kiosk", "sync", "dialog_config", "assets", "systemd", "setup.cfg",
-                  "pyproject.toml", "README.md")
+CHECKOUT_ITEMS = (
+    "kiosk",
+    "sync",
+    "dialog_config",
+    "assets",
+    "systemd",
+    "setup.cfg",
+    "pyproject.toml",
+    "README.md",
+)
 #: Debootstrap and the first install each take minutes on a slow mirror.
 DEBOOTSTRAP_TIMEOUT_S = 1200
 INSTALL_TIMEOUT_S = 1200
 #: A Raspberry Pi OS kernel command line, as /boot/firmware/cmdline.txt has it.
-PI_CMDLINE = ("console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 "
-              "rootfstype=ext4 fsck.repair=yes rootwait\n")
+PI_CMDLINE = (
+    "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 "
+    "rootfstype=ext4 fsck.repair=yes rootwait\n"
+)
 
 
 class Missing(Exception):
@@ -44,13 +60,17 @@ class Missing(Exception):
 
 def require_host() -> None:
     if os.geteuid() != 0:
-        raise Missing("the install tests run the installer in a chroot and need root: "
-                      "run them as root (CI does)")
-    missing = sorted({package for tool, package in HOST_TOOLS.items()
-                      if shutil.which(tool) is None})
+        raise Missing(
+            "the install tests run the installer in a chroot and need root: "
+            "run them as root (CI does)"
+        )
+    missing = sorted(
+        {package for tool, package in HOST_TOOLS.items() if shutil.which(tool) is None}
+    )
     if missing:
-        raise Missing(f"the install tests need: apt-get install {' '.join(missing)} "
-                      "(make test installs them)")
+        raise Missing(
+            f"the install tests need: apt-get install {' '.join(missing)} (make test installs them)"
+        )
 
 
 def apt_mirror() -> str:
@@ -82,8 +102,10 @@ def minbase_tarball() -> Path:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE_DIR) as work:
         root = Path(work) / "root"
-        run(["debootstrap", "--variant=minbase", SUITE, str(root), apt_mirror()],
-            timeout_s=DEBOOTSTRAP_TIMEOUT_S)
+        run(
+            ["debootstrap", "--variant=minbase", SUITE, str(root), apt_mirror()],
+            timeout_s=DEBOOTSTRAP_TIMEOUT_S,
+        )
         partial = Path(work) / "root.tar"
         run(["tar", "-C", str(root), "--numeric-owner", "-cpf", str(partial), "."])
         partial.rename(tarball)
@@ -102,8 +124,21 @@ def wheelhouse() -> Path:
     if (wheels / ".complete").exists():
         return wheels
     wheels.mkdir(parents=True, exist_ok=True)
-    run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
-         "--only-binary=:all:", "--dest", str(wheels), *requirements], timeout_s=900)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--disable-pip-version-check",
+            "-q",
+            "--only-binary=:all:",
+            "--dest",
+            str(wheels),
+            *requirements,
+        ],
+        timeout_s=900,
+    )
     (wheels / ".complete").touch()
     return wheels
 
@@ -111,19 +146,24 @@ def wheelhouse() -> Path:
 def project_requirements() -> list[str]:
     config = configparser.ConfigParser()
     config.read(PROJECT_ROOT / "setup.cfg", encoding="utf-8")
-    requirements = [line.split("#", 1)[0].strip()
-                    for line in config["options"]["install_requires"].splitlines()]
+    requirements = [
+        line.split("#", 1)[0].strip() for line in config["options"]["install_requires"].splitlines()
+    ]
     build = ["setuptools>=68", "wheel"]  # pyproject.toml's build-system.requires
     return [r for r in requirements if r] + build
 
 
-def run(command: list[str], *, timeout_s: float = 300, env: dict | None = None,
-        check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
-                            env=env, check=False)
+def run(
+    command: list[str], *, timeout_s: float = 300, env: dict | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout_s, env=env, check=False
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+        raise AssertionError(
+            f"{' '.join(command)} failed ({result.returncode}):\n"
+            f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+        )
     return result
 
 
@@ -178,18 +218,27 @@ class DebianRoot:
         for item in CHECKOUT_ITEMS:
             source = PROJECT_ROOT / item
             if source.is_dir():
-                shutil.copytree(source, destination / item,
-                                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                shutil.copytree(
+                    source,
+                    destination / item,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                )
             else:
                 shutil.copy2(source, destination / item)
 
-    def chroot(self, *command: str, timeout_s: float = 300, check: bool = True,
-               env: dict | None = None) -> subprocess.CompletedProcess:
-        environment = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                       "LANG": "C.UTF-8", "HOME": "/root", "DEBIAN_FRONTEND": "noninteractive"}
+    def chroot(
+        self, *command: str, timeout_s: float = 300, check: bool = True, env: dict | None = None
+    ) -> subprocess.CompletedProcess:
+        environment = {
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": "/root",
+            "DEBIAN_FRONTEND": "noninteractive",
+        }
         environment.update(env or {})
-        return run(["chroot", str(self.path), *command], timeout_s=timeout_s,
-                   env=environment, check=check)
+        return run(
+            ["chroot", str(self.path), *command], timeout_s=timeout_s, env=environment, check=check
+        )
 
     def file(self, inside: str) -> Path:
         return self.path / inside.lstrip("/")

@@ -48,8 +48,10 @@ class NotifySocket:
             if message is not None and key in message:
                 return message
             if process is not None and process.poll() is not None:
-                raise AssertionError(f"the process exited ({process.returncode}) before "
-                                     f"sending {key}; messages: {self.messages}")
+                raise AssertionError(
+                    f"the process exited ({process.returncode}) before "
+                    f"sending {key}; messages: {self.messages}"
+                )
         raise AssertionError(f"no {key} within {timeout_s} s; messages: {self.messages}")
 
     def close(self) -> None:

@@ -12,15 +12,19 @@ import re
 import time
 
 import pytest
-
 from debian_root import DebianRoot, Missing, require_host, run
 
 INSTALL = "/root/checkout/systemd/install.sh"
 UNINSTALL = "/root/checkout/systemd/uninstall.sh"
 INSTALL_ENV = {"KIOSK_WHEELS": "/wheels"}
 #: What the installer owns; the second run must leave each byte, owner and mode as it was.
-MANIFEST_PATHS = ["/etc/kiosk", "/var/lib/kiosk", "/opt/kiosk/src", "/etc/systemd/system",
-                  "/boot/firmware/cmdline.txt"]
+MANIFEST_PATHS = [
+    "/etc/kiosk",
+    "/var/lib/kiosk",
+    "/opt/kiosk/src",
+    "/etc/systemd/system",
+    "/boot/firmware/cmdline.txt",
+]
 WANTS = "/etc/systemd/system/multi-user.target.wants"
 GETTY_WANTS = "/etc/systemd/system/getty.target.wants/getty@tty1.service"
 
@@ -33,8 +37,7 @@ def debian(tmp_path_factory):
         pytest.fail(str(exc))
     started = time.monotonic()
     with DebianRoot(tmp_path_factory.mktemp("debian") / "root") as root:
-        root.install_log = root.chroot("/bin/sh", INSTALL, env=INSTALL_ENV,
-                                       timeout_s=1200).stdout
+        root.install_log = root.chroot("/bin/sh", INSTALL, env=INSTALL_ENV, timeout_s=1200).stdout
         print(f"first install in the chroot: {time.monotonic() - started:.0f} s")
         yield root
 
@@ -54,13 +57,20 @@ def owner_mode(debian, inside: str) -> tuple[str, str, str]:
 
 def state(debian) -> dict:
     """The manifest, the kiosk accounts and the venv's packages."""
-    accounts = [line for line in debian.file("/etc/passwd").read_text().splitlines()
-                + debian.file("/etc/group").read_text().splitlines()
-                if re.search(r"(^|[:,])kiosk", line)]
-    packages = debian.chroot("/opt/kiosk/venv/bin/python", "-m", "pip", "freeze",
-                             "--disable-pip-version-check").stdout
-    return {"files": debian.manifest(MANIFEST_PATHS), "accounts": sorted(accounts),
-            "packages": packages}
+    accounts = [
+        line
+        for line in debian.file("/etc/passwd").read_text().splitlines()
+        + debian.file("/etc/group").read_text().splitlines()
+        if re.search(r"(^|[:,])kiosk", line)
+    ]
+    packages = debian.chroot(
+        "/opt/kiosk/venv/bin/python", "-m", "pip", "freeze", "--disable-pip-version-check"
+    ).stdout
+    return {
+        "files": debian.manifest(MANIFEST_PATHS),
+        "accounts": sorted(accounts),
+        "packages": packages,
+    }
 
 
 # -- the first install --------------------------------------------------------------
@@ -81,14 +91,18 @@ def test_secrets_are_root_only_and_the_outbox_is_the_groups(debian):
 
 
 def test_the_settings_skeleton_is_valid_for_the_installed_kiosk(debian):
-    result = debian.chroot("/opt/kiosk/venv/bin/kiosk", "--settings",
-                           "/etc/kiosk/settings.yaml", "validate")
+    result = debian.chroot(
+        "/opt/kiosk/venv/bin/kiosk", "--settings", "/etc/kiosk/settings.yaml", "validate"
+    )
     assert "/etc/kiosk/settings.yaml: valid" in result.stdout
 
 
 def test_the_installed_code_finds_its_assets(debian):
-    result = debian.chroot("/opt/kiosk/venv/bin/python", "-c",
-                           "from kiosk.ui.design import ASSETS_DIR; print(ASSETS_DIR)")
+    result = debian.chroot(
+        "/opt/kiosk/venv/bin/python",
+        "-c",
+        "from kiosk.ui.design import ASSETS_DIR; print(ASSETS_DIR)",
+    )
     assets = result.stdout.strip()
     assert assets == "/opt/kiosk/src/assets"
     assert any(debian.file(assets).joinpath("fonts").glob("*.otf"))
@@ -98,8 +112,16 @@ def test_both_units_are_installed_enabled_and_verify_in_the_installed_root(debia
     for unit in ("kiosk.service", "kiosk-sync.service"):
         link = debian.file(f"{WANTS}/{unit}")
         assert os.readlink(link) == f"/etc/systemd/system/{unit}"
-    result = run(["systemd-analyze", "verify", f"--root={debian.path}", "kiosk.service",
-                  "kiosk-sync.service"], check=False)
+    result = run(
+        [
+            "systemd-analyze",
+            "verify",
+            f"--root={debian.path}",
+            "kiosk.service",
+            "kiosk-sync.service",
+        ],
+        check=False,
+    )
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
@@ -133,9 +155,11 @@ def test_installing_again_gives_the_same_system(debian):
     after = state(debian)
     assert after["accounts"] == before["accounts"]
     assert after["packages"] == before["packages"]
-    changed = {path: (before["files"].get(path), after["files"].get(path))
-               for path in set(before["files"]) | set(after["files"])
-               if before["files"].get(path) != after["files"].get(path)}
+    changed = {
+        path: (before["files"].get(path), after["files"].get(path))
+        for path in set(before["files"]) | set(after["files"])
+        if before["files"].get(path) != after["files"].get(path)
+    }
     assert changed == {}
     assert settings.read_text().endswith("site: Trattoria Roma\n")
 
@@ -143,18 +167,25 @@ def test_installing_again_gives_the_same_system(debian):
 def test_uninstall_removes_the_program_and_keeps_settings_and_data(debian):
     kept = debian.manifest(["/etc/kiosk", "/var/lib/kiosk"])
     debian.chroot("/bin/sh", UNINSTALL)
-    for gone in ("/opt/kiosk", "/etc/systemd/system/kiosk.service",
-                 "/etc/systemd/system/kiosk-sync.service", f"{WANTS}/kiosk.service",
-                 f"{WANTS}/kiosk-sync.service", "/etc/systemd/system/getty@tty1.service",
-                 "/etc/systemd/system/autovt@tty1.service"):
+    for gone in (
+        "/opt/kiosk",
+        "/etc/systemd/system/kiosk.service",
+        "/etc/systemd/system/kiosk-sync.service",
+        f"{WANTS}/kiosk.service",
+        f"{WANTS}/kiosk-sync.service",
+        "/etc/systemd/system/getty@tty1.service",
+        "/etc/systemd/system/autovt@tty1.service",
+    ):
         assert not debian.file(gone).exists() and not debian.file(gone).is_symlink(), gone
     assert user_line(debian, "kiosk") == user_line(debian, "kiosk-sync") == ""
     assert debian.chroot("getent", "group", "kiosk", check=False).returncode == 2
     assert os.readlink(debian.file(GETTY_WANTS)) == "/lib/systemd/system/getty@.service"
     assert "consoleblank" not in debian.file("/boot/firmware/cmdline.txt").read_text()
-    assert debian.file("/boot/firmware/cmdline.txt").read_text() == \
-        "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 " \
+    assert (
+        debian.file("/boot/firmware/cmdline.txt").read_text()
+        == "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 "
         "rootfstype=ext4 fsck.repair=yes rootwait\n"
+    )
     # Kept byte for byte (the owners are now bare numbers: the accounts are gone).
     assert debian.manifest(["/etc/kiosk", "/var/lib/kiosk"]) == kept
 

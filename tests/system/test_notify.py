@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from sync import systemd
-
 from notify_socket import NotifySocket
+
 from support.harness import Xvfb
+from sync import systemd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,15 +31,20 @@ def notify_socket(tmp_path):
 
 
 def test_ready_status_watchdog_and_stopping_arrive_as_systemd_reads_them(
-        notify_socket, monkeypatch):
+    notify_socket, monkeypatch
+):
     monkeypatch.setenv("NOTIFY_SOCKET", notify_socket.address)
     assert systemd.ready("up and   running\nfine")
     assert systemd.watchdog()
     assert systemd.status("delivering")
     assert systemd.stopping()
     received = [notify_socket.receive(1.0) for _ in range(4)]
-    assert received == [{"READY": "1", "STATUS": "up and running fine"}, {"WATCHDOG": "1"},
-                        {"STATUS": "delivering"}, {"STOPPING": "1"}]
+    assert received == [
+        {"READY": "1", "STATUS": "up and running fine"},
+        {"WATCHDOG": "1"},
+        {"STATUS": "delivering"},
+        {"STOPPING": "1"},
+    ]
 
 
 def test_an_abstract_socket_is_reached_by_its_at_name(monkeypatch):
@@ -81,8 +85,7 @@ def child_environment(sock: NotifySocket, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("WATCHDOG_PID", None)
     env.update(sock.environment(WATCHDOG_S))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                      env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
 
@@ -116,7 +119,8 @@ def free_closed_port() -> int:
 
 
 def test_the_delivery_service_says_ready_feeds_the_watchdog_and_says_stopping(
-        notify_socket, tmp_path):
+    notify_socket, tmp_path
+):
     token = tmp_path / "manager-token"
     token.write_text("test-token\n")
     token.chmod(0o600)
@@ -128,13 +132,18 @@ def test_the_delivery_service_says_ready_feeds_the_watchdog_and_says_stopping(
         "  manager:\n"
         f"    url: http://127.0.0.1:{free_closed_port()}/api\n"
         f"    token_file: {token}\n"
-        "    poll_dialog: false\n", encoding="utf-8")
+        "    poll_dialog: false\n",
+        encoding="utf-8",
+    )
     log_path = tmp_path / "sync.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "--settings", str(settings), "sync"],
-            env=child_environment(notify_socket), stdout=log, stderr=subprocess.STDOUT,
-            cwd=tmp_path)
+            env=child_environment(notify_socket),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
     try:
         ready = notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S, process=process)
         assert ready["STATUS"] == "delivering to manager"
@@ -144,7 +153,8 @@ def test_the_delivery_service_says_ready_feeds_the_watchdog_and_says_stopping(
 
 
 def test_the_app_says_ready_once_drawn_and_feeds_the_watchdog_from_its_clock(
-        notify_socket, tmp_path):
+    notify_socket, tmp_path
+):
     from dialog_config import EXAMPLES_DIR
 
     xvfb = Xvfb(800, 480)
@@ -156,19 +166,28 @@ def test_the_app_says_ready_once_drawn_and_feeds_the_watchdog_from_its_clock(
             f"data_dir: {tmp_path / 'data'}\n"
             "camera: {source: false}\n"
             "microphone: {device: false}\n"
-            "display: {fullscreen: false}\n", encoding="utf-8")
+            "display: {fullscreen: false}\n",
+            encoding="utf-8",
+        )
         log_path = tmp_path / "kiosk.log"
-        env = child_environment(notify_socket, DISPLAY=xvfb.display,
-                                KIVY_HOME=str(tmp_path / "kivy-home"),
-                                KCFG_GRAPHICS_WIDTH="800", KCFG_GRAPHICS_HEIGHT="480")
+        env = child_environment(
+            notify_socket,
+            DISPLAY=xvfb.display,
+            KIVY_HOME=str(tmp_path / "kivy-home"),
+            KCFG_GRAPHICS_WIDTH="800",
+            KCFG_GRAPHICS_HEIGHT="480",
+        )
         env.pop("KIOSK_TEST_PROBE", None)
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=tmp_path,
+            )
         try:
-            ready = notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S,
-                                           process=process)
+            ready = notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S, process=process)
             assert ready["STATUS"] == "showing the start screen"
             assert_fed_repeatedly(notify_socket, process)
         finally:
@@ -183,15 +202,31 @@ def test_the_manager_says_ready_only_once_it_listens(notify_socket, tmp_path):
     import httpx
 
     port = free_closed_port()
-    env = child_environment(notify_socket, KIOSK_MANAGER_DATA_DIR=str(tmp_path / "manager"),
-                            KIOSK_MANAGER_SETTINGS="/dev/null")
+    env = child_environment(
+        notify_socket,
+        KIOSK_MANAGER_DATA_DIR=str(tmp_path / "manager"),
+        KIOSK_MANAGER_SETTINGS="/dev/null",
+    )
     for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "WATCHDOG_USEC"):
         env.pop(name, None)
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "manager", "serve", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+            [
+                sys.executable,
+                "-m",
+                "manager",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
     try:
         notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S * 3, process=process)
         answer = httpx.post(f"http://127.0.0.1:{port}/api/v1/messages", timeout=30)

@@ -14,11 +14,16 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 UNITS = ("kiosk.service", "kiosk-sync.service")
-MANAGER_UNITS = ("kiosk-manager.service", "kiosk-manager-retention.service",
-                 "kiosk-manager-retention.timer")
+MANAGER_UNITS = (
+    "kiosk-manager.service",
+    "kiosk-manager-retention.service",
+    "kiosk-manager-retention.timer",
+)
 #: Each unit file and where it is in the checkout.
-SOURCES = {**{unit: PROJECT_ROOT / "systemd" / unit for unit in UNITS},
-           **{unit: PROJECT_ROOT / "systemd" / "manager" / unit for unit in MANAGER_UNITS}}
+SOURCES = {
+    **{unit: PROJECT_ROOT / "systemd" / unit for unit in UNITS},
+    **{unit: PROJECT_ROOT / "systemd" / "manager" / unit for unit in MANAGER_UNITS},
+}
 #: The program each set of units starts, as the deployment installs it.
 PYTHONS = ("opt/kiosk/venv/bin/python", "opt/kiosk-manager/bin/python")
 #: What else the units run: the system's own programs (procps' kill for a reload).
@@ -63,8 +68,9 @@ def unit_root(tmp_path) -> Path:
 
 
 def analyze(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([systemd_analyze(), *args], capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [systemd_analyze(), *args], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.mark.parametrize("units", [UNITS, MANAGER_UNITS], ids=["terminal", "manager"])
@@ -73,8 +79,11 @@ def test_the_units_verify_without_a_single_message(unit_root, units):
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("units, program", [(UNITS, PYTHONS[0]), (MANAGER_UNITS, PYTHONS[1])],
-                         ids=["terminal", "manager"])
+@pytest.mark.parametrize(
+    "units, program",
+    [(UNITS, PYTHONS[0]), (MANAGER_UNITS, PYTHONS[1])],
+    ids=["terminal", "manager"],
+)
 def test_verify_would_catch_a_missing_program(unit_root, units, program):
     """The check above is real: without the venv's python, verify complains."""
     (unit_root / program).unlink()
@@ -97,6 +106,7 @@ def test_the_services_are_sandboxed_to_an_exposure_of_at_most_3(unit_root, unit)
 def test_the_manager_units_carry_the_delivery_services_sandbox():
     """Every sandboxing directive of kiosk-sync.service is in the manager's services, as is
     (its data folder is their StateDirectory=, which systemd makes writable)."""
+
     def sandbox(unit: str) -> set[str]:
         text = SOURCES[unit].read_text(encoding="utf-8")
         section = text.split("# --- Sandboxing", 1)[1].split("\n[Install]", 1)[0]
@@ -119,5 +129,6 @@ def test_every_setting_line_says_why():
             k = number - 1
             while k >= 0 and lines[k] and not lines[k].startswith(("#", "[")):
                 k -= 1
-            assert k >= 0 and lines[k].startswith("#"), \
+            assert k >= 0 and lines[k].startswith("#"), (
                 f"{unit}:{number + 1}: {line!r} has no comment saying why (above: {above!r})"
+            )

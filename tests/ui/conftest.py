@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from dialog_config import EXAMPLES_DIR
-
 from support.harness import Kiosk, Xvfb, write_settings
 
 
@@ -26,8 +25,9 @@ def start_kiosk(tmp_path, xvfb):
     def start(dialog: str | Path = "restaurant", **extra: str) -> Kiosk:
         path = dialog if isinstance(dialog, Path) else EXAMPLES_DIR / f"{dialog}.yaml"
         settings = write_settings(tmp_path / f"run{len(running)}", path, **extra)
-        kiosk = Kiosk(xvfb, settings, settings.parent / "probe",
-                      log_path=settings.parent / "kiosk.log")
+        kiosk = Kiosk(
+            xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
+        )
         running.append(kiosk)
         return kiosk
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dialog_config import DEFAULT_DIALOG, load_dialog
 from kiosk.dialog_copies import DialogCopies
-from sync.outbox import Outbox
-
 from support.images import png
 from support.operator_mode import PIN, enter, open_pin_pad, pin_settings
 from support.waiting import wait_for
+from sync.outbox import Outbox
 
 #: The app keeps its copy on a worker thread just after it starts.
 COPY_TIMEOUT_S = 10.0
@@ -34,8 +33,12 @@ topics:
 
 
 def wait_for_copy(copies: DialogCopies) -> None:
-    wait_for(copies.newest_first, timeout_s=COPY_TIMEOUT_S, poll_s=0.05,
-             what="the app to keep a copy of its dialog")
+    wait_for(
+        copies.newest_first,
+        timeout_s=COPY_TIMEOUT_S,
+        poll_s=0.05,
+        what="the app to keep a copy of its dialog",
+    )
 
 
 def test_the_last_good_dialog_runs_and_the_operator_screen_says_why(start_kiosk, tmp_path):
@@ -83,14 +86,16 @@ def test_the_last_good_dialog_runs_and_the_operator_screen_says_why(start_kiosk,
 
     with Outbox(data_dir, recover=False) as box:
         messages = list(box.messages())
-    assert [(m["dialog"]["sha256"], m["path"][0]["id"]) for m in messages] == \
-        [(good.sha256, "staff")], "the visit names the dialog the visitor saw"
+    assert [(m["dialog"]["sha256"], m["path"][0]["id"]) for m in messages] == [
+        (good.sha256, "staff")
+    ], "the visit names the dialog the visitor saw"
 
 
 def test_with_no_good_dialog_ever_kept_the_bundled_one_runs(start_kiosk, tmp_path):
     dialog = tmp_path / "dialog.yaml"
-    dialog.write_text(dialog_text(idle_s=4).replace("    style: {icon: icons/staff.png}\n", ""),
-                      encoding="utf-8")
+    dialog.write_text(
+        dialog_text(idle_s=4).replace("    style: {icon: icons/staff.png}\n", ""), encoding="utf-8"
+    )
     kiosk = start_kiosk(dialog, **pin_settings(tmp_path))
     kiosk.wait_step("start")
     kiosk.tap("language:en", then=lambda s: s["step"] == "rating")  # the restaurant's smileys
@@ -102,5 +107,6 @@ def test_with_no_good_dialog_ever_kept_the_bundled_one_runs(start_kiosk, tmp_pat
     assert str(DEFAULT_DIALOG) in shown
     assert kiosk.stop() == 0
     data_dir = kiosk.probe_dir.parent / "data"
-    assert DialogCopies(data_dir).newest_first() == [], \
+    assert DialogCopies(data_dir).newest_first() == [], (
         "the bundled dialog is no terminal's last good one"
+    )

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
-from support.harness import Kiosk, Xvfb, write_settings
 from kiosk.ui.theme import INK, hex_color
+from support.harness import Kiosk, Xvfb, write_settings
 
 SMALL = (800, 480)
 #: The least correlation between the screen and the icon file scaled down to
@@ -57,7 +57,7 @@ def icon_match(screenshot: np.ndarray, icon: dict, ink, offset: tuple[int, int] 
     """
     x, y = icon["x"] + offset[0], icon["y"] + offset[1]
     width, height = icon["width"], icon["height"]
-    shown = screenshot[y:y + height, x:x + width, ::-1].astype(float)  # BGR → RGB
+    shown = screenshot[y : y + height, x : x + width, ::-1].astype(float)  # BGR → RGB
     image = cv2.imread(icon["source"], cv2.IMREAD_UNCHANGED)
     alpha = cv2.resize(image[:, :, 3], (width, height), interpolation=cv2.INTER_AREA) / 255.0
     background = np.median(shown[alpha == 0], axis=0)
@@ -66,8 +66,9 @@ def icon_match(screenshot: np.ndarray, icon: dict, ink, offset: tuple[int, int] 
     return float(np.corrcoef(coverage.ravel(), alpha.ravel())[0, 1])
 
 
-def check_icons(kiosk: Kiosk, buttons: list[dict], screenshot, nodes,
-                min_compared: int) -> list[str]:
+def check_icons(
+    kiosk: Kiosk, buttons: list[dict], screenshot, nodes, min_compared: int
+) -> list[str]:
     """What is wrong with the buttons' icons; at least ``min_compared`` must be whole in view."""
     problems = []
     checked: list[str] = []
@@ -79,17 +80,24 @@ def check_icons(kiosk: Kiosk, buttons: list[dict], screenshot, nodes,
             problems.append(f"{where}: no icon drawn")
             continue
         assert icon["source"] == str(node.style.icon), where
-        inside = (button["x"] <= icon["x"] and icon["x"] + icon["width"] <= button["x"] + button["width"]
-                  and button["y"] <= icon["y"]
-                  and icon["y"] + icon["height"] <= button["y"] + button["height"])
+        inside = (
+            button["x"] <= icon["x"]
+            and icon["x"] + icon["width"] <= button["x"] + button["width"]
+            and button["y"] <= icon["y"]
+            and icon["y"] + icon["height"] <= button["y"] + button["height"]
+        )
         if not inside:
             problems.append(f"{where}: the icon {icon} is not inside the button {button}")
         if not MIN_ICON_PX <= icon["height"] <= icon["file_size"][1]:
-            problems.append(f"{where}: the icon is {icon['height']} px high "
-                            f"(its file {icon['file_size'][1]} px): too small, or upscaled")
+            problems.append(
+                f"{where}: the icon is {icon['height']} px high "
+                f"(its file {icon['file_size'][1]} px): too small, or upscaled"
+            )
         if icon["texture"] != [icon["width"], icon["height"]]:
-            problems.append(f"{where}: a texture of {icon['texture']} is stretched "
-                            f"to {icon['width']}×{icon['height']} px")
+            problems.append(
+                f"{where}: a texture of {icon['texture']} is stretched "
+                f"to {icon['width']}×{icon['height']} px"
+            )
         if not icon["tinted"]:
             problems.append(f"{where}: the white symbol is not drawn in the text's colour")
         ink = hex_color(node.style.text_color) if node.style.text_color else INK
@@ -112,8 +120,10 @@ def walk_and_check(kiosk: Kiosk, dialog, languages, tmp_path) -> list[str]:
     for language in languages:
         open_choice(kiosk, language, dialog)
         topic = next(t for t in dialog.topics if any(c.style.icon for c in t.children))
-        kiosk.tap(f"topic:{topic.id}",
-                  then=lambda s: any(b["key"].startswith("category:") for b in s["buttons"]))
+        kiosk.tap(
+            f"topic:{topic.id}",
+            then=lambda s: any(b["key"].startswith("category:") for b in s["buttons"]),
+        )
         state = kiosk.wait(lambda s: True)
         nodes.update({f"category:{c.id}": c for c in topic.children})
         shot = cv2.imread(str(kiosk.screenshot(tmp_path / f"{language}.png")))
@@ -139,8 +149,9 @@ def test_the_restaurant_draws_its_icons_at_1280x800(start_kiosk, tmp_path):
 def test_the_restaurant_draws_its_icons_at_800x480(small_xvfb, tmp_path):
     dialog = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
     settings = write_settings(tmp_path / "run", EXAMPLES_DIR / "restaurant.yaml")
-    kiosk = Kiosk(small_xvfb, settings, settings.parent / "probe",
-                  log_path=settings.parent / "kiosk.log")
+    kiosk = Kiosk(
+        small_xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
+    )
     try:
         problems = walk_and_check(kiosk, dialog, dialog.languages, tmp_path)
     finally:
@@ -175,13 +186,15 @@ def test_the_clinic_draws_white_symbols_in_its_dark_text_colours(start_kiosk, tm
 
 
 def test_an_icon_gone_after_the_dialog_was_loaded_leaves_its_button_without_one(
-        start_kiosk, tmp_path):
+    start_kiosk, tmp_path
+):
     folder = tmp_path / "dialog"
     (folder / "icons").mkdir(parents=True)
     shutil.copyfile(EXAMPLES_DIR / "icons" / "favorite.png", folder / "icons" / "kept.png")
     shutil.copyfile(EXAMPLES_DIR / "icons" / "favorite.png", folder / "icons" / "gone.png")
     path = folder / "dialog.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         version: 1
         languages: [en]
         topics:
@@ -191,7 +204,9 @@ def test_an_icon_gone_after_the_dialog_was_loaded_leaves_its_button_without_one(
           - id: gone
             label: "Gone"
             style: {icon: icons/gone.png}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     dialog = load_dialog(path)
     kiosk = start_kiosk(path)
     # As retention or a hand might remove it while the terminal runs.

@@ -8,8 +8,12 @@ from dialog_config import EXAMPLES_DIR, load_dialog
 from sync.outbox import Outbox
 
 #: Keys typed in each language, and the text they make (Korean composes 한).
-TYPING = {"en": (["o", "k"], "ok"), "ru": (["д", "а"], "да"), "it": (["s", "ì"], "sì"),
-          "ko": (["ㅎ", "ㅏ", "ㄴ"], "한")}
+TYPING = {
+    "en": (["o", "k"], "ok"),
+    "ru": (["д", "а"], "да"),
+    "it": (["s", "ì"], "sì"),
+    "ko": (["ㅎ", "ㅏ", "ㄴ"], "한"),
+}
 EXAMPLES = ["restaurant", "fitness_club", "retail_store", "clinic"]
 
 
@@ -32,8 +36,10 @@ def test_every_screen_in_every_language_lands_in_the_outbox(start_kiosk, example
         kiosk.wait_step("choice")
         for level, node in enumerate(path, start=1):
             prefix = ("topic", "category", "detail")[level - 1]
-            kiosk.wait(lambda s, k=f"{prefix}:{node.id}": any(b["key"] == k for b in s["buttons"]),
-                       what=f"{prefix} {node.id}")
+            kiosk.wait(
+                lambda s, k=f"{prefix}:{node.id}": any(b["key"] == k for b in s["buttons"]),
+                what=f"{prefix} {node.id}",
+            )
             kiosk.tap(f"{prefix}:{node.id}")
         if kiosk.state["step"] == "choice":
             kiosk.tap("next", then=lambda s: s["step"] == "message")

@@ -22,8 +22,11 @@ VIDEO_FRAMES = 3000
 
 def test_a_visit_with_photo_and_voice(start_kiosk, pulse, speech_wav, tmp_path):
     video = write_video(tmp_path / "camera.avi", VIDEO_FRAMES)
-    kiosk = start_kiosk("restaurant", camera=f"{{source: \"{video}\"}}",
-                        microphone="{device: pulse, samplerate: 16000}")
+    kiosk = start_kiosk(
+        "restaurant",
+        camera=f'{{source: "{video}"}}',
+        microphone="{device: pulse, samplerate: 16000}",
+    )
     kiosk.wait_step("start")
     kiosk.tap("language:en", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
@@ -35,13 +38,17 @@ def test_a_visit_with_photo_and_voice(start_kiosk, pulse, speech_wav, tmp_path):
     kiosk.wait_step("message")
     kiosk.tap("voice", then=lambda s: s["step"] == "voice")
     kiosk.wait_step("voice")
-    kiosk.tap("voice:record", then=lambda s: any(
-        b["key"] == "voice:stop" and not b["disabled"] for b in s["buttons"]))
+    kiosk.tap(
+        "voice:record",
+        then=lambda s: any(b["key"] == "voice:stop" and not b["disabled"] for b in s["buttons"]),
+    )
     player = pulse.play(speech_wav)
     _, errors = player.communicate(timeout=30)
     assert player.returncode == 0, errors
-    kiosk.tap("voice:stop", then=lambda s: any(
-        b["key"] == "done" and not b["disabled"] for b in s["buttons"]))
+    kiosk.tap(
+        "voice:stop",
+        then=lambda s: any(b["key"] == "done" and not b["disabled"] for b in s["buttons"]),
+    )
     kiosk.tap("done", then=lambda s: s["step"] == "message")
     kiosk.wait_step("message")
     assert kiosk.button("voice")["text"].startswith("✓")
@@ -66,4 +73,4 @@ def test_a_visit_with_photo_and_voice(start_kiosk, pulse, speech_wav, tmp_path):
     duration_s = len(samples) / rate
     assert abs(duration_s - message["voice"]["duration_s"]) < 0.1
     assert 2.0 < duration_s < 8.0, "the speech is about 4.5 s; silence is trimmed"
-    assert np.sqrt(np.mean(samples ** 2)) > 0.01, "the recording holds the speech, not silence"
+    assert np.sqrt(np.mean(samples**2)) > 0.01, "the recording holds the speech, not silence"

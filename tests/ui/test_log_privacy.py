@@ -19,12 +19,11 @@ import sys
 from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR
-from sync.outbox import Outbox
-
 from support.device_media import write_video
 from support.harness import PROJECT_ROOT, Kiosk
 from support.manager_server import ManagerServer
 from support.smtp_server import SMTPServer
+from sync.outbox import Outbox
 
 TOKEN = "privacy-test-token"
 #: Words no log has any reason to contain.
@@ -41,8 +40,7 @@ STORE_TIMEOUT_S = 20.0
 COMMAND_TIMEOUT_S = 60
 
 
-def write_settings(directory: Path, manager: ManagerServer, smtp: SMTPServer,
-                   video: Path) -> Path:
+def write_settings(directory: Path, manager: ManagerServer, smtp: SMTPServer, video: Path) -> Path:
     token = directory / "token"
     token.write_text(TOKEN + "\n", encoding="utf-8")
     token.chmod(0o600)
@@ -58,7 +56,8 @@ def write_settings(directory: Path, manager: ManagerServer, smtp: SMTPServer,
         "    poll_dialog: false\n"
         f"  mailbox:\n    host: 127.0.0.1\n    port: {smtp.port}\n    security: none\n"
         "    from: kiosk@example.com\n    to: [quality@example.com]\n    send: all\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return settings
 
 
@@ -96,9 +95,13 @@ def visit(kiosk: Kiosk) -> None:
 
 def run(*args: str) -> str:
     """A ``kiosk`` command's stdout and stderr; it must succeed."""
-    done = subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
-                          text=True, timeout=COMMAND_TIMEOUT_S,
-                          env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)))
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT_S,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
@@ -110,8 +113,9 @@ def wait_for_message(data_dir: Path, kiosk: Kiosk) -> dict:
         with Outbox(data_dir, reserve_bytes=0, recover=False) as box:
             return list(box.messages())
 
-    kiosk.wait(lambda _state: bool(stored()), timeout_s=STORE_TIMEOUT_S,
-               what="the message in the outbox")
+    kiosk.wait(
+        lambda _state: bool(stored()), timeout_s=STORE_TIMEOUT_S, what="the message in the outbox"
+    )
     [message] = stored()
     return message
 
@@ -120,7 +124,7 @@ def photo_fragments(photo: bytes) -> list[str]:
     """Pieces of the photo's base64 as any encoder would write them, at each byte alignment."""
     fragments = []
     for start in (0, 1, 2, len(photo) // 2, len(photo) // 2 + 1, len(photo) // 2 + 2):
-        encoded = base64.b64encode(photo[start:start + 300]).decode()
+        encoded = base64.b64encode(photo[start : start + 300]).decode()
         fragments.append(encoded[4:36])  # clear of the padding at either end
     return fragments
 
@@ -130,8 +134,9 @@ def test_no_log_holds_a_visitors_text_name_phone_or_media(tmp_path, xvfb, pulse)
     video = write_video(tmp_path / "camera.avi", frames=300)
     with ManagerServer(TOKEN, terminal_id="privacy-01") as manager, SMTPServer("none") as smtp:
         settings = write_settings(tmp_path, manager, smtp, video)
-        kiosk = Kiosk(xvfb, settings, tmp_path / "probe", log_path=tmp_path / "kiosk.log",
-                      args=("-v",))
+        kiosk = Kiosk(
+            xvfb, settings, tmp_path / "probe", log_path=tmp_path / "kiosk.log", args=("-v",)
+        )
         try:
             visit(kiosk)
             message = wait_for_message(tmp_path / "data", kiosk)
@@ -142,9 +147,16 @@ def test_no_log_holds_a_visitors_text_name_phone_or_media(tmp_path, xvfb, pulse)
         assert manager.errors == []
     outputs["kiosk status -v"] = run("--settings", str(settings), "status", "-v")
     outputs["kiosk status --json -v"] = run("--settings", str(settings), "status", "--json", "-v")
-    outputs["kiosk report -v"] = run("--settings", str(settings), "report", "-v",
-                                     "--xlsx", str(tmp_path / "report.xlsx"),
-                                     "--csv", str(tmp_path / "csv"))
+    outputs["kiosk report -v"] = run(
+        "--settings",
+        str(settings),
+        "report",
+        "-v",
+        "--xlsx",
+        str(tmp_path / "report.xlsx"),
+        "--csv",
+        str(tmp_path / "csv"),
+    )
 
     # The visitor's data did travel: it is in the outbox, at the manager and in the mail.
     assert message["text"].lower() == " ".join(TEXT_WORDS)
@@ -156,8 +168,10 @@ def test_no_log_holds_a_visitors_text_name_phone_or_media(tmp_path, xvfb, pulse)
     [mail] = smtp.received
     photo = (tmp_path / "data" / "media" / f"{message['id']}.photo.jpg").read_bytes()
     fragments = photo_fragments(photo)
-    assert any(fragment in mail.data.decode("utf-8", "replace").replace("\r\n", "")
-               for fragment in fragments), "the check would not see the photo's base64"
+    assert any(
+        fragment in mail.data.decode("utf-8", "replace").replace("\r\n", "")
+        for fragment in fragments
+    ), "the check would not see the photo's base64"
 
     for command, output in outputs.items():
         lowered = output.lower()
@@ -174,8 +188,11 @@ def test_no_log_holds_a_visitors_text_name_phone_or_media(tmp_path, xvfb, pulse)
     log_lines = outputs["kiosk run -v"].splitlines()
     assert any(line.startswith("DEBUG ") for line in log_lines), "-v gave no debug lines"
     for command in ("kiosk sync --once -v", "kiosk status -v", "kiosk report -v"):
-        log_lines += [line for line in outputs[command].splitlines() if LOG_LINE.match(line)
-                      or line.startswith(("Traceback", "  File "))]
+        log_lines += [
+            line
+            for line in outputs[command].splitlines()
+            if LOG_LINE.match(line) or line.startswith(("Traceback", "  File "))
+        ]
     for line in log_lines:
         assert LOG_LINE.match(line), f"not one event per line: {line!r}"
         assert not STAMPED.match(line), f"a log line with its own timestamp: {line!r}"

@@ -6,7 +6,6 @@ import re
 import time
 
 from kiosk.operator import LOCKOUT_S, MAX_WRONG_TRIES
-
 from support.operator_mode import PIN, enter, open_pin_pad, pin_settings, press_corner
 from support.waiting import wait_for
 from support.xwindow import request_close
@@ -26,10 +25,13 @@ def test_lockdown_keys_and_close_button_do_nothing(start_kiosk):
     kiosk.type_keys("Escape", "alt+F4", "ctrl+c", "ctrl+q")
     assert request_close(kiosk.xvfb.display, kiosk.process.pid) >= 1
     # Sent last, so once it is refused the keys before it have been handled too.
-    kiosk.wait_log("a request to close the window was refused (lockdown)",
-                   what="the app to refuse the close request")
-    assert re.search(r"key ([a-z]+\+)*27 refused \(lockdown\)", kiosk.log_text()), \
+    kiosk.wait_log(
+        "a request to close the window was refused (lockdown)",
+        what="the app to refuse the close request",
+    )
+    assert re.search(r"key ([a-z]+\+)*27 refused \(lockdown\)", kiosk.log_text()), (
         "the app never saw Escape (no refusal of key 27 in its log)"
+    )
     assert kiosk.alive()
     # The visit goes on as if nothing happened.
     assert kiosk.wait_step("rating")["step"] == "rating"
@@ -41,14 +43,19 @@ def test_a_short_press_on_the_corner_does_not_open_operator_mode(start_kiosk, tm
     pressed_after = time.monotonic()
     # The press itself must last its time: a real finger resting on the corner.
     press_corner(kiosk, hold_s=SHORT_PRESS_S)
-    wait_for(lambda: [t for t in kiosk.touches("u") if t > pressed_after],
-             what="the app to see the finger lift")
+    wait_for(
+        lambda: [t for t in kiosk.touches("u") if t > pressed_after],
+        what="the app to see the finger lift",
+    )
     down = max(t for t in kiosk.touches("d") if t > pressed_after)
     # Nothing can be awaited for a PIN pad that must not open; what can be is the
     # moment it would have opened, on the app's clock: past it, one tick of the app
     # runs any timer still due, and only then is "still the start screen" a result.
-    wait_for(lambda: time.monotonic() > down + CORNER_HOLD_S, timeout_s=2 * CORNER_HOLD_S,
-             what="the moment a held corner would open the PIN pad")
+    wait_for(
+        lambda: time.monotonic() > down + CORNER_HOLD_S,
+        timeout_s=2 * CORNER_HOLD_S,
+        what="the moment a held corner would open the PIN pad",
+    )
     kiosk.wait_tick()
     assert kiosk.wait(lambda s: True)["screen"] == "start"
 

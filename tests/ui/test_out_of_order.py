@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from kiosk.i18n import gettext
-from sync.outbox import Outbox
-
 from support.operator_mode import PIN, enter, pin_settings, press_corner
 from support.outbox_damage import corrupt_table
+from sync.outbox import Outbox
 
 MESSAGE = {
-    "terminal_id": "ui-test", "site": "", "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en", "dialog": {"version": 1, "sha256": "a" * 64}, "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}], "tone": "complaint",
-    "alert": True, "text": None, "callback": None, "voice": None, "photo": None,
+    "terminal_id": "ui-test",
+    "site": "",
+    "created_at": "2026-11-22T15:04:05.123+01:00",
+    "locale": "en",
+    "dialog": {"version": 1, "sha256": "a" * 64},
+    "rating": None,
+    "path": [{"level": "topic", "id": "food", "label": "Food"}],
+    "tone": "complaint",
+    "alert": True,
+    "text": None,
+    "callback": None,
+    "voice": None,
+    "photo": None,
 }
 
 

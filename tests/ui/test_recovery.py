@@ -31,8 +31,10 @@ def test_an_error_in_a_tap_cancels_the_visit_and_the_next_visitor_is_served(star
     kiosk.wait_step("rating")
     kiosk.tap("rating:4", then=lambda s: s["step"] == "choice")
     kiosk.wait_step("choice")
-    kiosk.tap("topic:assortment", then=lambda s: any(
-        b["key"] == "category:few_vegetarian" for b in s["buttons"]))
+    kiosk.tap(
+        "topic:assortment",
+        then=lambda s: any(b["key"] == "category:few_vegetarian" for b in s["buttons"]),
+    )
     kiosk.tap("category:few_vegetarian", then=lambda s: s["step"] == "message")
     kiosk.wait_step("message")
     kiosk.tap("send", then=lambda s: s["step"] == "thanks")
@@ -41,8 +43,9 @@ def test_an_error_in_a_tap_cancels_the_visit_and_the_next_visitor_is_served(star
 
     with Outbox(kiosk.probe_dir.parent / "data", recover=False) as box:
         messages = list(box.messages())
-    assert [(m["rating"]["value"], [p["id"] for p in m["path"]]) for m in messages] == \
-        [(4, ["assortment", "few_vegetarian"])], "the cancelled visit is not stored"
+    assert [(m["rating"]["value"], [p["id"] for p in m["path"]]) for m in messages] == [
+        (4, ["assortment", "few_vegetarian"])
+    ], "the cancelled visit is not stored"
 
 
 def test_errors_that_keep_coming_end_the_app_so_that_systemd_restarts_it(start_kiosk):
@@ -53,5 +56,7 @@ def test_errors_that_keep_coming_end_the_app_so_that_systemd_restarts_it(start_k
     assert kiosk.process.wait(FAULT_WINDOW_S + EXIT_MARGIN_S) == 1
     log = kiosk.log_path.read_text(encoding="utf-8", errors="replace")
     assert log.count("ValueError: Flow.tick failed") == MAX_FAULTS_IN_WINDOW + 1
-    assert (f"{MAX_FAULTS_IN_WINDOW + 1} unexpected errors within {FAULT_WINDOW_S:.0f} s: "
-            "the app exits so that systemd starts it afresh") in log
+    assert (
+        f"{MAX_FAULTS_IN_WINDOW + 1} unexpected errors within {FAULT_WINDOW_S:.0f} s: "
+        "the app exits so that systemd starts it afresh"
+    ) in log

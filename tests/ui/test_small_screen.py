@@ -45,8 +45,12 @@ def test_every_button_on_every_screen_is_at_least_9_mm(small_xvfb, tmp_path):
                 problems.append(f"{where} breaks a word: it does not fit the button")
             if min(button["width"], button["height"]) < thumb_px:
                 problems.append(f"{where} is {button['width']}×{button['height']} px")
-            if (button["x"] < 0 or button["y"] < 0 or button["x"] + button["width"] > SMALL[0]
-                    or button["y"] + button["height"] > SMALL[1]):
+            if (
+                button["x"] < 0
+                or button["y"] < 0
+                or button["x"] + button["width"] > SMALL[0]
+                or button["y"] + button["height"] > SMALL[1]
+            ):
                 problems.append(f"{where} sticks out of the screen")
 
     walk_everything(small_xvfb, tmp_path, check)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
 from dialog_config.phone import format_for_display
-from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
+
+from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
 from ..theme import MUTED_INK_HEX
+from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
 from . import KioskScreen, escape
 
 #: The longest phone number a visitor can type: E.164 has 15 digits, plus "+" and spaces.
@@ -24,13 +25,20 @@ class CallbackScreen(KioskScreen):
         flow = self.kiosk.flow
         existing = flow.visit.callback
         name_layout = load_layout(layout_name_for_language(flow.language))
-        self.name_model = KeyboardModel(name_layout, max_chars=NAME_MAX_CHARS,
-                                        text=existing.name or "" if existing else "",
-                                        on_change=self.show, on_done=lambda _t: self.done())
+        self.name_model = KeyboardModel(
+            name_layout,
+            max_chars=NAME_MAX_CHARS,
+            text=existing.name or "" if existing else "",
+            on_change=self.show,
+            on_done=lambda _t: self.done(),
+        )
         self.phone_model = KeyboardModel(
-            load_layout("phone"), max_chars=PHONE_MAX_CHARS,
+            load_layout("phone"),
+            max_chars=PHONE_MAX_CHARS,
             text=format_for_display(existing.phone) if existing else "",
-            on_change=self.show, on_done=lambda _t: self.done())
+            on_change=self.show,
+            on_done=lambda _t: self.done(),
+        )
         self.consent = existing is not None
         self.problem = ""
         self.focus("phone")
@@ -58,8 +66,9 @@ class CallbackScreen(KioskScreen):
             box.text = f"[color={MUTED_INK_HEX}]{escape(self.kiosk.text(hint))}[/color]" + caret
 
     def done(self) -> None:
-        problem = self.kiosk.act(self.kiosk.flow.set_callback, self.name_model.text,
-                                 self.phone_model.text, self.consent)
+        problem = self.kiosk.act(
+            self.kiosk.flow.set_callback, self.name_model.text, self.phone_model.text, self.consent
+        )
         if problem:
             self.problem = problem
             if problem == "phone_invalid":

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialog_config import Node
-
 from kivy.core.text import Label as CoreLabel
 from kivy.properties import NumericProperty
 
-from ..theme import (FONT_BUTTON, ICON_GAP, ICON_SHARE, INK, NEUTRAL, SURFACE, TOPIC, TOPIC_INK,
-                     TOPIC_ROW_HEIGHT, hex_color)
+from dialog_config import Node
+
+from ..theme import (
+    FONT_BUTTON,
+    ICON_GAP,
+    ICON_SHARE,
+    INK,
+    NEUTRAL,
+    SURFACE,
+    TOPIC,
+    TOPIC_INK,
+    TOPIC_ROW_HEIGHT,
+    hex_color,
+)
 from ..widgets import BUTTON_TEXT_MARGIN, Icon, KioskButton, load_icon
 from . import KioskScreen
 
@@ -59,8 +69,9 @@ def word_width(word: str, font_size: float) -> float:
 def wrapped_size(text: str, font_size: float, width: float) -> tuple[float, float]:
     """The width of the widest line and the height of ``text`` in bold at
     ``font_size`` wrapped to ``width``, as the button will lay it out."""
-    label = CoreLabel(text=text, font_size=font_size, bold=True, text_size=(width, None),
-                      halign="center")
+    label = CoreLabel(
+        text=text, font_size=font_size, bold=True, text_size=(width, None), halign="center"
+    )
     label.refresh()
     # The lines Kivy wrapped the text into; the texture itself is ``width`` wide.
     return max((line.w for line in label._cached_lines), default=0), label.texture.size[1]
@@ -98,16 +109,26 @@ class ChoiceScreen(KioskScreen):
             color = hex_color(topic.style.color) if topic.style.color else TOPIC
             ink = hex_color(topic.style.text_color) if topic.style.text_color else TOPIC_INK
             dimmed = chosen is not None and chosen.id != topic.id
-            button = KioskButton(text=text, key=f"topic:{topic.id}",
-                                 bg_color=color[:3] + [0.45 if dimmed else 1.0], color=ink,
-                                 selected=chosen is not None and chosen.id == topic.id,
-                                 bold=True, font_scale=layout.font_scale)
+            button = KioskButton(
+                text=text,
+                key=f"topic:{topic.id}",
+                bg_color=color[:3] + [0.45 if dimmed else 1.0],
+                color=ink,
+                selected=chosen is not None and chosen.id == topic.id,
+                bold=True,
+                font_scale=layout.font_scale,
+            )
             if icon is not None:
-                button.show_icon(icon, layout.icon_px, above=layout.icon_above,
-                                 offset=layout.icon_offsets[index],
-                                 stack_height=layout.stack_height)
-            button.bind(on_release=lambda _b, node=topic: self.kiosk.act(
-                self.kiosk.flow.choose, 1, node.id))
+                button.show_icon(
+                    icon,
+                    layout.icon_px,
+                    above=layout.icon_above,
+                    offset=layout.icon_offsets[index],
+                    stack_height=layout.stack_height,
+                )
+            button.bind(
+                on_release=lambda _b, node=topic: self.kiosk.act(self.kiosk.flow.choose, 1, node.id)
+            )
             row.add_widget(button)
 
     def _topic_layout(self, texts: list[str], icons: list[Icon | None]) -> TopicLayout:
@@ -125,35 +146,54 @@ class ChoiceScreen(KioskScreen):
         room = width - 2 * BUTTON_TEXT_MARGIN * scale
         height = TOPIC_ROW_HEIGHT * scale
         if not any(icons):
-            return TopicLayout(self._fitting_font(texts, [room] * count), 0, False, height,
-                               (0,) * len(texts))
+            return TopicLayout(
+                self._fitting_font(texts, [room] * count), 0, False, height, (0,) * len(texts)
+            )
         beside = round(height * ICON_SHARE)
-        rooms = [room - (icon.drawn_size(beside)[0] + ICON_GAP * scale if icon else 0)
-                 for icon in icons]
+        rooms = [
+            room - (icon.drawn_size(beside)[0] + ICON_GAP * scale if icon else 0) for icon in icons
+        ]
         font_scale = self._fitting_font(texts, rooms)
         if font_scale >= MIN_FONT_SCALE_BESIDE_ICON:
             font_size = FONT_BUTTON * scale * font_scale
             # The text keeps the lines it has at the left edge beside the
             # icon; only the space around the pair is shared out evenly.
             offsets = tuple(
-                max(0, (text_room - wrapped_size(text, font_size, text_room)[0]
-                        - WRAP_SLACK_PX) // 2) if icon else 0
-                for text, icon, text_room in zip(texts, icons, rooms))
+                max(
+                    0,
+                    (text_room - wrapped_size(text, font_size, text_room)[0] - WRAP_SLACK_PX) // 2,
+                )
+                if icon
+                else 0
+                for text, icon, text_room in zip(texts, icons, rooms)
+            )
             return TopicLayout(font_scale, beside, False, height, offsets)
         above = round(height * ICON_ABOVE_SHARE)
         font_scale = self._fitting_font(texts, [room] * count)
         font_size = FONT_BUTTON * scale * font_scale
         tallest = max(wrapped_size(text, font_size, room)[1] for text in texts)
         stack = above + ICON_GAP * scale + tallest
-        return TopicLayout(font_scale, above, True, max(height, stack + 2 * STACK_MARGIN * scale),
-                           (0,) * len(texts), stack)
+        return TopicLayout(
+            font_scale,
+            above,
+            True,
+            max(height, stack + 2 * STACK_MARGIN * scale),
+            (0,) * len(texts),
+            stack,
+        )
 
     def _fitting_font(self, texts: list[str], rooms: list[float]) -> float:
         """The font scale at which each text's longest word fits its room, within limits."""
         scale = self.kiosk.scale
         base = FONT_BUTTON * scale
-        ratio = min((room / word_width(word, base) for text, room in zip(texts, rooms)
-                     for word in text.split()), default=1.0)
+        ratio = min(
+            (
+                room / word_width(word, base)
+                for text, room in zip(texts, rooms)
+                for word in text.split()
+            ),
+            default=1.0,
+        )
         size = base * min(1.0, ratio)
         return max(size, MIN_TOPIC_FONT * scale) / base
 
@@ -164,16 +204,21 @@ class ChoiceScreen(KioskScreen):
             button = KioskButton(
                 text=self.kiosk.label(node.label) + ("" if node.is_leaf else "  ›"),
                 key=f"{'category' if level == 2 else 'detail'}:{node.id}",
-                bg_color=style_color or (SURFACE if chosen is None or chosen.id != node.id
-                                         else NEUTRAL),
+                bg_color=style_color
+                or (SURFACE if chosen is None or chosen.id != node.id else NEUTRAL),
                 color=hex_color(node.style.text_color) if node.style.text_color else INK,
                 selected=chosen is not None and chosen.id == node.id,
-                size_hint_y=None, height=self.ids.categories_scroll.row_height)
+                size_hint_y=None,
+                height=self.ids.categories_scroll.row_height,
+            )
             icon = load_icon(node.style.icon) if node.style.icon else None
             if icon is not None:
                 button.show_icon(icon, round(button.height * ICON_SHARE))
-            button.bind(on_release=lambda _b, n=node, lv=level: self.kiosk.act(
-                self.kiosk.flow.choose, lv, n.id))
+            button.bind(
+                on_release=lambda _b, n=node, lv=level: self.kiosk.act(
+                    self.kiosk.flow.choose, lv, n.id
+                )
+            )
             column.add_widget(button)
 
 

@@ -19,8 +19,12 @@ class MessageScreen(KioskScreen):
         parts = (
             (self.ids.voice, flow.can_add_voice, "voice_button", visit.voice is not None),
             (self.ids.text, flow.options.text, "text_button", visit.text is not None),
-            (self.ids.callback, flow.options.callback, "callback_button",
-             visit.callback is not None),
+            (
+                self.ids.callback,
+                flow.options.callback,
+                "callback_button",
+                visit.callback is not None,
+            ),
         )
         for button, offered, name, added in parts:
             button.disabled = not offered

@@ -27,14 +27,17 @@ class OperatorScreen(KioskScreen):
             text = tr("The outbox is out of order: {reason}", reason=summary["problem"])
             lines.append(f"[color=#B3261E][b]{escape(text)}[/b][/color]")
         if summary["quarantined"]:
-            lines.append(tr("Messages kept in the quarantine: {count}",
-                            count=summary["quarantined"]))
+            lines.append(
+                tr("Messages kept in the quarantine: {count}", count=summary["quarantined"])
+            )
         if not summary["targets"]:
             lines.append(tr("Nothing to show"))
         for target, counts in summary["targets"].items():
-            lines.append(f"[b]{target}[/b]: {tr('Pending')} {counts['pending']} · "
-                         f"{tr('Delivered')} {counts['delivered']} · "
-                         f"{tr('Rejected')} {counts['rejected']}")
+            lines.append(
+                f"[b]{target}[/b]: {tr('Pending')} {counts['pending']} · "
+                f"{tr('Delivered')} {counts['delivered']} · "
+                f"{tr('Rejected')} {counts['rejected']}"
+            )
             for error in counts["last_errors"][:ERRORS_SHOWN]:
                 lines.append(f"    {escape(error['error'] or '')[:160]}")
         if summary["error"] and summary["error"] != summary["problem"]:
@@ -49,9 +52,11 @@ class OperatorScreen(KioskScreen):
 
         dialog = kiosk.flow.dialog
         # A dialog file with errors at start: the path shows which one runs instead.
-        info = [f"[b]{tr('Dialog in use')}[/b]",
-                escape(str(dialog.source or kiosk.settings.dialog)),
-                f"sha256 {dialog.sha256[:16]}…"]
+        info = [
+            f"[b]{tr('Dialog in use')}[/b]",
+            escape(str(dialog.source or kiosk.settings.dialog)),
+            f"sha256 {dialog.sha256[:16]}…",
+        ]
         if kiosk.dialog_errors:
             info.append(f"[color=#B3261E]{tr(kiosk.dialog_state())}[/color]")
             info.extend(f"[color=#B3261E]{escape(e)}[/color]" for e in kiosk.dialog_errors[:8])

@@ -39,8 +39,8 @@ class OutOfOrderScreen(KioskScreen):
         language = languages[self.shown_index % len(languages)]
         self.ids.title.text = gettext(language, "Out of order")
         self.ids.notice.text = gettext(
-            language, "This terminal cannot save feedback right now. Please tell a member "
-                      "of staff.")
+            language, "This terminal cannot save feedback right now. Please tell a member of staff."
+        )
 
 
 SCREEN_CLASS = OutOfOrderScreen

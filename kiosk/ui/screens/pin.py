@@ -21,8 +21,7 @@ class PinScreen(KioskScreen):
         pad = self.ids.pad
         for key in PAD_KEYS:
             label = {"clear": "⌫", "ok": "OK"}.get(key, key)
-            button = KioskButton(text=label, key=f"pin:{key}", bold=True,
-                                 bg_color=[1, 1, 1, 1])
+            button = KioskButton(text=label, key=f"pin:{key}", bold=True, bg_color=[1, 1, 1, 1])
             button.bind(on_release=lambda _b, key=key: self.press(key))
             pad.add_widget(button)
 

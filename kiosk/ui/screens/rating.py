@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialog_config.rating import NPS_DETRACTORS, NPS_PROMOTERS
+
 from ..theme import NPS_COLORS, hex_color
 from ..widgets import Face, KioskButton, face_color
 from . import KioskScreen
@@ -11,8 +12,9 @@ from . import KioskScreen
 class RatingScreen(KioskScreen):
     def refresh(self) -> None:
         rating = self.kiosk.flow.dialog.rating
-        self.ids.prompt.text = (self.kiosk.label(rating.prompt) if rating.prompt
-                                else self.kiosk.text("rating_prompt"))
+        self.ids.prompt.text = (
+            self.kiosk.label(rating.prompt) if rating.prompt else self.kiosk.text("rating_prompt")
+        )
         row = self.ids.choices
         row.clear_widgets()
         nps = rating.kind == "nps"
@@ -20,15 +22,22 @@ class RatingScreen(KioskScreen):
         self.ids.high_end.text = self.kiosk.tr("Extremely likely" if nps else "Excellent")
         for value in rating.values:
             if nps:
-                widget = KioskButton(text=str(value), key=f"rating:{value}",
-                                     bg_color=hex_color(NPS_COLORS[nps_group(value)]),
-                                     bold=True)
+                widget = KioskButton(
+                    text=str(value),
+                    key=f"rating:{value}",
+                    bg_color=hex_color(NPS_COLORS[nps_group(value)]),
+                    bold=True,
+                )
             else:
                 steps = max(1, len(rating.values) - 1)
-                widget = Face(mood=-1 + 2 * (value - 1) / steps, key=f"rating:{value}",
-                              face_color=face_color(value, rating.values))
-            widget.bind(on_release=lambda _w, value=value: self.kiosk.act(
-                self.kiosk.flow.rate, value))
+                widget = Face(
+                    mood=-1 + 2 * (value - 1) / steps,
+                    key=f"rating:{value}",
+                    face_color=face_color(value, rating.values),
+                )
+            widget.bind(
+                on_release=lambda _w, value=value: self.kiosk.act(self.kiosk.flow.rate, value)
+            )
             row.add_widget(widget)
         self.ids.choices_holder.nps = nps
 

@@ -34,10 +34,12 @@ class StartScreen(KioskScreen):
         box.clear_widgets()
         dialog = self.kiosk.flow.dialog
         for code in dialog.languages:
-            button = KioskButton(text=language_name(code), key=f"language:{code}",
-                                 bg_color=[1, 1, 1, 1])
-            button.bind(on_release=lambda _b, code=code: self.kiosk.act(
-                self.kiosk.flow.begin, code))
+            button = KioskButton(
+                text=language_name(code), key=f"language:{code}", bg_color=[1, 1, 1, 1]
+            )
+            button.bind(
+                on_release=lambda _b, code=code: self.kiosk.act(self.kiosk.flow.begin, code)
+            )
             box.add_widget(button)
         self.refresh_welcome()
 

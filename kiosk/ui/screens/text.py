@@ -11,9 +11,13 @@ class TextScreen(KioskScreen):
     def refresh(self) -> None:
         flow = self.kiosk.flow
         layout = load_layout(layout_name_for_language(flow.language))
-        self.model = KeyboardModel(layout, max_chars=flow.options.text_max_chars,
-                                   text=flow.visit.text or "", on_change=self.show_text,
-                                   on_done=self.done)
+        self.model = KeyboardModel(
+            layout,
+            max_chars=flow.options.text_max_chars,
+            text=flow.visit.text or "",
+            on_change=self.show_text,
+            on_done=self.done,
+        )
         self.ids.keyboard.model = self.model
         self.ids.prompt.text = self.kiosk.text("text_button")
         self.show_text()

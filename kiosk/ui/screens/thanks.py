@@ -13,8 +13,11 @@ class ThanksScreen(KioskScreen):
         link = flow.dialog.promoter_link if flow.shows_promoter_link else None
         self.ids.qr.data = link.url if link else ""
         self.ids.qr_box.opacity = 1 if link else 0
-        self.ids.qr_prompt.text = ((kiosk.label(link.prompt) if link.prompt
-                                    else kiosk.text("promoter_prompt")) if link else "")
+        self.ids.qr_prompt.text = (
+            (kiosk.label(link.prompt) if link.prompt else kiosk.text("promoter_prompt"))
+            if link
+            else ""
+        )
 
 
 SCREEN_CLASS = ThanksScreen

@@ -39,7 +39,8 @@ class VoiceScreen(KioskScreen):
         self.state = "recording"
         self.recording = microphone.record(
             max_s=self.kiosk.flow.options.voice_max_s,
-            on_done=lambda rec: Clock.schedule_once(lambda _dt: self._recorded(rec)))
+            on_done=lambda rec: Clock.schedule_once(lambda _dt: self._recorded(rec)),
+        )
         self._meter = Clock.schedule_interval(self._update_meter, METER_S)
 
     def stop(self) -> None:
@@ -53,7 +54,8 @@ class VoiceScreen(KioskScreen):
             return
         self.state = "playing"
         self.playback = self.kiosk.devices.microphone.play(
-            self.clip, on_done=lambda *_a: Clock.schedule_once(lambda _dt: self._played()))
+            self.clip, on_done=lambda *_a: Clock.schedule_once(lambda _dt: self._played())
+        )
 
     def use(self) -> None:
         self._stop_all()
@@ -74,8 +76,9 @@ class VoiceScreen(KioskScreen):
         self.level = 0.0
         self.clip = recording.clip
         self.state = "recorded" if self.clip else "idle"
-        self.ids.status.text = "" if self.clip else self.kiosk.tr(
-            "Nothing was heard; please try again")
+        self.ids.status.text = (
+            "" if self.clip else self.kiosk.tr("Nothing was heard; please try again")
+        )
 
     def _played(self) -> None:
         if self.state == "playing":

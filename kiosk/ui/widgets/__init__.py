@@ -14,8 +14,14 @@ import numpy as np
 from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
-                             ObjectProperty, StringProperty)
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
@@ -71,8 +77,9 @@ class Icon:
             scaled = np.dstack([colour, small_alpha * 255]).round().clip(0, 255).astype(np.uint8)
             texture = Texture.create(size=size, colorfmt="rgba")
             # Kivy's textures start at the bottom row.
-            texture.blit_buffer(np.ascontiguousarray(scaled[::-1]).tobytes(), colorfmt="rgba",
-                                bufferfmt="ubyte")
+            texture.blit_buffer(
+                np.ascontiguousarray(scaled[::-1]).tobytes(), colorfmt="rgba", bufferfmt="ubyte"
+            )
             self._textures[size] = texture
         return self._textures[size]
 
@@ -92,15 +99,17 @@ def load_icon(path: Path) -> Icon | None:
     try:
         key = (str(path), path.stat().st_mtime_ns)
     except OSError as exc:
-        log.warning("icon %s cannot be read (%s); its button shows the text only",
-                    path, exc.strerror)
+        log.warning(
+            "icon %s cannot be read (%s); its button shows the text only", path, exc.strerror
+        )
         return None
     if key in _ICONS:
         return _ICONS[key]
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if image is None or image.size == 0:
-        log.warning("icon %s cannot be decoded as PNG or JPEG; its button shows the text only",
-                    path)
+        log.warning(
+            "icon %s cannot be decoded as PNG or JPEG; its button shows the text only", path
+        )
         return None
     if image.dtype != np.uint8:  # a 16-bit PNG
         image = (image / 257).astype(np.uint8)
@@ -146,9 +155,15 @@ class KioskButton(ButtonBehavior, Label):
     def __init__(self, **kwargs):
         self._place_icon = Clock.create_trigger(self.place_icon)
         super().__init__(**kwargs)
-        self.bind(pos=self._place_icon, size=self._place_icon, texture_size=self._place_icon,
-                  icon_size=self._place_icon, icon_offset=self._place_icon,
-                  icon_above=self._place_icon, parent=self._follow_scroll_views)
+        self.bind(
+            pos=self._place_icon,
+            size=self._place_icon,
+            texture_size=self._place_icon,
+            icon_size=self._place_icon,
+            icon_offset=self._place_icon,
+            icon_above=self._place_icon,
+            parent=self._follow_scroll_views,
+        )
 
     def _follow_scroll_views(self, *_args) -> None:
         """Places the icon again when a scroll view above it moves (it moves no ``pos``)."""
@@ -180,8 +195,15 @@ class KioskButton(ButtonBehavior, Label):
         window_x, window_y = self.to_window(x, y)
         self.icon_pos = list(self.to_widget(round(window_x), round(window_y)))
 
-    def show_icon(self, icon: Icon, box_px: float, *, above: bool = False,
-                  offset: float = 0, stack_height: float = 0) -> None:
+    def show_icon(
+        self,
+        icon: Icon,
+        box_px: float,
+        *,
+        above: bool = False,
+        offset: float = 0,
+        stack_height: float = 0,
+    ) -> None:
         """Draws ``icon`` within a square of ``box_px``: beside the text, ``offset``
         pixels in from the left of the text's box, or above it in a stack of
         ``stack_height`` pixels."""
@@ -223,8 +245,13 @@ class Face(ButtonBehavior, Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._redraw = Clock.create_trigger(self.redraw)
-        self.bind(pos=self._redraw, size=self._redraw, mood=self._redraw,
-                  face_color=self._redraw, state=self._redraw)
+        self.bind(
+            pos=self._redraw,
+            size=self._redraw,
+            mood=self._redraw,
+            face_color=self._redraw,
+            state=self._redraw,
+        )
 
     def redraw(self, *_args) -> None:
         self.canvas.clear()
@@ -244,8 +271,11 @@ class Face(ButtonBehavior, Widget):
             left, right = x + size * 0.27, x + size * 0.73
             base = y + size * 0.32 + size * 0.05 * self.mood
             bend = size * 0.16 * self.mood
-            Line(bezier=(left, base, self.center_x, base - 2 * bend, right, base),
-                 width=max(2.0, size * 0.035), cap="round")
+            Line(
+                bezier=(left, base, self.center_x, base - 2 * bend, right, base),
+                width=max(2.0, size * 0.035),
+                cap="round",
+            )
 
 
 class QRCode(Widget):
@@ -262,8 +292,9 @@ class QRCode(Widget):
     def _on_data(self, *_args) -> None:
         import segno
 
-        self._matrix = ([list(row) for row in segno.make(self.data, error="m").matrix]
-                        if self.data else [])
+        self._matrix = (
+            [list(row) for row in segno.make(self.data, error="m").matrix] if self.data else []
+        )
         self._redraw()
 
     def redraw(self, *_args) -> None:
@@ -284,8 +315,10 @@ class QRCode(Widget):
                 y = y0 + (count - quiet - row_index - 1) * module
                 for col_index, dark in enumerate(row):
                     if dark:
-                        Rectangle(pos=(x0 + (quiet + col_index) * module, y),
-                                  size=(module + 0.5, module + 0.5))
+                        Rectangle(
+                            pos=(x0 + (quiet + col_index) * module, y),
+                            size=(module + 0.5, module + 0.5),
+                        )
 
 
 class LevelMeter(Widget):

@@ -11,7 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from ...keyboard import KeyAction, KeyboardModel, Shift
-from ..theme import NEUTRAL, PRIMARY, PRIMARY_INK, SURFACE, INK
+from ..theme import INK, NEUTRAL, PRIMARY, PRIMARY_INK, SURFACE
 from . import KioskButton
 
 ACTION_COLORS = {KeyAction.DONE: PRIMARY}
@@ -59,12 +59,16 @@ class KeyboardView(BoxLayout):
                     line.add_widget(Widget(size_hint_x=key.width))
                     continue
                 button = KioskButton(
-                    text=model.label(key), size_hint_x=key.width,
+                    text=model.label(key),
+                    size_hint_x=key.width,
                     key=f"kb:{key.text or key.layer or key.action.value}",
-                    bg_color=ACTION_COLORS.get(key.action, SURFACE if key.action in (
-                        KeyAction.TYPE, KeyAction.SPACE) else NEUTRAL),
+                    bg_color=ACTION_COLORS.get(
+                        key.action,
+                        SURFACE if key.action in (KeyAction.TYPE, KeyAction.SPACE) else NEUTRAL,
+                    ),
                     color=PRIMARY_INK if key.action is KeyAction.DONE else INK,
-                    radius=8)
+                    radius=8,
+                )
                 button.bind(on_release=lambda _b, key=key: self._press(key))
                 line.add_widget(button)
                 self._buttons.append((button, key))

@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('fleet', '0001_initial'),
+        ("fleet", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('message_id', models.UUIDField(primary_key=True, serialize=False)),
-                ('body_sha256', models.CharField(blank=True, max_length=64)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receipts', to='fleet.terminal')),
+                ("message_id", models.UUIDField(primary_key=True, serialize=False)),
+                ("body_sha256", models.CharField(blank=True, max_length=64)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "terminal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="receipts",
+                        to="fleet.terminal",
+                    ),
+                ),
             ],
         ),
     ]

@@ -2,69 +2,108 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import manager.fleet.models
 from django.db import migrations, models
+
+import manager.fleet.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[manager.fleet.models.validate_timezone])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[manager.fleet.models.validate_timezone],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Terminal',
+            name="Terminal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terminal_id', models.CharField(max_length=64, unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('token_key_id', models.CharField(max_length=12, null=True, unique=True)),
-                ('token_hash', models.CharField(blank=True, max_length=64)),
-                ('token_issued_at', models.DateTimeField(null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('enrolment_code_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('enrolment_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('enrolled_at', models.DateTimeField(blank=True, null=True)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status', models.JSONField(blank=True, null=True)),
-                ('last_status_at', models.DateTimeField(blank=True, null=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terminals', to='fleet.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("terminal_id", models.CharField(max_length=64, unique=True)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("token_key_id", models.CharField(max_length=12, null=True, unique=True)),
+                ("token_hash", models.CharField(blank=True, max_length=64)),
+                ("token_issued_at", models.DateTimeField(null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("enrolment_code_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("enrolment_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("enrolled_at", models.DateTimeField(blank=True, null=True)),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status", models.JSONField(blank=True, null=True)),
+                ("last_status_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="terminals",
+                        to="fleet.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['terminal_id'],
+                "ordering": ["terminal_id"],
             },
         ),
         migrations.CreateModel(
-            name='TerminalStatus',
+            name="TerminalStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(db_index=True)),
-                ('data', models.JSONField()),
-                ('camera', models.CharField(blank=True, max_length=16)),
-                ('microphone', models.CharField(blank=True, max_length=16)),
-                ('version', models.CharField(blank=True, max_length=64)),
-                ('dialog_sha256', models.CharField(blank=True, max_length=64)),
-                ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='fleet.terminal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(db_index=True)),
+                ("data", models.JSONField()),
+                ("camera", models.CharField(blank=True, max_length=16)),
+                ("microphone", models.CharField(blank=True, max_length=16)),
+                ("version", models.CharField(blank=True, max_length=64)),
+                ("dialog_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "terminal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statuses",
+                        to="fleet.terminal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at'],
-                'indexes': [models.Index(fields=['terminal', '-received_at'], name='fleet_termi_termina_b25d89_idx')],
+                "ordering": ["-received_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["terminal", "-received_at"], name="fleet_termi_termina_b25d89_idx"
+                    )
+                ],
             },
         ),
     ]

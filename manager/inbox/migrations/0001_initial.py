@@ -7,93 +7,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('fleet', '0001_initial'),
+        ("fleet", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('site_label', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('utc_offset_min', models.SmallIntegerField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('locale', models.CharField(max_length=35)),
-                ('dialog_version', models.IntegerField()),
-                ('dialog_sha256', models.CharField(max_length=64)),
-                ('rating_kind', models.CharField(blank=True, max_length=10)),
-                ('rating_value', models.SmallIntegerField(blank=True, null=True)),
-                ('rating_scale', models.SmallIntegerField(blank=True, null=True)),
-                ('path', models.JSONField(default=list)),
-                ('topic', models.CharField(blank=True, max_length=100)),
-                ('category', models.CharField(blank=True, max_length=100)),
-                ('detail', models.CharField(blank=True, max_length=100)),
-                ('tone', models.CharField(max_length=16)),
-                ('alert', models.BooleanField(default=False)),
-                ('text', models.TextField(blank=True, null=True)),
-                ('callback_name', models.CharField(blank=True, max_length=100, null=True)),
-                ('callback_phone', models.CharField(blank=True, db_index=True, max_length=16)),
-                ('photo', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('photo_meta', models.JSONField(blank=True, null=True)),
-                ('voice', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('voice_meta', models.JSONField(blank=True, null=True)),
-                ('media_deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('new', 'new'), ('in_progress', 'in progress'), ('resolved', 'resolved'), ('dismissed', 'dismissed')], default='new', max_length=16)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('qualified_path', models.JSONField(blank=True, null=True)),
-                ('called_back_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_messages', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='inbox.message')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='fleet.site')),
-                ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='fleet.terminal')),
-                ('tags', models.ManyToManyField(blank=True, related_name='messages', to='inbox.tag')),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("site_label", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("utc_offset_min", models.SmallIntegerField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("locale", models.CharField(max_length=35)),
+                ("dialog_version", models.IntegerField()),
+                ("dialog_sha256", models.CharField(max_length=64)),
+                ("rating_kind", models.CharField(blank=True, max_length=10)),
+                ("rating_value", models.SmallIntegerField(blank=True, null=True)),
+                ("rating_scale", models.SmallIntegerField(blank=True, null=True)),
+                ("path", models.JSONField(default=list)),
+                ("topic", models.CharField(blank=True, max_length=100)),
+                ("category", models.CharField(blank=True, max_length=100)),
+                ("detail", models.CharField(blank=True, max_length=100)),
+                ("tone", models.CharField(max_length=16)),
+                ("alert", models.BooleanField(default=False)),
+                ("text", models.TextField(blank=True, null=True)),
+                ("callback_name", models.CharField(blank=True, max_length=100, null=True)),
+                ("callback_phone", models.CharField(blank=True, db_index=True, max_length=16)),
+                ("photo", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("photo_meta", models.JSONField(blank=True, null=True)),
+                ("voice", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("voice_meta", models.JSONField(blank=True, null=True)),
+                ("media_deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("in_progress", "in progress"),
+                            ("resolved", "resolved"),
+                            ("dismissed", "dismissed"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("qualified_path", models.JSONField(blank=True, null=True)),
+                ("called_back_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_messages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="inbox.message",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="fleet.site",
+                    ),
+                ),
+                (
+                    "terminal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="fleet.terminal",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="messages", to="inbox.tag"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(max_length=30)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='inbox.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("kind", models.CharField(max_length=30)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="inbox.message",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['site', '-created_at', '-id'], name='inbox_messa_site_id_a1dacc_idx'),
+            model_name="message",
+            index=models.Index(
+                fields=["site", "-created_at", "-id"], name="inbox_messa_site_id_a1dacc_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['-created_at', '-id'], name='inbox_messa_created_702086_idx'),
+            model_name="message",
+            index=models.Index(
+                fields=["-created_at", "-id"], name="inbox_messa_created_702086_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['status', 'site'], name='inbox_messa_status_89f293_idx'),
+            model_name="message",
+            index=models.Index(fields=["status", "site"], name="inbox_messa_status_89f293_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['received_at'], name='inbox_messa_receive_941d74_idx'),
+            model_name="message",
+            index=models.Index(fields=["received_at"], name="inbox_messa_receive_941d74_idx"),
         ),
     ]

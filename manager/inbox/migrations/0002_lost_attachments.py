@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inbox', '0001_initial'),
+        ("inbox", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='lost_attachments',
+            model_name="message",
+            name="lost_attachments",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -16,35 +16,56 @@ from manager.fleet.models import Site
 
 
 class Command(BaseCommand):
-    help = ("Create a user. The password is asked twice, or read from --password-file. "
-            "A manager or viewer sees only the sites given with --site.")
+    help = (
+        "Create a user. The password is asked twice, or read from --password-file. "
+        "A manager or viewer sees only the sites given with --site."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("name")
         roles = parser.add_mutually_exclusive_group()
         roles.add_argument("--admin", action="store_true", help="sees and configures everything")
-        roles.add_argument("--role", choices=[User.MANAGER, User.VIEWER], default=User.MANAGER,
-                           help="manager (works cases, the default) or viewer (reads)")
-        parser.add_argument("--site", action="append", default=[], metavar="SITE",
-                            help="a site (slug or name) this user sees; repeatable")
+        roles.add_argument(
+            "--role",
+            choices=[User.MANAGER, User.VIEWER],
+            default=User.MANAGER,
+            help="manager (works cases, the default) or viewer (reads)",
+        )
+        parser.add_argument(
+            "--site",
+            action="append",
+            default=[],
+            metavar="SITE",
+            help="a site (slug or name) this user sees; repeatable",
+        )
         parser.add_argument("--email", default="")
-        parser.add_argument("--password-file", metavar="FILE",
-                            help="read the password from this file's first line")
+        parser.add_argument(
+            "--password-file", metavar="FILE", help="read the password from this file's first line"
+        )
 
     def handle(self, *args, name, admin, role, site, email, password_file, **options):
         if User.objects.filter(username=name).exists():
-            raise CommandError(f"the user {name!r} exists; change the password with "
-                               f"`kiosk-manager changepassword {name}`")
+            raise CommandError(
+                f"the user {name!r} exists; change the password with "
+                f"`kiosk-manager changepassword {name}`"
+            )
         sites = []
         for wanted in site:
             try:
                 sites.append(Site.named(wanted)[0])
             except Site.DoesNotExist:
-                raise CommandError(f"no site is named {wanted!r}; sites are made by "
-                                   "`kiosk-manager terminal add ID --site NAME`") from None
+                raise CommandError(
+                    f"no site is named {wanted!r}; sites are made by "
+                    "`kiosk-manager terminal add ID --site NAME`"
+                ) from None
         password = _read_password(password_file) if password_file else _ask_password()
-        user = User(username=name, email=email, role=User.ADMIN if admin else role,
-                    is_staff=admin, is_superuser=admin)
+        user = User(
+            username=name,
+            email=email,
+            role=User.ADMIN if admin else role,
+            is_staff=admin,
+            is_superuser=admin,
+        )
         try:
             validate_password(password, user)
         except ValidationError as exc:
@@ -53,10 +74,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.save()
             user.sites.set(sites)
-            AuditRecord.record("create", "user", name, actor_label=CLI_ACTOR, role=user.role,
-                               sites=[s.slug for s in sites])
-        where = "every site" if user.is_admin else (
-            ", ".join(s.name for s in sites) or "no site yet")
+            AuditRecord.record(
+                "create",
+                "user",
+                name,
+                actor_label=CLI_ACTOR,
+                role=user.role,
+                sites=[s.slug for s in sites],
+            )
+        where = (
+            "every site" if user.is_admin else (", ".join(s.name for s in sites) or "no site yet")
+        )
         self.stdout.write(f"created {user.role} {name!r}: sees {where}")
 
 

@@ -44,14 +44,23 @@ def check_configuration() -> Result:
     from django.core import checks
 
     source = settings.CONFIG.source or "embedded defaults"
-    errors = [m for m in checks.run_checks(include_deployment_checks=False)
-              if m.level >= checks.ERROR]
+    errors = [
+        m for m in checks.run_checks(include_deployment_checks=False) if m.level >= checks.ERROR
+    ]
     if errors:
-        return Result("configuration", FAILED, f"{source}: {errors[0]}",
-                      "fix the setting it names and run `kiosk-manager check` again")
+        return Result(
+            "configuration",
+            FAILED,
+            f"{source}: {errors[0]}",
+            "fix the setting it names and run `kiosk-manager check` again",
+        )
     if settings.DEBUG:
-        return Result("configuration", FAILED, f"{source}: debug is on",
-                      "set debug = false: debug pages show settings and data to anyone")
+        return Result(
+            "configuration",
+            FAILED,
+            f"{source}: debug is on",
+            "set debug = false: debug pages show settings and data to anyone",
+        )
     where = settings.PUBLIC_URL or "no public_url (terminals and links use the host asked for)"
     return Result("configuration", OK, f"{source}; {where}")
 
@@ -66,14 +75,22 @@ def check_database() -> Result:
     try:
         connection.ensure_connection()
         plan = MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes())
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
     except Exception as exc:  # any driver's error: the line must say it, not crash
-        return Result("database", FAILED, f"{vendor} {name}: {exc}".strip(),
-                      "check database_url (DATABASE_URL), that the server runs and the "
-                      "user may connect")
+        return Result(
+            "database",
+            FAILED,
+            f"{vendor} {name}: {exc}".strip(),
+            "check database_url (DATABASE_URL), that the server runs and the user may connect",
+        )
     if plan:
-        return Result("database", FAILED, f"{vendor} {name}: {len(plan)} migrations not applied",
-                      "run `kiosk-manager migrate` (serve does it at start)")
+        return Result(
+            "database",
+            FAILED,
+            f"{vendor} {name}: {len(plan)} migrations not applied",
+            "run `kiosk-manager migrate` (serve does it at start)",
+        )
     return Result("database", OK, f"{vendor} {name}")
 
 
@@ -81,8 +98,9 @@ def check_storage() -> Result:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    where = getattr(default_storage, "bucket_name", None) or str(getattr(
-        default_storage, "location", ""))
+    where = getattr(default_storage, "bucket_name", None) or str(
+        getattr(default_storage, "location", "")
+    )
     probe = f"check/{uuid.uuid4()}.txt"
     try:
         name = default_storage.save(probe, ContentFile(b"kiosk-manager check"))
@@ -90,8 +108,12 @@ def check_storage() -> Result:
             readable = handle.read() == b"kiosk-manager check"
         default_storage.delete(name)
     except Exception as exc:  # filesystem or S3 client errors alike
-        return Result("storage", FAILED, f"{where}: {exc}",
-                      "check data_dir's permissions, or the [storage] bucket and credentials")
+        return Result(
+            "storage",
+            FAILED,
+            f"{where}: {exc}",
+            "check data_dir's permissions, or the [storage] bucket and credentials",
+        )
     if not readable:
         return Result("storage", FAILED, f"{where}: a file written could not be read back")
     backend = settings.STORAGES["default"]["BACKEND"].rsplit(".", 1)[-1]
@@ -109,6 +131,10 @@ def check_mail() -> Result:
         connection.open()
         connection.close()
     except Exception as exc:  # smtplib, ssl and socket errors alike
-        return Result("mail", FAILED, f"{where}: {exc}",
-                      "check [mail] host, port, security, username and password_file")
+        return Result(
+            "mail",
+            FAILED,
+            f"{where}: {exc}",
+            "check [mail] host, port, security, username and password_file",
+        )
     return Result("mail", OK, where)

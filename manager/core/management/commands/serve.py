@@ -21,17 +21,26 @@ FIRST_ADMIN = "admin"
 
 
 class Command(BaseCommand):
-    help = ("Apply database migrations, create the first admin account on the first start "
-            "(its password is printed once), then serve the manager with gunicorn.")
+    help = (
+        "Apply database migrations, create the first admin account on the first start "
+        "(its password is printed once), then serve the manager with gunicorn."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", action="append", metavar="HOST:PORT",
-                            help=f"address to listen on (default {DEFAULT_BIND}); repeatable; "
-                                 "unix:/run/kiosk-manager.sock for a socket")
-        parser.add_argument("--workers", type=int, metavar="N",
-                            help="worker processes (default: [serve] workers, else 2 per CPU + 1)")
-        parser.add_argument("--no-access-log", action="store_true",
-                            help="do not log each request")
+        parser.add_argument(
+            "--bind",
+            action="append",
+            metavar="HOST:PORT",
+            help=f"address to listen on (default {DEFAULT_BIND}); repeatable; "
+            "unix:/run/kiosk-manager.sock for a socket",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            help="worker processes (default: [serve] workers, else 2 per CPU + 1)",
+        )
+        parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -40,21 +49,24 @@ class Command(BaseCommand):
         # The workers are forked from this process: a connection opened here
         # would be shared by all of them, their queries interleaved on one socket.
         connections.close_all()
-        workers = options["workers"] or settings.SERVE_WORKERS or \
-            multiprocessing.cpu_count() * 2 + 1
-        _Gunicorn({
-            "bind": options["bind"] or [DEFAULT_BIND],
-            "workers": workers,
-            "timeout": WORKER_TIMEOUT_S,
-            "graceful_timeout": 30,
-            "limit_request_field_size": MAX_HEADER_FIELD_BYTES,
-            "limit_request_fields": MAX_HEADER_FIELDS,
-            "accesslog": None if options["no_access_log"] else "-",
-            "errorlog": "-",
-            "proc_name": "kiosk-manager",
-            # The database connections are made per worker, after the fork.
-            "preload_app": False,
-        }).run()
+        workers = (
+            options["workers"] or settings.SERVE_WORKERS or multiprocessing.cpu_count() * 2 + 1
+        )
+        _Gunicorn(
+            {
+                "bind": options["bind"] or [DEFAULT_BIND],
+                "workers": workers,
+                "timeout": WORKER_TIMEOUT_S,
+                "graceful_timeout": 30,
+                "limit_request_field_size": MAX_HEADER_FIELD_BYTES,
+                "limit_request_fields": MAX_HEADER_FIELDS,
+                "accesslog": None if options["no_access_log"] else "-",
+                "errorlog": "-",
+                "proc_name": "kiosk-manager",
+                # The database connections are made per worker, after the fork.
+                "preload_app": False,
+            }
+        ).run()
 
     def _first_admin(self) -> None:
         from manager.accounts.models import AuditRecord, User
@@ -62,13 +74,18 @@ class Command(BaseCommand):
         if User.objects.exists():
             return
         password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(FIRST_ADMIN, password=password, role=User.ADMIN,
-                                        is_staff=True, is_superuser=True)
+        user = User.objects.create_user(
+            FIRST_ADMIN, password=password, role=User.ADMIN, is_staff=True, is_superuser=True
+        )
         AuditRecord.record("create", "user", user.get_username(), actor_label="first start")
-        print(f"First start: created the admin account {FIRST_ADMIN!r} with the password\n"
-              f"    {password}\n"
-              f"It is shown only now. Change it with `kiosk-manager changepassword "
-              f"{FIRST_ADMIN}`.", file=sys.stderr, flush=True)
+        print(
+            f"First start: created the admin account {FIRST_ADMIN!r} with the password\n"
+            f"    {password}\n"
+            f"It is shown only now. Change it with `kiosk-manager changepassword "
+            f"{FIRST_ADMIN}`.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 class _Gunicorn:

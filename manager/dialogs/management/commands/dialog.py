@@ -20,13 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         publish = actions.add_parser(
-            "publish", help="validate FILE, publish it as a new version, assign it")
+            "publish", help="validate FILE, publish it as a new version, assign it"
+        )
         publish.add_argument("file", type=Path)
         publish.add_argument("--name", help="the dialog's name (default: the file's stem)")
-        publish.add_argument("--site", action="append", default=[],
-                             help="assign to this site's terminals; repeatable")
-        publish.add_argument("--terminal", action="append", default=[],
-                             help="assign to this terminal; repeatable")
+        publish.add_argument(
+            "--site",
+            action="append",
+            default=[],
+            help="assign to this site's terminals; repeatable",
+        )
+        publish.add_argument(
+            "--terminal", action="append", default=[], help="assign to this terminal; repeatable"
+        )
 
     def handle(self, *args, action, file, name, site, terminal, **options):
         try:
@@ -38,22 +44,31 @@ class Command(BaseCommand):
         name = name or file.stem
         try:
             with transaction.atomic():
-                version = DialogVersion.publish(name, content, note=f"from {file.name}",
-                                               file_name=str(file))
+                version = DialogVersion.publish(
+                    name, content, note=f"from {file.name}", file_name=str(file)
+                )
                 for place in sites:
                     version.assign(site=place)
                 for one in terminals:
                     version.assign(terminal=one)
-                AuditRecord.record("publish", "dialog", str(version), actor_label=CLI_ACTOR,
-                                   sha256=version.sha256, sites=[s.slug for s in sites],
-                                   terminals=[t.terminal_id for t in terminals])
+                AuditRecord.record(
+                    "publish",
+                    "dialog",
+                    str(version),
+                    actor_label=CLI_ACTOR,
+                    sha256=version.sha256,
+                    sites=[s.slug for s in sites],
+                    terminals=[t.terminal_id for t in terminals],
+                )
         except DialogError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             raise CommandError(f"{file} has errors; nothing was published") from exc
         targets = [s.slug for s in sites] + [t.terminal_id for t in terminals]
-        self.stdout.write(f"published {version} ({version.sha256[:12]})"
-                          + (f", assigned to {', '.join(targets)}" if targets else ""))
+        self.stdout.write(
+            f"published {version} ({version.sha256[:12]})"
+            + (f", assigned to {', '.join(targets)}" if targets else "")
+        )
 
     @staticmethod
     def _site(name: str) -> Site:

@@ -21,19 +21,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         add = actions.add_parser("add", help="register a terminal: its token and enrolment code")
-        add.add_argument("terminal_id", metavar="ID",
-                         help="the terminal_id of the terminal's settings")
-        add.add_argument("--site", required=True,
-                         help="its site, by slug or name (a new name makes a new site)")
-        add.add_argument("--timezone", dest="zone", help="the time zone of a new site (default: time_zone)")
+        add.add_argument(
+            "terminal_id", metavar="ID", help="the terminal_id of the terminal's settings"
+        )
+        add.add_argument(
+            "--site", required=True, help="its site, by slug or name (a new name makes a new site)"
+        )
+        add.add_argument(
+            "--timezone", dest="zone", help="the time zone of a new site (default: time_zone)"
+        )
         add.add_argument("--description", default="")
-        add.add_argument("--token-file", metavar="FILE",
-                         help="write the token to FILE (mode 0600) instead of printing it")
+        add.add_argument(
+            "--token-file",
+            metavar="FILE",
+            help="write the token to FILE (mode 0600) instead of printing it",
+        )
         actions.add_parser("list", help="every terminal, its site, state and last contact")
         revoke = actions.add_parser("revoke", help="stop a terminal's token working at once")
         revoke.add_argument("terminal_id", metavar="ID")
-        rotate = actions.add_parser("rotate",
-                                    help="a new token and enrolment code; the old token stops")
+        rotate = actions.add_parser(
+            "rotate", help="a new token and enrolment code; the old token stops"
+        )
         rotate.add_argument("terminal_id", metavar="ID")
         rotate.add_argument("--token-file", metavar="FILE")
 
@@ -44,8 +52,10 @@ class Command(BaseCommand):
         if not terminal_id or len(terminal_id) > TERMINAL_ID_MAX_CHARS:
             raise CommandError(f"a terminal id has 1 to {TERMINAL_ID_MAX_CHARS} characters")
         if Terminal.objects.filter(terminal_id=terminal_id).exists():
-            raise CommandError(f"terminal {terminal_id!r} exists; `kiosk-manager terminal "
-                               f"rotate {terminal_id}` gives it a new token")
+            raise CommandError(
+                f"terminal {terminal_id!r} exists; `kiosk-manager terminal "
+                f"rotate {terminal_id}` gives it a new token"
+            )
         with transaction.atomic():
             try:
                 place, created = Site.named(site, create=True)
@@ -59,10 +69,13 @@ class Command(BaseCommand):
             token = terminal.issue_token()
             code = terminal.issue_enrolment_code()
             terminal.save()
-            AuditRecord.record("create", "terminal", terminal_id, actor_label=CLI_ACTOR,
-                               site=place.slug)
-        self.stdout.write(f"terminal {terminal_id} at {place.name} ({place.slug}"
-                          f"{', a new site in ' + place.timezone if created else ''})")
+            AuditRecord.record(
+                "create", "terminal", terminal_id, actor_label=CLI_ACTOR, site=place.slug
+            )
+        self.stdout.write(
+            f"terminal {terminal_id} at {place.name} ({place.slug}"
+            f"{', a new site in ' + place.timezone if created else ''})"
+        )
         self._credentials(terminal, token, code, token_file)
 
     def _rotate(self, terminal_id, token_file, **_):
@@ -81,31 +94,42 @@ class Command(BaseCommand):
             terminal.revoke()
             terminal.save()
             AuditRecord.record("revoke", "terminal", terminal_id, actor_label=CLI_ACTOR)
-        self.stdout.write(f"terminal {terminal_id}: revoked; it gets 401 and pauses delivery. "
-                          f"`kiosk-manager terminal rotate {terminal_id}` lets it back in.")
+        self.stdout.write(
+            f"terminal {terminal_id}: revoked; it gets 401 and pauses delivery. "
+            f"`kiosk-manager terminal rotate {terminal_id}` lets it back in."
+        )
 
     def _list(self, **_):
         rows = [("ID", "SITE", "STATE", "LAST SEEN")]
         for terminal in Terminal.objects.select_related("site"):
             state = "active" if terminal.active else "revoked"
-            if terminal.active and terminal.enrolment_expires_at \
-                    and terminal.enrolment_expires_at > timezone.now():
+            if (
+                terminal.active
+                and terminal.enrolment_expires_at
+                and terminal.enrolment_expires_at > timezone.now()
+            ):
                 state = "awaiting enrolment"
-            seen = terminal.last_seen_at.astimezone(terminal.site.zone).strftime(
-                "%Y-%m-%d %H:%M %Z") if terminal.last_seen_at else "never"
+            seen = (
+                terminal.last_seen_at.astimezone(terminal.site.zone).strftime("%Y-%m-%d %H:%M %Z")
+                if terminal.last_seen_at
+                else "never"
+            )
             rows.append((terminal.terminal_id, terminal.site.slug, state, seen))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width
-                                        in zip(row, widths)).rstrip())
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            )
 
     def _terminal(self, terminal_id: str, *, lock: bool = False) -> Terminal:
         query = Terminal.objects.select_related("site")
-        terminal = (query.select_for_update() if lock else query).filter(
-            terminal_id=terminal_id).first()
+        terminal = (
+            (query.select_for_update() if lock else query).filter(terminal_id=terminal_id).first()
+        )
         if terminal is None:
-            raise CommandError(f"no terminal {terminal_id!r}; `kiosk-manager terminal list` "
-                               "shows them")
+            raise CommandError(
+                f"no terminal {terminal_id!r}; `kiosk-manager terminal list` shows them"
+            )
         return terminal
 
     def _credentials(self, terminal: Terminal, token: str, code: str, token_file) -> None:
@@ -116,5 +140,7 @@ class Command(BaseCommand):
             self.stdout.write(f"token (shown once; only its hash is kept): {token}")
         until = terminal.enrolment_expires_at.astimezone(terminal.site.zone)
         api = (settings.PUBLIC_URL or "https://THIS-HOST") + "/api"
-        self.stdout.write(f"enrolment code (one use, until {until:%Y-%m-%d %H:%M %Z}): {code}\n"
-                          f"on the terminal: kiosk enroll {api} {code}")
+        self.stdout.write(
+            f"enrolment code (one use, until {until:%Y-%m-%d %H:%M %Z}): {code}\n"
+            f"on the terminal: kiosk enroll {api} {code}"
+        )

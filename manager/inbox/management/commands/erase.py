@@ -11,14 +11,19 @@ from manager.inbox.models import Message
 
 
 class Command(BaseCommand):
-    help = ("Erase messages with their photos and voice for good: one message, or every "
-            "message that left a phone number. An audit record names each by id only.")
+    help = (
+        "Erase messages with their photos and voice for good: one message, or every "
+        "message that left a phone number. An audit record names each by id only."
+    )
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--message", metavar="ID", help="the message's id")
-        which.add_argument("--phone", metavar="E164", help="every message with this callback "
-                                                           "number, e.g. +393401234567")
+        which.add_argument(
+            "--phone",
+            metavar="E164",
+            help="every message with this callback number, e.g. +393401234567",
+        )
         parser.add_argument("--reason", default="", help="recorded in the audit trail")
 
     def handle(self, *args, message, phone, reason, **options):
