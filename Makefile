@@ -36,7 +36,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 # The manager on its embedded defaults needs only Python.
 MANAGER_PACKAGES := python3-venv
 
-.PHONY: run test test-fast screenshots system-run system-test venv clean manager system-manager
+.PHONY: run test test-fast lint screenshots system-run system-test venv clean manager system-manager
 
 run: system-run $(STAMP)
 	$(VENV)/bin/kiosk run
@@ -48,8 +48,15 @@ manager: system-manager $(STAMP)
 system-manager:
 	@$(call ensure_packages,$(MANAGER_PACKAGES))
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) lint
 	$(VENV_PYTHON) -m pytest
+
+# ruff (pyflakes, pycodestyle, import order, bugbear; one formatting style) on
+# everything, mypy on the logic packages; both configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test-fast: system-test $(STAMP)
 	$(VENV_PYTHON) -m pytest -m "not ui and not system and not slow"

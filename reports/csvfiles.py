@@ -37,7 +37,7 @@ def csv_rows(sheet: Sheet) -> list[list[str]]:
             rows.append([_csv_value(block.caption, TEXT)])
         rows.append([_csv_value(title, TEXT) for title in block.header])
         rows.extend(
-            [_csv_value(value, kind) for value, kind in zip(values, block.kinds)]
+            [_csv_value(value, kind) for value, kind in zip(values, block.kinds, strict=True)]
             for values in block.rows
         )
     return rows

@@ -77,7 +77,7 @@ class DeliveryService:
         targets: Sequence[Target],
         *,
         jobs: Sequence[PeriodicJob] = (),
-        backoff: Backoff = Backoff(),
+        backoff: Backoff | None = None,
         claim_batch: int = CLAIM_BATCH,
         lease_s: float = LEASE_S,
         watch_s: float = WATCH_S,
@@ -90,7 +90,7 @@ class DeliveryService:
         self.outbox = outbox
         self.targets = list(targets)
         self.jobs = list(jobs)
-        self.backoff = backoff
+        self.backoff = backoff if backoff is not None else Backoff()
         self.claim_batch = claim_batch
         self.lease_s = lease_s
         self.watch_s = watch_s

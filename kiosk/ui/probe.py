@@ -14,7 +14,8 @@ one line per event, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the
 clock every process on the machine shares): ``d T`` when Kivy dispatches a
 touch down, ``u T`` a touch up, ``b T`` when the window starts drawing a frame
 and ``f T`` when that frame has been flipped to the screen. A bench pairs the
-X input it sent with the first flip after the app saw it. Without the probe none of this exists, so the product pays nothing.
+X input it sent with the first flip after the app saw it. Without the probe
+none of this exists, so the product pays nothing.
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ class _Salvage:
                     )
                 except sqlite3.DatabaseError:
                     self.unreadable_messages += 1
-        self.messages = [dict(zip(_MESSAGE_COLUMNS, row)) for row in rows]
+        self.messages = [dict(zip(_MESSAGE_COLUMNS, row, strict=True)) for row in rows]
 
         columns = ", ".join(_DELIVERY_COLUMNS)
         deliveries = _all_or_none(conn, f"SELECT {columns} FROM deliveries")
@@ -179,7 +179,9 @@ class _Salvage:
                     or []
                 )
         ids = {message["id"] for message in self.messages}
-        self.deliveries = [dict(zip(_DELIVERY_COLUMNS, row)) for row in deliveries if row[0] in ids]
+        self.deliveries = [
+            dict(zip(_DELIVERY_COLUMNS, row, strict=True)) for row in deliveries if row[0] in ids
+        ]
 
         targets = _all_or_none(conn, "SELECT name, registered_at FROM targets")
         if targets is None:

@@ -116,5 +116,5 @@ class Target(abc.ABC):
         Called from one worker thread at a time.
         """
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a target without connections keeps it
         """Release connections; the target is not used afterwards."""

@@ -6,6 +6,6 @@ Everything (middleware, database, media storage, gunicorn workers) is what
 """
 
 # Every setting of the manager, unchanged.
-from manager.settings import *
+from manager.settings import *  # noqa: F403 - every setting, as serve runs them
 
 ROOT_URLCONF = "ingest_urls"

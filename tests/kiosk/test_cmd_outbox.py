@@ -91,7 +91,7 @@ def test_repair_keeps_the_damaged_file_and_copies_every_readable_message(tmp_pat
         states = {
             (d["message_id"], d["target"]): d["state"]
             for d in (
-                dict(zip(("message_id", "target", "state"), row))
+                dict(zip(("message_id", "target", "state"), row, strict=True))
                 for row in box._db.execute("SELECT message_id, target, state FROM deliveries")
             )
         }

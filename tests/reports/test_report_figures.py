@@ -84,5 +84,7 @@ def test_every_field_of_the_csv_files(report_files, expected, key):
         check_generated(rows[5][0])
         want[5] = rows[5]
     assert len(rows) == len(want)
-    differing = [(n, got, exp) for n, (got, exp) in enumerate(zip(rows, want)) if got != exp]
+    differing = [
+        (n, got, exp) for n, (got, exp) in enumerate(zip(rows, want, strict=True)) if got != exp
+    ]
     assert not differing, f"{path.name}: {len(differing)} rows differ, e.g. {differing[:3]}"

@@ -94,7 +94,9 @@ class LiveManager:
                 return self
             except httpx.TransportError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"kiosk-manager serve did not start:\n{self.output()}")
+                    raise RuntimeError(
+                        f"kiosk-manager serve did not start:\n{self.output()}"
+                    ) from None
                 time.sleep(0.1)
 
     def output(self) -> str:

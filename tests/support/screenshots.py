@@ -112,9 +112,13 @@ def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
         )
         try:
             for language in LANGUAGES:
-                walk(kiosk, language, lambda name, lang=language: visit(kiosk, lang, name))
+                walk(
+                    kiosk,
+                    language,
+                    lambda name, lang=language, kiosk=kiosk: visit(kiosk, lang, name),
+                )
             if example == "restaurant":
-                walk_operator(kiosk, lambda name: visit(kiosk, None, name))
+                walk_operator(kiosk, lambda name, kiosk=kiosk: visit(kiosk, None, name))
         finally:
             kiosk.stop()
 
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 walk_everything(
                     xvfb,
                     work / f"{width}x{height}",
-                    lambda kiosk, language, name: kiosk.screenshot(
+                    lambda kiosk, language, name, size_dir=size_dir: kiosk.screenshot(
                         size_dir / (language or "") / f"{name}.png"
                     ),
                 )

@@ -120,7 +120,7 @@ def test_a_rejection_is_final_and_the_others_go_on(
     data_dir, make_message, manager_server, manager_target_factory
 ):
     with Outbox(data_dir, reserve_bytes=0) as box:
-        first, second = box.add(make_message()), box.add(make_message())
+        _rejected, second = box.add(make_message()), box.add(make_message())
         manager_server.script = [Reply(422, body=b'{"title": "Unprocessable", "detail": "x"}')]
         DeliveryService(box, [manager_target_factory(manager_server.url)]).run(once=True)
         counts = box.counts()["manager"]

@@ -105,7 +105,7 @@ class ChoiceScreen(KioskScreen):
         icons = [load_icon(t.style.icon) if t.style.icon else None for t in topics]
         layout = self._topic_layout(texts, icons)
         self.topic_row_height = layout.row_height
-        for index, (topic, text, icon) in enumerate(zip(topics, texts, icons)):
+        for index, (topic, text, icon) in enumerate(zip(topics, texts, icons, strict=True)):
             color = hex_color(topic.style.color) if topic.style.color else TOPIC
             ink = hex_color(topic.style.text_color) if topic.style.text_color else TOPIC_INK
             dimmed = chosen is not None and chosen.id != topic.id
@@ -165,7 +165,7 @@ class ChoiceScreen(KioskScreen):
                 )
                 if icon
                 else 0
-                for text, icon, text_room in zip(texts, icons, rooms)
+                for text, icon, text_room in zip(texts, icons, rooms, strict=True)
             )
             return TopicLayout(font_scale, beside, False, height, offsets)
         above = round(height * ICON_ABOVE_SHARE)
@@ -189,7 +189,7 @@ class ChoiceScreen(KioskScreen):
         ratio = min(
             (
                 room / word_width(word, base)
-                for text, room in zip(texts, rooms)
+                for text, room in zip(texts, rooms, strict=True)
                 for word in text.split()
             ),
             default=1.0,

@@ -118,7 +118,9 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             self.stdout.write(
-                "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
             )
 
     def _terminal(self, terminal_id: str, *, lock: bool = False) -> Terminal:
