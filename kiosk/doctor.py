@@ -11,6 +11,10 @@ failure carries a hint of the fix.
 
 ``send_test_message`` queues a message clearly marked as a test through the
 outbox; the running ``kiosk sync`` delivers it to every target like any other.
+
+One module of about 620 lines on purpose: one short function per check, in
+the order the report prints them, so that a technician's question ("what
+does the doctor check?") has one place to read.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ composed (see :mod:`kiosk.hangul`).
 
 Editing is append-only with backspace: a kiosk visitor types a short
 message, and a movable caret on a touchscreen costs more than it helps.
+
+One module of about 640 lines on purpose: the layout file's checks and the
+model that types with a layout share its vocabulary (layers, actions,
+widths), and the file format (assets/keyboards/README.md) reads with both.
 """
 
 from __future__ import annotations

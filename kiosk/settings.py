@@ -10,6 +10,10 @@ is read only by the process that needs it, through :meth:`SecretFile.read`,
 which refuses a file others can read. Under systemd the units hand secrets
 over as credentials (``LoadCredential=NAME:PATH``, NAME being the file's
 name), so that the files themselves stay readable by root alone.
+
+One module of about 680 lines on purpose: each key's default (the
+dataclasses), its check and its meaning are one contract with
+docs/contracts/terminal-interface.md and read best side by side.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 
 The app owns the objects and the threads; the flow owns the visit; the
 screens own nothing but widgets.
+
+One module of about 570 lines on purpose: it is the one place where Kivy's
+clock, the worker threads and the flow meet (building, the tick, touches
+and keys, the dialog file, storing, operator mode, recovery), and each part
+reads the others' state.
 """
 
 from __future__ import annotations
