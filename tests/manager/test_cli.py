@@ -162,6 +162,7 @@ def test_kiosk_enroll_joins_the_terminal_and_it_delivers(manager, tmp_path):
     assert twice.returncode == 1 and "unknown, used or expired" in twice.stderr
 
 
+@pytest.mark.slow
 def test_several_machines_setup_postgresql_and_s3_from_the_environment(
     tmp_path, postgres_cluster, moto_s3
 ):

@@ -14,6 +14,9 @@ import pytest
 
 from support.manager_live import PROJECT_ROOT, LiveManager
 
+#: 8 processes post 2,000 messages 3 times each, on two databases: minutes.
+pytestmark = pytest.mark.slow
+
 PROCESSES = 8
 MESSAGES = 2000
 COPIES = 3

@@ -10,6 +10,9 @@ import pytest
 from support.manager_live import LiveManager
 from support.manager_messages import BOUNDARY, PHOTO, message, message_parts, multipart
 
+#: A live server taking hostile requests: tens of seconds.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):

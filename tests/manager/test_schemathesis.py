@@ -16,6 +16,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from support.contracts import load_manager_api
 from support.manager_live import LiveManager
 
+#: Generated requests against a live server: tens of seconds.
+pytestmark = pytest.mark.slow
+
 #: Examples per operation: enough to reach every branch of the checks, in about a minute.
 EXAMPLES = 40
 

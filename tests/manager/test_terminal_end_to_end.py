@@ -18,6 +18,9 @@ from support.manager_live import PROJECT_ROOT, LiveManager
 from support.media_samples import jpeg, ogg_opus
 from sync.outbox import Outbox
 
+#: The real terminal against a live manager: about 10 s a test.
+pytestmark = pytest.mark.slow
+
 
 def kiosk(*args: str, settings: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
