@@ -10,6 +10,10 @@
 PYTHON ?= python3
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
+# What is installed into .venv: the terminal alone for make run (a terminal
+# never gets Django), the manager for make manager, everything for the tests.
+RUN_STAMP := $(VENV)/.installed-run
+MANAGER_STAMP := $(VENV)/.installed-manager
 STAMP := $(VENV)/.installed
 
 # What the app needs on Debian 12 / Raspberry Pi OS: venv support, tzdata (its
@@ -38,11 +42,11 @@ MANAGER_PACKAGES := python3-venv
 
 .PHONY: run test test-fast lint screenshots system-run system-test venv clean manager system-manager
 
-run: system-run $(STAMP)
+run: system-run $(RUN_STAMP)
 	$(VENV)/bin/kiosk run
 
 # The first start creates the admin account and prints its password once.
-manager: system-manager $(STAMP)
+manager: system-manager $(MANAGER_STAMP)
 	$(VENV)/bin/kiosk-manager serve
 
 system-manager:
@@ -90,10 +94,22 @@ system-test:
 venv: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(call install_project,.[test,manager])
+
+$(RUN_STAMP): setup.cfg pyproject.toml
+	$(call install_project,.)
+
+$(MANAGER_STAMP): setup.cfg pyproject.toml
+	$(call install_project,.[manager])
+
+# install_project(spec): the virtual environment, with the project installed
+# (editable) as spec asks.
+define install_project
+	[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --upgrade pip
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '.[test,manager]'
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -e '$(1)'
 	touch $@
+endef
 
 # The appliance: installs (or updates) this checkout as the terminal's
 # services on Raspberry Pi OS / Debian bookworm; run as root.
