@@ -93,8 +93,10 @@ system-test:
 
 venv: $(STAMP)
 
+# (A comma in a call's argument would split it: the spec is a variable.)
+TEST_SPEC := .[test,manager]
 $(STAMP): setup.cfg pyproject.toml
-	$(call install_project,.[test,manager])
+	$(call install_project,$(TEST_SPEC))
 
 $(RUN_STAMP): setup.cfg pyproject.toml
 	$(call install_project,.)
