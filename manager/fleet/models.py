@@ -138,7 +138,12 @@ class Terminal(models.Model):
         if parts is None:
             return None
         key_id, secret = parts
-        terminal = cls.objects.select_related("site").filter(token_key_id=key_id).first()
+        # Every request of a terminal asks this: one indexed row, no join (the site is
+        # loaded only by the views that show it) and no ORDER BY (the key id is unique).
+        # Nothing is cached between requests, so a revoke or a rotation is refused at
+        # the very next request on every serve process; a cache would need a shared
+        # revocation generation read per request, a query as costly as this one.
+        terminal = next(iter(cls.objects.filter(token_key_id=key_id).order_by()[:1]), None)
         if (
             terminal is None
             or not terminal.active

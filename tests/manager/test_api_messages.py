@@ -58,32 +58,30 @@ def test_stored_once_with_its_media_then_a_repeat_is_200(client, terminal, media
 def test_a_repeat_that_loses_the_race_leaves_the_first_ones_media(
     client, terminal, media, monkeypatch
 ):
-    """A terminal retrying while its first POST still runs: both requests checked
-    for the id before either committed, and the storage said the file was not
-    there yet. The loser deletes what it wrote: never the winner's file."""
+    """A terminal retrying while its first POST still runs: the storage said the file
+    was not there yet, the retry wrote its media, then its receipt was refused. The
+    loser deletes what it wrote: never the winner's file."""
     from django.core.files.storage import default_storage
-
-    from manager.api.ingest import Upload
 
     _, token = terminal
     body = message(photo=PHOTO, voice=VOICE)
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 201
-    checks = {"id": 0, "file": 0}
-    real_existing, real_exists = Upload.existing, default_storage.exists
-
-    def existing_before_the_first_committed(upload):
-        checks["id"] += 1
-        return None if checks["id"] == 1 else real_existing(upload)
+    written = []
+    real_exists, real_save = default_storage.exists, default_storage.save
 
     def exists_before_the_first_was_written(name):
-        checks["file"] += 1
-        return False if checks["file"] == 1 else real_exists(name)
+        return False if not written else real_exists(name)
 
-    monkeypatch.setattr(Upload, "existing", existing_before_the_first_committed)
+    def save(name, content, *args, **kwargs):
+        written.append(real_save(name, content, *args, **kwargs))
+        return written[-1]
+
     monkeypatch.setattr(default_storage, "exists", exists_before_the_first_was_written)
+    monkeypatch.setattr(default_storage, "save", save)
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 200
     monkeypatch.undo()
     stored = Message.objects.get()
+    assert len(written) == 2 and not set(written) & {stored.photo.name, stored.voice.name}
     assert media.names() == sorted([stored.photo.name, stored.voice.name])
     assert media.read(stored.photo.name) == PHOTO and media.read(stored.voice.name) == VOICE
 
