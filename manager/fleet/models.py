@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils.text import slugify
 from django.utils.timezone import now
 
@@ -138,7 +138,10 @@ class Terminal(models.Model):
         if parts is None:
             return None
         key_id, secret = parts
-        terminal = cls.objects.select_related("site").filter(token_key_id=key_id).first()
+        # Nothing is cached between requests, so a revoke or a rotation is refused at
+        # the very next request on every serve process; a cache would need a shared
+        # revocation generation read per request, a query as costly as this one.
+        terminal = cls._by_token_key_id(key_id)
         if (
             terminal is None
             or not terminal.active
@@ -146,6 +149,50 @@ class Terminal(models.Model):
         ):
             return None
         return terminal
+
+    #: What a terminal's requests read of its row: no site (loaded only by the views
+    #: that show it), no status document. The rest is loaded if ever touched.
+    AUTHENTICATION_FIELDS = (
+        "id",
+        "terminal_id",
+        "site_id",
+        "token_hash",
+        "revoked_at",
+        "last_seen_at",
+    )
+
+    @classmethod
+    def _by_token_key_id(cls, key_id: str) -> Terminal | None:
+        """The terminal row of a token's key id, by one prepared SELECT.
+
+        Every request of a terminal asks this. Building the same query through
+        the ORM cost about 0.7 ms of CPU, more than a quarter of a message POST;
+        the plain SELECT with the backend's own value converters (SQLite keeps
+        times as text) costs a fifth of that and gives the same model instance.
+        """
+        connection = connections[cls.objects.db]
+        table = cls._meta.db_table
+        fields = [cls._meta.get_field(name) for name in cls.AUTHENTICATION_FIELDS]
+        quote = connection.ops.quote_name
+        key_column = cls._meta.get_field("token_key_id").column
+        sql = (
+            f"SELECT {', '.join(quote(field.column) for field in fields)} "
+            f"FROM {quote(table)} WHERE {quote(key_column)} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for field, value in zip(fields, row, strict=True):
+            column = field.get_col(table)
+            for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
+                connection
+            ):
+                value = convert(value, column, connection)
+            values.append(value)
+        return cls.from_db(connection.alias, [field.attname for field in fields], values)
 
     @classmethod
     def enrol(cls, code: str) -> tuple[Terminal, str] | None:

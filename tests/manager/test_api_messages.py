@@ -9,11 +9,13 @@ import pytest
 from manager.api.models import Receipt
 from manager.inbox.models import Message
 from support.manager_messages import (
+    BOUNDARY,
     PHOTO,
     VOICE,
     make_terminal,
     message,
     message_parts,
+    multipart,
     post_message,
 )
 
@@ -58,32 +60,30 @@ def test_stored_once_with_its_media_then_a_repeat_is_200(client, terminal, media
 def test_a_repeat_that_loses_the_race_leaves_the_first_ones_media(
     client, terminal, media, monkeypatch
 ):
-    """A terminal retrying while its first POST still runs: both requests checked
-    for the id before either committed, and the storage said the file was not
-    there yet. The loser deletes what it wrote: never the winner's file."""
+    """A terminal retrying while its first POST still runs: the storage said the file
+    was not there yet, the retry wrote its media, then its receipt was refused. The
+    loser deletes what it wrote: never the winner's file."""
     from django.core.files.storage import default_storage
-
-    from manager.api.ingest import Upload
 
     _, token = terminal
     body = message(photo=PHOTO, voice=VOICE)
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 201
-    checks = {"id": 0, "file": 0}
-    real_existing, real_exists = Upload.existing, default_storage.exists
-
-    def existing_before_the_first_committed(upload):
-        checks["id"] += 1
-        return None if checks["id"] == 1 else real_existing(upload)
+    written = []
+    real_exists, real_save = default_storage.exists, default_storage.save
 
     def exists_before_the_first_was_written(name):
-        checks["file"] += 1
-        return False if checks["file"] == 1 else real_exists(name)
+        return False if not written else real_exists(name)
 
-    monkeypatch.setattr(Upload, "existing", existing_before_the_first_committed)
+    def save(name, content, *args, **kwargs):
+        written.append(real_save(name, content, *args, **kwargs))
+        return written[-1]
+
     monkeypatch.setattr(default_storage, "exists", exists_before_the_first_was_written)
+    monkeypatch.setattr(default_storage, "save", save)
     assert post_message(client, token, body, photo=PHOTO, voice=VOICE).status_code == 200
     monkeypatch.undo()
     stored = Message.objects.get()
+    assert len(written) == 2 and not set(written) & {stored.photo.name, stored.voice.name}
     assert media.names() == sorted([stored.photo.name, stored.voice.name])
     assert media.read(stored.photo.name) == PHOTO and media.read(stored.voice.name) == VOICE
 
@@ -171,6 +171,64 @@ def test_a_broken_body_is_400(client, terminal, media, parts, words):
     _, token = terminal
     response = post_message(client, token, parts=parts, key="00000000-0000-4000-8000-000000000000")
     assert_refused(response, 400, words, media)
+
+
+@pytest.mark.parametrize(
+    "content_type, cut, words",
+    [
+        ("multipart/form-data", lambda b: b, "no valid boundary"),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            lambda b: b.replace(BOUNDARY.encode(), b"another-boundary"),
+            "first boundary is missing",
+        ),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            lambda b: b.replace(b'Content-Disposition: form-data; name="message"', b"X-A: b"),
+            "Content-Disposition",
+        ),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            lambda b: b.replace(b"\r\n\r\n", b"\r\n", 1),
+            "cannot be read",
+        ),
+    ],
+)
+def test_a_body_whose_parts_cannot_be_told_apart_is_400(
+    client, terminal, media, content_type, cut, words
+):
+    _, token = terminal
+    body = message(photo=PHOTO)
+    whole = multipart(message_parts(body, photo=PHOTO))
+    response = post_message(client, token, body, parts=cut(whole), content_type=content_type)
+    assert_refused(response, 400, words, media)
+
+
+def test_a_photo_part_without_a_filename_is_400(client, terminal, media):
+    _, token = terminal
+    body = message(photo=PHOTO)
+    parts = message_parts(body, photo=PHOTO)
+    parts[1] = ("photo", None, "image/jpeg", PHOTO)
+    assert_refused(post_message(client, token, body, parts=parts), 400, "with a filename", media)
+
+
+def test_a_preamble_and_a_quoted_boundary_are_read_as_any_client_may_send_them(client, terminal):
+    _, token = terminal
+    body = message(photo=PHOTO, voice=VOICE)
+    whole = b"preamble a client may send\r\n" + multipart(
+        message_parts(body, photo=PHOTO, voice=VOICE)
+    )
+    response = post_message(
+        client,
+        token,
+        body,
+        parts=whole,
+        content_type=f'multipart/form-data; charset=utf-8; boundary="{BOUNDARY}"',
+    )
+    assert response.status_code == 201, response.content
+    stored = Message.objects.get()
+    with stored.photo.open("rb") as photo, stored.voice.open("rb") as voice:
+        assert photo.read() == PHOTO and voice.read() == VOICE
 
 
 def test_a_truncated_multipart_body_is_refused(client, terminal, media):
