@@ -7,12 +7,17 @@ quote its token.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 
 import pytest
 
+from dialog_config import DEFAULT_DIALOG
 from support.manager_server import Reply, Stream
+from sync.dialog_update import DialogUpdater
 from sync.outbox import Outbox
+from sync.state import ServiceState
 from sync.targets.base import Retry
 from sync.targets.manager import ANSWER_MAX_BYTES, DIALOG_MAX_BYTES, ManagerTarget
 
@@ -105,3 +110,55 @@ def test_a_protocol_error_never_quotes_the_request_headers(manager_server, manag
         target.fetch_dialog(etag="v1\nsecret-part")
     assert "secret-part" not in str(caught.value)
     assert "protocol" in str(caught.value)
+
+
+PATH_TRICKS = (
+    "/etc/passwd",
+    "../../../../etc/hostname",
+    "icons/../../secret.png",
+    "local.png",  # exists beside the dialog: the manager cannot know or use it
+    "fifo.png",  # would block an ordinary open() for good
+    "folder",
+    "link.png",  # a link to a file outside
+    "icons/favorite.png",  # bundled: the one kind allowed
+)
+
+
+def test_a_dialog_with_every_path_trick_is_refused_and_reveals_no_file(
+    manager_server, manager_target_factory, tmp_path, data_dir
+):
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    dialog_path = etc / "dialog.yaml"
+    dialog_path.write_bytes(DEFAULT_DIALOG.read_bytes())
+    (etc / "local.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 8)
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 8)
+    os.mkfifo(etc / "fifo.png")
+    (etc / "folder").mkdir()
+    (etc / "link.png").symlink_to(tmp_path / "secret.png")
+    topics = "".join(
+        f"  - id: t{n}\n    label: T{n}\n    style: {{icon: {json.dumps(icon)}}}\n"
+        for n, icon in enumerate(PATH_TRICKS)
+    )
+    hostile = f"version: 1\nlanguages: [en]\ntopics:\n{topics}".encode()
+    manager_server.dialog = (hostile, '"tricks"')
+    data_dir.mkdir()
+    target = manager_target_factory(manager_server.url)
+    updater = DialogUpdater(target.fetch_dialog, dialog_path, ServiceState(data_dir))
+
+    updater.poll()  # returns: the FIFO did not block it
+
+    assert dialog_path.read_bytes() == DEFAULT_DIALOG.read_bytes()
+    errors = updater.errors
+    assert len(errors) == len(PATH_TRICKS) - 1, errors
+    generic = (
+        "no such bundled icon on this terminal",
+        "an icon must be a file in the dialog's folder (a relative path without ../ out of it) "
+        "or a bundled icon (icons/<name>.png)",
+    )
+    for error in errors:
+        # Past the dialog file's own name, nothing tells the manager which
+        # files exist on the terminal or what they are.
+        said = error.split(f"{dialog_path}:", 1)[1]
+        assert str(tmp_path) not in said and "favorite" not in said, error
+        assert said.endswith(generic), error
