@@ -240,8 +240,19 @@ def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
     return rows
 
 
+#: Every line of a value in the plain part starts with this; labels start the
+#: line. A visitor's line break cannot then make a line that looks like a
+#: label such as "Call back:".
+PLAIN_INDENT = "    "
+
+
 def _plain_body(rows: list[_Row]) -> str:
-    return "".join(f"{label}:\n{_plain_text(text)}\n\n" for label, text, _ in rows)
+    return "".join(
+        f"{label}:\n"
+        + "".join(f"{PLAIN_INDENT}{line}\n" for line in _plain_text(text).split("\n"))
+        + "\n"
+        for label, text, _ in rows
+    )
 
 
 def _html_body(rows: list[_Row], language: str) -> str:
@@ -270,6 +281,8 @@ def _html_body(rows: list[_Row], language: str) -> str:
 def _plain_text(text: str) -> str:
     """Visitor text for the plain part: line breaks normalised, other controls dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Unicode's own line and paragraph separators break lines in mail readers too.
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 
