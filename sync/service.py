@@ -363,6 +363,7 @@ class _Worker(threading.Thread):
             return True
         with self._held_lock:
             self._held = [delivery.message_id for delivery in deliveries]
+        self.target.begin_batch()
         try:
             for delivery in deliveries:
                 if self.service.stopping:
@@ -375,6 +376,7 @@ class _Worker(threading.Thread):
         finally:
             self._record_delivered()
             self.release_held()
+            self.target.end_batch()
         return True
 
     def _record_delivered(self) -> None:

@@ -116,5 +116,14 @@ class Target(abc.ABC):
         Called from one worker thread at a time.
         """
 
+    def begin_batch(self) -> None:
+        """Deliveries follow one another until ``end_batch``: a connection may be kept.
+
+        Outside a batch each delivery stands alone and holds nothing open.
+        """
+
+    def end_batch(self) -> None:
+        """The batch is done: release what was kept for it."""
+
     def close(self) -> None:
         """Release connections; the target is not used afterwards."""

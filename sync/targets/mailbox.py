@@ -72,6 +72,11 @@ class MailboxTarget(Target):
         self.language = language
         self.timeout_s = timeout_s
         self.local_hostname = local_hostname
+        #: One connection per batch of deliveries (end_batch closes it); how
+        #: many messages went on it after the first.
+        self._smtp: smtplib.SMTP | None = None
+        self._reused = 0
+        self._in_batch = False
         self._envelope_from = getaddresses([sender])[0][1]
         self._envelope_to = [address for _, address in getaddresses(list(self.recipients))]
         try:
@@ -99,12 +104,17 @@ class MailboxTarget(Target):
         )
         started = time.monotonic()
         try:
-            with self.connect() as smtp:
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(
-                    mail, from_addr=self._envelope_from, to_addrs=self._envelope_to
-                )
+            try:
+                refused = self._send(mail, fresh=self._smtp is None)
+            except smtplib.SMTPServerDisconnected:
+                if self._reused == 0:
+                    raise
+                # The server dropped a connection kept from the message before
+                # (an idle timeout) before taking this one: once more, afresh.
+                refused = self._send(mail, fresh=True)
+            finally:
+                if not self._in_batch:
+                    self._quit()
         except smtplib.SMTPAuthenticationError as exc:
             raise Paused(
                 f"the mail server refused the login of {self.username}: "
@@ -146,6 +156,53 @@ class MailboxTarget(Target):
             # Some recipients took it: sending again would repeat it for them.
             raise _refusal(refused, partial=True)
         log.debug("mailed %s in %.3f s", delivery.message_id, time.monotonic() - started)
+
+    def _send(self, mail, *, fresh: bool) -> dict:
+        """Send on the batch's connection (opened and logged in if ``fresh``).
+
+        Any failure closes the connection: the next message starts clean.
+        """
+        if fresh:
+            self._quit()
+            smtp = self.connect()
+            try:
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self._smtp, self._reused = smtp, 0
+        else:
+            self._reused += 1
+        assert self._smtp is not None
+        try:
+            return self._smtp.send_message(
+                mail, from_addr=self._envelope_from, to_addrs=self._envelope_to
+            )
+        except BaseException:
+            self._smtp.close()
+            self._smtp = None
+            raise
+
+    def begin_batch(self) -> None:
+        self._in_batch = True
+
+    def end_batch(self) -> None:
+        """Says goodbye to the mail server (QUIT) once a batch is sent."""
+        self._in_batch = False
+        self._quit()
+
+    def _quit(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def close(self) -> None:
+        self.end_batch()
 
     def connect(self) -> smtplib.SMTP:
         """A connection to the mail server, TLS set up as configured (no login yet).

@@ -45,6 +45,18 @@ def test_a_new_message_is_picked_up_within_a_second(
             wait_for(lambda: message_id in manager_server.messages, timeout_s=15)
 
 
+def test_the_mailbox_sends_a_batch_on_one_connection_and_closes_it(data_dir, make_message):
+    with Outbox(data_dir, reserve_bytes=0) as box, SMTPServer() as smtp:
+        for _ in range(5):
+            box.add(make_message(alert=True))
+        target = mailbox_target(smtp.port)
+        DeliveryService(box, [target], backoff=FAST).run(once=True)
+        assert box.counts()["mailbox"]["delivered"] == 5
+        assert target._smtp is None, "no connection held between batches"
+    assert len(smtp.received) == 5
+    assert len({mail.peer for mail in smtp.received}) == 1
+
+
 def test_send_alerts_mails_alerts_first_and_skips_the_rest(data_dir, make_message):
     with Outbox(data_dir, reserve_bytes=0) as box, SMTPServer() as smtp:
         plain = box.add(make_message(alert=False, created_at="2026-11-22T10:00:00+01:00"))
