@@ -189,6 +189,8 @@ class MailboxSettings:
     password_file: SecretFile | None = None
     ca_file: Path | None = None
     send: str = "alerts"
+    #: Above this, messages are mailed together in digests (sync/targets/mailbox.py).
+    max_mails_per_hour: int = 20
 
 
 @dataclass(frozen=True)
@@ -589,7 +591,15 @@ class _SettingsChecker(Checker):
             base,
             value,
             required=("host", "from", "to"),
-            optional=("port", "security", "username", "password_file", "ca_file", "send"),
+            optional=(
+                "port",
+                "security",
+                "username",
+                "password_file",
+                "ca_file",
+                "send",
+                "max_mails_per_hour",
+            ),
         )
         if mapping is None:
             return None
@@ -635,8 +645,19 @@ class _SettingsChecker(Checker):
             if "send" in mapping
             else "alerts"
         )
+        rate = (
+            self.integer(
+                base + ("max_mails_per_hour",),
+                mapping["max_mails_per_hour"],
+                minimum=1,
+                maximum=3600,
+            )
+            if "max_mails_per_hour" in mapping
+            else MailboxSettings.max_mails_per_hour
+        )
         if (
-            host is None
+            rate is None
+            or host is None
             or port is None
             or sender is None
             or recipients is None
@@ -654,6 +675,7 @@ class _SettingsChecker(Checker):
             password_file=password,
             ca_file=ca_file,
             send=send,
+            max_mails_per_hour=rate,
         )
 
     def address(self, path: TreePath, value: Any) -> str | None:

@@ -363,7 +363,7 @@ class _Worker(threading.Thread):
             return True
         with self._held_lock:
             self._held = [delivery.message_id for delivery in deliveries]
-        self.target.begin_batch()
+        self.target.begin_batch(deliveries)
         try:
             for delivery in deliveries:
                 if self.service.stopping:

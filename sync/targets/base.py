@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from sync.media_types import MEDIA_KINDS
@@ -116,8 +117,8 @@ class Target(abc.ABC):
         Called from one worker thread at a time.
         """
 
-    def begin_batch(self) -> None:
-        """Deliveries follow one another until ``end_batch``: a connection may be kept.
+    def begin_batch(self, deliveries: Sequence[Delivery] = ()) -> None:
+        """``deliveries`` follow one another until ``end_batch``: a connection may be kept.
 
         Outside a batch each delivery stands alone and holds nothing open.
         """

@@ -10,6 +10,7 @@ escaped in the HTML one.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import json
 import re
@@ -181,6 +182,60 @@ def build_mail(
         maintype="application",
         subtype="json",
         filename="message.json",
+    )
+    return mail
+
+
+def build_digest(
+    messages: list[tuple[dict[str, Any], dict[str, bytes | None]]],
+    *,
+    sender: str,
+    recipients: tuple[str, ...] | list[str],
+    language: str = "en",
+) -> EmailMessage:
+    """One mail for several messages (sent when over the mail rate), each as in its own mail.
+
+    ``messages`` pairs each message with its photo and voice bytes. The
+    attachments are numbered like the sections (``2-photo.jpg``), and
+    ``messages.json`` holds every message.
+    """
+    words = WORDS.get(language, WORDS["en"])
+    first = messages[0][0]
+    ids = sorted(message["id"] for message, _ in messages)
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = ", ".join(recipients)
+    mail["Date"] = format_datetime(datetime.datetime.now(datetime.timezone.utc))
+    digest_id = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32]
+    mail["Message-ID"] = f"<digest-{digest_id}@{_header_safe(first['terminal_id'])}.kiosk.invalid>"
+    mail["Subject"] = _header_safe(
+        f"[{first.get('site') or first['terminal_id']}] {len(messages)} × {words['none']} (digest)"
+    )
+    mail["X-Kiosk-Terminal"] = _header_safe(first["terminal_id"])
+    mail["X-Kiosk-Message-Id"] = _header_safe(" ".join(ids))
+    sections = []
+    for number, (message, _media) in enumerate(messages, start=1):
+        title = f"#{number} {subject(message, language)}"
+        sections.append(
+            f"{title}\n{'=' * min(len(title), 72)}\n" + _plain_body(_body_rows(message, words))
+        )
+    mail.set_content("\n".join(sections), subtype="plain", charset="utf-8")
+    for number, (_message, media) in enumerate(messages, start=1):
+        for kind in ("photo", "voice"):
+            data = media.get(kind)
+            if data is not None:
+                maintype, subtype = DEFAULT_CONTENT_TYPE[kind].split("/")
+                mail.add_attachment(
+                    data,
+                    maintype=maintype,
+                    subtype=subtype,
+                    filename=f"{number}-{default_file_name(kind)}",
+                )
+    mail.add_attachment(
+        json.dumps([m for m, _ in messages], ensure_ascii=False, indent=2).encode("utf-8"),
+        maintype="application",
+        subtype="json",
+        filename="messages.json",
     )
     return mail
 
