@@ -311,4 +311,7 @@ def _describe(response: httpx.Response) -> str:
             )
     elif response.content:
         detail = response.text[:_BODY_EXCERPT_CHARS].strip()
+    # The text reaches the journal, kiosk status and the operator screen: no
+    # escape sequences or line breaks from the server in it.
+    detail = " ".join("".join(c if c.isprintable() else " " for c in detail).split())
     return f"{text}: {detail}" if detail else text

@@ -162,3 +162,19 @@ def test_a_dialog_with_every_path_trick_is_refused_and_reveals_no_file(
         said = error.split(f"{dialog_path}:", 1)[1]
         assert str(tmp_path) not in said and "favorite" not in said, error
         assert said.endswith(generic), error
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/problem+json"])
+def test_an_error_body_cannot_put_escape_sequences_into_the_reason(
+    outbox_with_one, manager_server, manager_target_factory, content_type
+):
+    evil = "\x1b[2J\x1b]0;owned\x07fake line\nkiosk: all delivered"
+    body = (
+        json.dumps({"title": evil, "detail": evil}) if content_type.endswith("json") else evil
+    ).encode()
+    manager_server.script = [Stream(status=503, count=1, chunk=body, content_type=content_type)]
+    with pytest.raises(Retry) as caught:
+        manager_target_factory(manager_server.url).deliver(outbox_with_one)
+    reason = caught.value.reason
+    assert "fake line kiosk: all delivered" in reason
+    assert not any(not c.isprintable() for c in reason), repr(reason)
