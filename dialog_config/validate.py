@@ -10,8 +10,12 @@ One module of about 520 lines on purpose: it follows the format's key table
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import posixpath
 import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -55,13 +59,48 @@ ICON_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 BUNDLED_ICONS_BASE = Path(__file__).resolve().parent / "examples"
 
 
-def find_icon(base_dir: Path, name: str) -> Path:
-    """Where an icon written as ``name`` is: next to the dialog file, else among the bundled ones."""
-    icon = (base_dir / name).resolve()
+def find_icon(base_dir: Path, name: str, *, bundled_only: bool = False) -> Path:
+    """Where an icon written as ``name`` is: in the dialog's folder, else among the bundled ones.
+
+    Either way the file is inside that folder (after links are followed):
+    an absolute path or a ``../`` that leads out of it is refused with
+    IconOutsideError. ``bundled_only`` looks among the bundled icons alone
+    (a dialog the manager sent comes without files of its own).
+    """
+    if posixpath.isabs(name) or "\\" in name or "\x00" in name:
+        raise IconOutsideError(name)
     bundled = (BUNDLED_ICONS_BASE / name).resolve()
+    if bundled_only:
+        if not bundled.is_relative_to(BUNDLED_ICONS_BASE):
+            raise IconOutsideError(name)
+        return bundled
+    folder = base_dir.resolve()
+    icon = (folder / name).resolve()
+    if not icon.is_relative_to(folder):
+        raise IconOutsideError(name)
     if not icon.exists() and bundled.is_relative_to(BUNDLED_ICONS_BASE) and bundled.is_file():
         return bundled
     return icon
+
+
+class IconOutsideError(ValueError):
+    """An icon path that leads out of the folder it must stay in."""
+
+
+def read_icon_head(icon: Path, size: int = 8) -> bytes:
+    """The first ``size`` bytes of a regular file, opened so that it cannot block.
+
+    A FIFO or a device named as an icon would hang an ordinary open() or
+    read() for good; O_NONBLOCK opens it at once and fstat refuses it.
+    Raises OSError (IsADirectoryError etc.) for anything but a regular file.
+    """
+    fd = os.open(icon, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(icon))
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
 
 
 TOP_KEYS_REQUIRED = ("version", "languages", "topics")
@@ -80,11 +119,18 @@ class DialogCheck(ProblemList):
     sha256: str
 
 
-def check_dialog(data: bytes, *, file: str, base_dir: Path | None = None) -> DialogCheck:
-    """Checks the bytes of a dialog file; icons are looked up under ``base_dir``."""
+def check_dialog(
+    data: bytes, *, file: str, base_dir: Path | None = None, bundled_icons_only: bool = False
+) -> DialogCheck:
+    """Checks the bytes of a dialog file; icons are looked up under ``base_dir``.
+
+    ``bundled_icons_only`` is for a dialog that came without files (the
+    manager's): its icons may only be bundled ones, and its errors say
+    nothing about the files on this terminal.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
     doc = parse(data, file)
-    checker = _DialogChecker(doc, base_dir)
+    checker = _DialogChecker(doc, base_dir, bundled_icons_only=bundled_icons_only)
     dialog = None
     if doc.data is not None or not doc.problems:
         dialog = checker.check(doc.data, sha256)
@@ -97,9 +143,10 @@ def check_dialog(data: bytes, *, file: str, base_dir: Path | None = None) -> Dia
 
 
 class _DialogChecker(Checker):
-    def __init__(self, doc, base_dir: Path | None):
+    def __init__(self, doc, base_dir: Path | None, *, bundled_icons_only: bool = False):
         super().__init__(doc)
         self.base_dir = base_dir
+        self.bundled_icons_only = bundled_icons_only
         self.languages: tuple[str, ...] = ()
 
     def check(self, data: Any, sha256: str) -> Dialog | None:
@@ -454,21 +501,36 @@ class _DialogChecker(Checker):
         name = self.string(path, value, what="a path to a PNG or JPEG file")
         if name is None:
             return None
-        if self.base_dir is None:
+        if self.base_dir is None and not self.bundled_icons_only:
             return Path(name)
-        icon = find_icon(self.base_dir, name)
         try:
-            with icon.open("rb") as handle:
-                head = handle.read(8)
-        except FileNotFoundError:
+            icon = find_icon(
+                self.base_dir or BUNDLED_ICONS_BASE, name, bundled_only=self.bundled_icons_only
+            )
+            head = read_icon_head(icon)
+        except IconOutsideError:
             self.error(
                 path,
-                f"{describe(name)}: no such file (looked for {icon}, then for "
-                f"the bundled {(BUNDLED_ICONS_BASE / name).resolve()})",
+                f"{describe(name)}: an icon must be a file in the dialog's folder "
+                "(a relative path without ../ out of it) or a bundled icon (icons/<name>.png)",
             )
             return None
+        except FileNotFoundError:
+            if self.bundled_icons_only:
+                self.error(path, f"{describe(name)}: no such bundled icon on this terminal")
+            else:
+                self.error(
+                    path,
+                    f"{describe(name)}: no such file (looked for {icon}, then for "
+                    f"the bundled {(BUNDLED_ICONS_BASE / name).resolve()})",
+                )
+            return None
         except OSError as exc:
-            self.error(path, f"{describe(name)}: cannot be read ({exc.strerror})")
+            if self.bundled_icons_only:
+                # Said to the manager: nothing about the terminal's files.
+                self.error(path, f"{describe(name)}: no such bundled icon on this terminal")
+            else:
+                self.error(path, f"{describe(name)}: cannot be read ({exc.strerror})")
             return None
         if not head.startswith(ICON_SIGNATURES):
             self.error(path, f"{describe(name)} must be a PNG or JPEG image")

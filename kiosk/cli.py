@@ -63,6 +63,9 @@ def add_command(commands, name: str, **kwargs) -> argparse.ArgumentParser:
     return parser
 
 
+QUIET_LIBRARY_LOGGERS = ("httpx", "httpcore")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Feedback terminal: the touchscreen app and its tools."
@@ -80,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format=LOG_FORMAT, stream=sys.stderr
     )
+    # httpx logs every request, address included, at INFO: the journal keeps
+    # the delivery service's own lines, and the libraries' warnings.
+    for name in QUIET_LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
         return args.handler(args)
     except Failure as exc:

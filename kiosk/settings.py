@@ -26,6 +26,7 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dialog_config import DEFAULT_DIALOG
@@ -45,7 +46,8 @@ ROTATIONS_DEG = (0, 90, 180, 270)
 SECURITY_MODES = ("starttls", "tls", "none")
 SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 MAIL_SELECTIONS = ("alerts", "all")
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+#: Hosts plain http may go to, as ``urlsplit(...).hostname`` spells them.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 class SettingsError(Exception):
@@ -99,9 +101,12 @@ class SecretFile:
                 f"(mode {stat.filemode(mode)}); run `chmod 600 {self.path}`"
             )
         try:
-            return self.path.read_text(encoding="utf-8").strip()
+            secret = self.path.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise self._error(f"{self.path} cannot be read: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise self._error(f"{self.path} is not UTF-8 text; write the secret again") from exc
+        return self._checked(secret)
 
     def _credential(self) -> Path | None:
         directory = os.environ.get(CREDENTIALS_ENV)
@@ -118,6 +123,8 @@ class SecretFile:
             raise self._error(
                 f"{self.path}: its credential {credential} cannot be read: {exc.strerror}"
             ) from exc
+        except UnicodeDecodeError as exc:
+            raise self._error(f"{self.path} is not UTF-8 text; write the secret again") from exc
         if not secret:
             # The units give each credential an empty default, so that a
             # secret not set yet does not keep the whole service from starting.
@@ -125,6 +132,18 @@ class SecretFile:
                 f"{self.path} does not exist or is empty; write the secret to "
                 f"it, `chmod 600 {self.path}`, then restart the service "
                 "(systemd hands secrets over when it starts)"
+            )
+        return self._checked(secret)
+
+    def _checked(self, secret: str) -> str:
+        # A second line, a tab or a NUL would end up in a request header or an
+        # SMTP command, and the library's error about it would quote the value
+        # into logs and status reports. The message names the file only.
+        if any(char.isspace() or not char.isprintable() for char in secret):
+            raise self._error(
+                f"{self.path} has white space or control characters inside the secret "
+                f"(a second line, a tab, a NUL); write the secret alone on one line, "
+                f"`chmod 600 {self.path}`"
             )
         return secret
 
@@ -174,6 +193,8 @@ class MailboxSettings:
     password_file: SecretFile | None = None
     ca_file: Path | None = None
     send: str = "alerts"
+    #: Above this, messages are mailed together in digests (sync/targets/mailbox.py).
+    max_mails_per_hour: int = 20
 
 
 @dataclass(frozen=True)
@@ -232,6 +253,34 @@ def embedded_settings() -> Settings:
         terminal_id=default_terminal_id(),
         data_dir=Path.cwd() / "var",
         display=DisplaySettings(fullscreen=False, show_cursor=True),
+    )
+
+
+def manager_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the manager's address, or None: https, or plain http to here.
+
+    The address is parsed as the HTTP client will parse it, so that what is
+    checked is where the messages go.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or not parts.hostname or any(c.isspace() or not c.isprintable() for c in url):
+        return f"{describe(url)} is not a web address like https://manager.example/api"
+    if "@" in parts.netloc:
+        # http://127.0.0.1:80@example.com/ goes to example.com: a user part
+        # in the address only hides where the messages really go.
+        return (
+            f"{describe(url)} has a user name part (before an @); write the manager's "
+            "address without it (the token file is how the terminal signs in)"
+        )
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_NAMES):
+        return None
+    return (
+        f"{describe(url)} must start with https:// (plain http only "
+        "to a manager on this machine, 127.0.0.1 or localhost)"
     )
 
 
@@ -534,20 +583,10 @@ class _SettingsChecker(Checker):
         url = self.string(path, value, what="a web address")
         if url is None:
             return None
-        if url.startswith("https://") and len(url) > len("https://"):
+        problem = manager_url_problem(url)
+        if problem is None:
             return url.rstrip("/")
-        host = (
-            url[len("http://") :].split("/", 1)[0].rsplit(":", 1)[0]
-            if url.startswith("http://")
-            else ""
-        )
-        if host in LOOPBACK_HOSTS:
-            return url.rstrip("/")
-        self.error(
-            path,
-            f"{describe(url)} must start with https:// (plain http only "
-            "to a manager on this machine, 127.0.0.1 or localhost)",
-        )
+        self.error(path, problem)
         return None
 
     def mailbox(self, value: Any) -> MailboxSettings | None:
@@ -556,7 +595,15 @@ class _SettingsChecker(Checker):
             base,
             value,
             required=("host", "from", "to"),
-            optional=("port", "security", "username", "password_file", "ca_file", "send"),
+            optional=(
+                "port",
+                "security",
+                "username",
+                "password_file",
+                "ca_file",
+                "send",
+                "max_mails_per_hour",
+            ),
         )
         if mapping is None:
             return None
@@ -602,8 +649,19 @@ class _SettingsChecker(Checker):
             if "send" in mapping
             else "alerts"
         )
+        rate = (
+            self.integer(
+                base + ("max_mails_per_hour",),
+                mapping["max_mails_per_hour"],
+                minimum=1,
+                maximum=3600,
+            )
+            if "max_mails_per_hour" in mapping
+            else MailboxSettings.max_mails_per_hour
+        )
         if (
-            host is None
+            rate is None
+            or host is None
             or port is None
             or sender is None
             or recipients is None
@@ -621,6 +679,7 @@ class _SettingsChecker(Checker):
             password_file=password,
             ca_file=ca_file,
             send=send,
+            max_mails_per_hour=rate,
         )
 
     def address(self, path: TreePath, value: Any) -> str | None:

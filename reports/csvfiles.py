@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ CSV_NAMES = {
 
 #: Leading characters that make Excel read a CSV field as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Control characters (NUL, BEL, ESC, ...) a visitor may type: a terminal
+#: showing the file with cat would obey an escape sequence, a NUL cuts many
+#: readers short. Tab and line breaks stay; the CSV quoting holds them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def csv_rows(sheet: Sheet) -> list[list[str]]:
@@ -49,6 +54,7 @@ def _csv_value(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)
         # A leading apostrophe keeps Excel from running a visitor's "=..." (or
         # reading "+39 ..." as a sum); it is the usual guard against CSV injection.
         return "'" + value if value.startswith(FORMULA_TRIGGERS) else value

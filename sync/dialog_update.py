@@ -56,8 +56,14 @@ class DialogUpdater:
             # Nothing assigned: the local dialog stands, and no errors are pending.
             self.state.update(dialog={"checked_at": now, "errors": [], "assigned": False})
             return
+        # The manager sends the file alone: its icons can only be bundled
+        # ones, and what goes back in the status says nothing of the
+        # terminal's own files.
         result = check_dialog(
-            fetched.content, file=str(self.dialog_path), base_dir=self.dialog_path.parent
+            fetched.content,
+            file=str(self.dialog_path),
+            base_dir=self.dialog_path.parent,
+            bundled_icons_only=True,
         )
         record = {
             "checked_at": now,

@@ -13,7 +13,9 @@ left out of the status.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,13 @@ from sync.fileio import write_atomically
 DEVICE_STATUS_FILE = "devices.json"
 DEVICE_STATES = ("ok", "missing", "error", "off")
 DEVICES = ("camera", "microphone")
+#: The operator PIN pad's wrong tries and lockout, kept by the app
+#: (kiosk/operator.py): a restart neither ends a lockout nor forgets the
+#: tries; the service reports it in the status.
+LOCKOUT_FILE = "pin-lockout.json"
+#: A record that cannot be read is taken as the longest lockout.
+DAMAGED_LOCK_S = 12 * 3600.0
+DAMAGED_LOCKOUTS = 4
 
 
 def write_device_status(
@@ -53,3 +62,35 @@ def read_device_status(data_dir: str | os.PathLike[str]) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {device: data[device] for device in DEVICES if data.get(device) in DEVICE_STATES}
+
+
+def read_pin_lockout(
+    data_dir: str | os.PathLike[str], *, now: float | None = None
+) -> dict[str, Any] | None:
+    """The PIN pad's record (``wrong_tries``, ``lockouts``, ``locked_until`` epoch s or None).
+
+    None when there is none. A damaged record reads as the longest lockout
+    from now: deleting or garbling the file must not open the pad.
+    """
+    path = Path(data_dir) / LOCKOUT_FILE
+    try:
+        data: Any = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        data = None
+    valid = (
+        isinstance(data, dict)
+        and all(isinstance(data.get(k), int) and data[k] >= 0 for k in ("wrong_tries", "lockouts"))
+        and (data.get("locked_until") is None or isinstance(data["locked_until"], (int, float)))
+    )
+    if not valid:
+        logging.getLogger(__name__).error(
+            "the PIN lockout record %s is damaged; taking it as locked", path
+        )
+        return {
+            "wrong_tries": 0,
+            "lockouts": DAMAGED_LOCKOUTS,
+            "locked_until": (time.time() if now is None else now) + DAMAGED_LOCK_S,
+        }
+    return {k: data.get(k) for k in ("wrong_tries", "lockouts", "locked_until")}

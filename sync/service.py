@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from sync import systemd
-from sync.backoff import Backoff
+from sync.backoff import RETRY_AFTER_MAX_S, Backoff
 from sync.errors import ServiceRunningError
 from sync.outbox import LEASE_S, Delivery, Outbox
 from sync.targets.base import Paused, Rejected, Retry, Target
@@ -55,6 +55,12 @@ CLAIM_BATCH = 20
 #: doubling up to the cap, so that a persistent fault does not spin.
 ERROR_BACKOFF_S = 1.0
 ERROR_BACKOFF_CAP_S = 300.0
+#: The longest a target stays paused from now, whatever a target asked for
+#: or a clock step left in the outbox.
+PAUSE_MAX_S = 3600.0
+#: A wall clock that moved back by more than this against the monotonic
+#: clock was stepped (NTP after a boot with a wrong time): schedules follow.
+CLOCK_STEP_S = 2.0
 
 
 @dataclasses.dataclass
@@ -83,7 +89,10 @@ class DeliveryService:
         watch_s: float = WATCH_S,
         stop_grace_s: float = STOP_GRACE_S,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ):
+        """``clock`` is the wall clock (what the outbox stores); ``monotonic`` paces the
+        service's own schedules (jobs, holding off), which a clock step must not move."""
         names = [target.name for target in targets]
         if len(set(names)) != len(names):
             raise ValueError(f"target names must be unique, got {names}")
@@ -96,6 +105,7 @@ class DeliveryService:
         self.watch_s = watch_s
         self.stop_grace_s = stop_grace_s
         self.clock = clock
+        self.monotonic = monotonic
         self._stop_requested = False
         self._stopping = threading.Event()
         self._workers: list[_Worker] = []
@@ -128,9 +138,26 @@ class DeliveryService:
                     log.info(
                         "%s: %d delivery(ies) cut short before are due again", target.name, released
                     )
-            self._run(once)
+            self._follow_clock_step(0.0)
+            self._run(once, self._clock_offset())
 
-    def _run(self, once: bool) -> None:
+    def _follow_clock_step(self, step_back_s: float) -> None:
+        changed = self.outbox.bring_schedules_back(
+            step_back_s, due_max_s=RETRY_AFTER_MAX_S, pause_max_s=PAUSE_MAX_S
+        )
+        if step_back_s:
+            log.warning(
+                "the clock stepped back by %.0f s; %d due time(s) and pause(s) moved back too",
+                step_back_s,
+                changed,
+            )
+        elif changed:
+            log.warning("%d due time(s) and pause(s) were further than their cap; capped", changed)
+
+    def _clock_offset(self) -> float:
+        return self.clock() - self.monotonic()
+
+    def _run(self, once: bool, clock_offset: float) -> None:
         self._workers = [_Worker(self, target, once) for target in self.targets]
         self._housekeeper = threading.Thread(
             target=self._housekeeping, args=(once,), name="housekeeping", daemon=True
@@ -142,7 +169,7 @@ class DeliveryService:
             worker.start()
         systemd.ready(f"delivering to {names}")
         try:
-            self._watch(once)
+            self._watch(once, clock_offset)
         finally:
             self._stop()
 
@@ -157,7 +184,12 @@ class DeliveryService:
     def alive(self) -> bool:
         return any(t.is_alive() for t in [*self._workers, self._housekeeper] if t is not None)
 
-    def _watch(self, once: bool) -> None:
+    def _watch(self, once: bool, offset: float) -> None:
+        """Wakes the workers for new messages, feeds the watchdog, follows clock steps.
+
+        ``offset`` is the wall clock less the monotonic one when the
+        schedules were last made right.
+        """
         seen = self.outbox.newest_seq()
         next_look = time.monotonic() + self.watch_s
         # systemd restarts the service if this loop (and so the outbox it
@@ -165,6 +197,12 @@ class DeliveryService:
         feed_s = systemd.watchdog_interval_s()
         next_feed = time.monotonic()
         while not self._stop_requested:
+            current = self._clock_offset()
+            if offset - current > CLOCK_STEP_S:
+                self._follow_clock_step(offset - current)
+                for worker in self._workers:
+                    worker.wake.set()
+            offset = current
             if feed_s is not None and time.monotonic() >= next_feed:
                 systemd.watchdog()
                 next_feed = time.monotonic() + feed_s
@@ -204,23 +242,23 @@ class DeliveryService:
     def _housekeeping(self, once: bool) -> None:
         errors = 0
         while not self.stopping:
-            now = self.clock()
+            tick = self.monotonic()
             for job in self.jobs:
                 if self.stopping:
                     return
-                if job.next_at > now:
+                if job.next_at > tick:
                     continue
-                job.next_at = now + job.interval_s
+                job.next_at = tick + job.interval_s
                 try:
-                    self._run_job(job, now)
+                    self._run_job(job, self.clock())
                     errors = 0
                 except Exception:
                     errors += 1
                     log.exception("%s failed", job.name)
             if once:
                 return
-            next_at = min((job.next_at for job in self.jobs), default=now + MAX_IDLE_S)
-            wait = max(next_at - self.clock(), 0.0)
+            next_at = min((job.next_at for job in self.jobs), default=tick + MAX_IDLE_S)
+            wait = max(next_at - self.monotonic(), 0.0)
             if errors:
                 wait = max(wait, _error_delay(errors))
             self._stopping.wait(min(wait, MAX_IDLE_S))
@@ -235,7 +273,9 @@ class DeliveryService:
         except Paused as exc:
             if job.target is None:
                 raise
-            pause = self.outbox.pause_target(job.target, now + exc.after, exc.reason)
+            pause = self.outbox.pause_target(
+                job.target, now + min(exc.after, PAUSE_MAX_S), exc.reason
+            )
             log.warning(
                 "%s: %s; %s paused until %s",
                 job.name,
@@ -299,12 +339,14 @@ class _Worker(threading.Thread):
         name = self.target.name
         now = self.service.clock()
         pause = self.outbox.target_pause(name)
-        wait_until = max(pause.until if pause else 0.0, self._hold_until)
-        if wait_until > now:
+        wait_s = max(
+            (pause.until - now) if pause else 0.0, self._hold_until - self.service.monotonic()
+        )
+        if wait_s > 0:
             if self.once:
                 return False
             # Paused or holding off: new messages must not wake it early.
-            self.service._stopping.wait(min(wait_until - now, MAX_IDLE_S))
+            self.service._stopping.wait(min(wait_s, MAX_IDLE_S))
             return True
         # A paused target is probed with one message, not a batch.
         deliveries = self.outbox.claim(
@@ -321,6 +363,7 @@ class _Worker(threading.Thread):
             return True
         with self._held_lock:
             self._held = [delivery.message_id for delivery in deliveries]
+        self.target.begin_batch(deliveries)
         try:
             for delivery in deliveries:
                 if self.service.stopping:
@@ -333,6 +376,7 @@ class _Worker(threading.Thread):
         finally:
             self._record_delivered()
             self.release_held()
+            self.target.end_batch()
         return True
 
     def _record_delivered(self) -> None:
@@ -357,7 +401,7 @@ class _Worker(threading.Thread):
             self._succeeded(paused)
             return True
         except Paused as exc:
-            until = self.service.clock() + exc.after
+            until = self.service.clock() + min(exc.after, PAUSE_MAX_S)
             self.outbox.pause_target(name, until, exc.reason)
             log.error("%s: paused for %.0f s: %s", name, exc.after, exc.reason)
             return False
@@ -393,7 +437,7 @@ class _Worker(threading.Thread):
         # The whole target holds off too; attempts of this message count, so
         # that a restart does not begin again with tiny delays.
         hold = backoff.delay(max(self._failures - 1, delivery.attempts), after)
-        self._hold_until = now + hold
+        self._hold_until = self.service.monotonic() + hold
         log.warning(
             "%s: %s not delivered (attempt %d), again in %.1f s: %s",
             self.target.name,

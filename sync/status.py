@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sync.health import read_device_status
+from sync.health import read_device_status, read_pin_lockout
 from sync.outbox import Outbox
 from sync.state import read_service_state
 
@@ -70,6 +70,7 @@ def terminal_status(
         "disk_free_bytes": int(shutil.disk_usage(outbox.data_dir).free),
     }
     status.update(read_device_status(outbox.data_dir))
+    status.update(pin_pad_report(outbox.data_dir, clock()))
     uptime = system_uptime_s()
     if uptime is None and service_started is not None:
         uptime = time.monotonic() - service_started
@@ -115,6 +116,25 @@ def outbox_report(outbox: Outbox, *, now: float | None = None) -> dict[str, Any]
             "started_at": rfc3339(state.get("started_at")),
             "status_sent_at": rfc3339(state.get("status_sent_at")),
         },
+        **pin_pad_report(outbox.data_dir, now),
+    }
+
+
+def pin_pad_report(data_dir: str | os.PathLike[str], now: float) -> dict[str, Any]:
+    """The operator PIN pad, for the technician: locked until when, after how many lockouts.
+
+    Empty when no wrong PIN was typed since the last right one.
+    """
+    record = read_pin_lockout(data_dir, now=now)
+    if record is None or not (record["lockouts"] or record["wrong_tries"]):
+        return {}
+    until = record["locked_until"]
+    return {
+        "operator_pin": {
+            "locked_until": rfc3339(until) if until is not None and until > now else None,
+            "lockouts": record["lockouts"],
+            "wrong_tries": record["wrong_tries"],
+        }
     }
 
 

@@ -21,7 +21,9 @@
 #   /var/lib/kiosk       root:kiosk 2770: the outbox, shared by the two users;
 #                        setgid keeps new files in the kiosk group.
 #   kiosk.service, kiosk-sync.service   enabled; started when systemd runs.
-#   tty1                 no login prompt (getty masked), no console blanking.
+#   tty1                 no login prompt (getty masked), no console blanking;
+#   other consoles       no login prompt (logind NAutoVTs=0, ReserveVT=0);
+#   Ctrl+Alt+Del         does nothing (ctrl-alt-del.target masked).
 #
 # Environment:
 #   KIOSK_WHEELS=DIR   install the Python packages from the wheels in DIR
@@ -52,6 +54,8 @@ libportaudio2 ca-certificates systemd"
 SOURCE_ITEMS="kiosk sync dialog_config assets systemd setup.cfg pyproject.toml README.md"
 # Marks that this script added consoleblank=0, so that uninstall.sh removes
 # only what it added.
+LOGIND_DROPIN_DIR=/etc/systemd/logind.conf.d
+LOGIND_DROPIN=$LOGIND_DROPIN_DIR/kiosk.conf
 CONSOLEBLANK_MARK=$PREFIX/.consoleblank-added
 
 say() { printf 'install: %s\n' "$*"; }
@@ -173,6 +177,15 @@ take_over_console() {
     # to it (logind starts autovt@tty1 then).
     systemctl disable getty@tty1.service 2>/dev/null || true
     systemctl mask getty@tty1.service autovt@tty1.service
+    # Nor on any other console a USB keyboard could switch to (Ctrl+Alt+F2...):
+    # logind starts no login prompt on demand and keeps none in reserve.
+    install -d -m 0755 "$LOGIND_DROPIN_DIR"
+    printf '%s\n' \
+        "# The feedback terminal: no login prompt on any console (systemd/install.sh)." \
+        "[Login]" "NAutoVTs=0" "ReserveVT=0" > "$LOGIND_DROPIN"
+    chmod 0644 "$LOGIND_DROPIN"
+    # Ctrl+Alt+Del on a USB keyboard must not reboot the terminal.
+    systemctl mask ctrl-alt-del.target
     # The display must never blank while the terminal waits for a visitor.
     cmdline=""
     for candidate in /boot/firmware/cmdline.txt /boot/cmdline.txt; do

@@ -44,7 +44,9 @@ for unit in kiosk.service kiosk-sync.service; do
 done
 
 # The login prompt comes back on tty1.
-systemctl unmask getty@tty1.service autovt@tty1.service
+systemctl unmask getty@tty1.service autovt@tty1.service ctrl-alt-del.target
+rm -f /etc/systemd/logind.conf.d/kiosk.conf
+rmdir /etc/systemd/logind.conf.d 2>/dev/null || true
 systemctl enable getty@tty1.service
 
 if [ -e "$CONSOLEBLANK_MARK" ]; then

@@ -101,13 +101,11 @@ def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
 
     from sync.tls import verified_context
 
-    from ..settings import LOOPBACK_HOSTS
+    from ..settings import manager_url_problem
 
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-    if not url.startswith("https://") and not (
-        url.startswith("http://") and host in LOOPBACK_HOSTS
-    ):
-        raise Failure(f"{url} must start with https:// (plain http only to this machine)")
+    problem = manager_url_problem(url)
+    if problem is not None:
+        raise Failure(problem)
     try:
         with httpx.Client(verify=verified_context(ca_file), timeout=ENROL_TIMEOUT_S) as client:
             response = client.post(f"{url}/v1/enrolment", json={"code": code})

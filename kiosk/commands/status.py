@@ -80,6 +80,17 @@ def print_report(report: dict) -> None:
         print("Quarantined: 0")
     taps = report["suppressed_taps"]
     print(f"Spam taps not stored: {taps['total']} ({taps['last_24h']} in the last 24 h)")
+    pin = report.get("operator_pin")
+    if pin and pin["locked_until"]:
+        print(
+            f"Operator PIN pad LOCKED until {pin['locked_until']} after wrong PINs "
+            f"(lockout {pin['lockouts']} in a row; a right PIN afterwards resets it)"
+        )
+    elif pin:
+        print(
+            f"Operator PIN: {pin['wrong_tries']} wrong tries, {pin['lockouts']} lockout(s) "
+            "since the last right PIN"
+        )
     dialog = report["dialog"]
     if dialog["errors"]:
         print(f"The manager's dialog was NOT applied ({len(dialog['errors'])} error(s)):")

@@ -105,6 +105,7 @@ def build_targets(settings) -> list:
                     ca_file=mailbox.ca_file,
                     send=mailbox.send,
                     language=language,
+                    max_mails_per_hour=mailbox.max_mails_per_hour,
                 )
             )
     except (SettingsError, ValueError) as exc:

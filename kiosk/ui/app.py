@@ -87,7 +87,9 @@ class KioskApp(App):
         self.probe = probe
         #: Added to the monotonic clock: a test probe may advance time.
         self.clock_offset_s = 0.0
-        self.pin_guard = PinGuard(clock=self.now)
+        # Its own clocks, never the app's: nothing a probe does moves the lockout.
+        self.pin_guard = PinGuard(settings.data_dir)
+        self._pin_checking = False
         self.last_store_error = ""
         #: Why the settings' dialog file is not in use, while it is not.
         self.dialog_errors: tuple[str, ...] = start.errors
@@ -495,9 +497,13 @@ class KioskApp(App):
         ``result`` is "ok", "wrong", "locked" or a message saying what is wrong
         with the PIN file.
         """
+        if self._pin_checking:
+            # One try at a time: an OK pressed again during a check is not a second guess.
+            return
         if self.pin_guard.locked_for_s > 0:
             done("locked")
             return
+        self._pin_checking = True
         secret = self.settings.operator_pin_file
 
         def work() -> None:
@@ -510,13 +516,18 @@ class KioskApp(App):
                     "operator PIN cannot be checked: %s",
                     exc or "no operator.pin_file in the settings",
                 )
-                Clock.schedule_once(lambda _dt: done("no_pin"))
+                Clock.schedule_once(lambda _dt: self._pin_not_checked(done))
                 return
             Clock.schedule_once(lambda _dt: self._pin_checked(correct, done))
 
         start_daemon(work, "pin-check")
 
+    def _pin_not_checked(self, done) -> None:
+        self._pin_checking = False
+        done("no_pin")
+
     def _pin_checked(self, correct: bool, done) -> None:
+        self._pin_checking = False
         self.pin_guard.record(correct)
         if correct:
             log.info("operator screen opened")
@@ -524,9 +535,11 @@ class KioskApp(App):
             done("ok")
         elif self.pin_guard.locked_for_s > 0:
             log.warning(
-                "%d wrong operator PINs in a row: the PIN pad is locked for %.0f s",
+                "%d wrong operator PINs in a row: the PIN pad is locked for %.0f s "
+                "(lockout %d since the last right PIN)",
                 MAX_WRONG_TRIES,
                 self.pin_guard.locked_for_s,
+                self.pin_guard.lockouts,
             )
             done("locked")
         else:

@@ -21,6 +21,7 @@ none of this exists, so the product pays nothing.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import types
@@ -39,9 +40,30 @@ RECHECK_S = 0.25
 FRAMES_LOG = "frames.log"
 
 
+#: Set by systemd for every service it runs: a terminal in service, never a test.
+SYSTEMD_ENV = ("INVOCATION_ID", "NOTIFY_SOCKET")
+
+
 def probe_from_environment(app) -> Probe | None:
+    """The test probe, when KIOSK_TEST_PROBE asks for it and the app is not a service.
+
+    The probe takes commands from a file (moving the app's clock, for one):
+    under systemd, whoever could write that file must not steer the terminal.
+    """
     directory = os.environ.get(PROBE_ENV)
-    return Probe(app, Path(directory)) if directory else None
+    if not directory:
+        return None
+    service = next((name for name in SYSTEMD_ENV if os.environ.get(name)), None)
+    if service is not None:
+        logging.getLogger(__name__).error(
+            "%s is set, but the app runs under systemd (%s is set): the test probe stays "
+            "off; remove %s from the unit's environment",
+            PROBE_ENV,
+            service,
+            PROBE_ENV,
+        )
+        return None
+    return Probe(app, Path(directory))
 
 
 class Probe:

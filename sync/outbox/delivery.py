@@ -275,6 +275,34 @@ class DeliveryMixin(OutboxStore):
         due: float | None = row[0]
         return due
 
+    def bring_schedules_back(
+        self, step_back_s: float, *, due_max_s: float, pause_max_s: float
+    ) -> int:
+        """After the clock stepped back by ``step_back_s``: move due times and pauses back too.
+
+        Due times and pauses are wall-clock times, and a Pi has no battery
+        clock: a step back (an NTP correction after a boot with a wrong time)
+        would otherwise leave each one as much further away. Each is also
+        kept within its cap from now (``due_max_s``, ``pause_max_s``), which
+        also repairs times stored while the clock was ahead, before a
+        restart. Returns how many were changed.
+        """
+        now = self._clock()
+        step = max(float(step_back_s), 0.0)
+        with self._write() as conn:
+            changed = conn.execute(
+                "UPDATE deliveries SET next_attempt_at = MIN(MAX(next_attempt_at - ?, ?), ?)"
+                " WHERE state = 'pending'"
+                "   AND (next_attempt_at > ? OR (? > 0 AND next_attempt_at > ?))",
+                (step, now, now + due_max_s, now + due_max_s, step, now),
+            ).rowcount
+            changed += conn.execute(
+                "UPDATE target_pauses SET until = MIN(MAX(until - ?, ?), ?)"
+                " WHERE until > ? OR (? > 0 AND until > ?)",
+                (step, now, now + pause_max_s, now + pause_max_s, step, now),
+            ).rowcount
+        return changed
+
     # ----------------------------------------------------------------- pauses
 
     def pause_target(self, target: str, until: float, reason: str) -> TargetPause:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from sync.media_types import MEDIA_KINDS
@@ -116,5 +117,15 @@ class Target(abc.ABC):
         Called from one worker thread at a time.
         """
 
-    def close(self) -> None:  # noqa: B027 - optional: a target without connections keeps it
+    # Optional hooks: a target without connections keeps the defaults, which do nothing.
+    def begin_batch(self, deliveries: Sequence[Delivery] = ()) -> None:  # noqa: B027
+        """``deliveries`` follow one another until ``end_batch``: a connection may be kept.
+
+        Outside a batch each delivery stands alone and holds nothing open.
+        """
+
+    def end_batch(self) -> None:  # noqa: B027
+        """The batch is done: release what was kept for it."""
+
+    def close(self) -> None:  # noqa: B027
         """Release connections; the target is not used afterwards."""

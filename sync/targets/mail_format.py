@@ -10,6 +10,7 @@ escaped in the HTML one.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import json
 import re
@@ -185,6 +186,60 @@ def build_mail(
     return mail
 
 
+def build_digest(
+    messages: list[tuple[dict[str, Any], dict[str, bytes | None]]],
+    *,
+    sender: str,
+    recipients: tuple[str, ...] | list[str],
+    language: str = "en",
+) -> EmailMessage:
+    """One mail for several messages (sent when over the mail rate), each as in its own mail.
+
+    ``messages`` pairs each message with its photo and voice bytes. The
+    attachments are numbered like the sections (``2-photo.jpg``), and
+    ``messages.json`` holds every message.
+    """
+    words = WORDS.get(language, WORDS["en"])
+    first = messages[0][0]
+    ids = sorted(message["id"] for message, _ in messages)
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = ", ".join(recipients)
+    mail["Date"] = format_datetime(datetime.datetime.now(datetime.timezone.utc))
+    digest_id = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32]
+    mail["Message-ID"] = f"<digest-{digest_id}@{_header_safe(first['terminal_id'])}.kiosk.invalid>"
+    mail["Subject"] = _header_safe(
+        f"[{first.get('site') or first['terminal_id']}] {len(messages)} × {words['none']} (digest)"
+    )
+    mail["X-Kiosk-Terminal"] = _header_safe(first["terminal_id"])
+    mail["X-Kiosk-Message-Id"] = _header_safe(" ".join(ids))
+    sections = []
+    for number, (message, _media) in enumerate(messages, start=1):
+        title = f"#{number} {subject(message, language)}"
+        sections.append(
+            f"{title}\n{'=' * min(len(title), 72)}\n" + _plain_body(_body_rows(message, words))
+        )
+    mail.set_content("\n".join(sections), subtype="plain", charset="utf-8")
+    for number, (_message, media) in enumerate(messages, start=1):
+        for kind in ("photo", "voice"):
+            data = media.get(kind)
+            if data is not None:
+                maintype, subtype = DEFAULT_CONTENT_TYPE[kind].split("/")
+                mail.add_attachment(
+                    data,
+                    maintype=maintype,
+                    subtype=subtype,
+                    filename=f"{number}-{default_file_name(kind)}",
+                )
+    mail.add_attachment(
+        json.dumps([m for m, _ in messages], ensure_ascii=False, indent=2).encode("utf-8"),
+        maintype="application",
+        subtype="json",
+        filename="messages.json",
+    )
+    return mail
+
+
 # A row of the body: a label, its text, and for the phone a tel: link.
 _Row = tuple[str, str, str | None]
 
@@ -240,8 +295,19 @@ def _body_rows(message: dict[str, Any], words: dict[str, str]) -> list[_Row]:
     return rows
 
 
+#: Every line of a value in the plain part starts with this; labels start the
+#: line. A visitor's line break cannot then make a line that looks like a
+#: label such as "Call back:".
+PLAIN_INDENT = "    "
+
+
 def _plain_body(rows: list[_Row]) -> str:
-    return "".join(f"{label}:\n{_plain_text(text)}\n\n" for label, text, _ in rows)
+    return "".join(
+        f"{label}:\n"
+        + "".join(f"{PLAIN_INDENT}{line}\n" for line in _plain_text(text).split("\n"))
+        + "\n"
+        for label, text, _ in rows
+    )
 
 
 def _html_body(rows: list[_Row], language: str) -> str:
@@ -270,6 +336,8 @@ def _html_body(rows: list[_Row], language: str) -> str:
 def _plain_text(text: str) -> str:
     """Visitor text for the plain part: line breaks normalised, other controls dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Unicode's own line and paragraph separators break lines in mail readers too.
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 

@@ -6,21 +6,29 @@ local relay), certificates always verified. smtplib's and the socket's
 exceptions are mapped here: a 4xx reply or a broken connection is Retry, a
 5xx reply for a recipient or the message is Rejected with the server's
 reply, and refused credentials pause the mailbox like the manager's.
+
+Above ``max_mails_per_hour`` the messages are not mailed one by one: each
+waits (pending, its reason saying so) for the next digest, one mail every
+DIGEST_PERIOD_S holding every message of the service's batch. Nothing is
+dropped, and other targets are not slowed.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import smtplib
 import ssl
 import time
+from collections.abc import Callable, Sequence
+from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
 
 from sync.outbox import Delivery
 from sync.targets.base import Paused, Rejected, Retry, Target, read_attachments
-from sync.targets.mail_format import build_mail
+from sync.targets.mail_format import build_digest, build_mail
 from sync.tls import verified_context
 
 log = logging.getLogger(__name__)
@@ -29,6 +37,12 @@ log = logging.getLogger(__name__)
 SMTP_TIMEOUT_S = 30.0
 SECURITY_MODES = ("starttls", "tls", "none")
 SEND_MODES = ("alerts", "all")
+#: Mails an hour before messages are gathered into digests: a person at the
+#: screen must not be able to flood the quality manager's mailbox.
+MAILS_PER_HOUR = 20
+RATE_WINDOW_S = 3600.0
+#: One digest mail at most this often while over the rate.
+DIGEST_PERIOD_S = 900.0
 
 
 class MailboxTarget(Target):
@@ -51,6 +65,9 @@ class MailboxTarget(Target):
         language: str = "en",
         timeout_s: float = SMTP_TIMEOUT_S,
         local_hostname: str | None = None,
+        max_mails_per_hour: int = MAILS_PER_HOUR,
+        digest_period_s: float = DIGEST_PERIOD_S,
+        clock: Callable[[], float] = time.monotonic,
     ):
         """``password`` is the secret itself; ``language`` the dialog's default language."""
         if security not in SECURITY_MODES:
@@ -72,6 +89,20 @@ class MailboxTarget(Target):
         self.language = language
         self.timeout_s = timeout_s
         self.local_hostname = local_hostname
+        #: One connection per batch of deliveries (end_batch closes it); how
+        #: many messages went on it after the first.
+        self._smtp: smtplib.SMTP | None = None
+        self._reused = 0
+        self._in_batch = False
+        self.max_mails_per_hour = max_mails_per_hour
+        self.digest_period_s = digest_period_s
+        self._clock = clock
+        self._sent_at: collections.deque[float] = collections.deque()
+        self._digest_due_at: float | None = None
+        self._batch: list[Delivery] = []
+        #: Of this batch: sent in its digest, or the digest's failure.
+        self._in_digest: set[str] = set()
+        self._digest_error: Retry | Rejected | Paused | None = None
         self._envelope_from = getaddresses([sender])[0][1]
         self._envelope_to = [address for _, address in getaddresses(list(self.recipients))]
         try:
@@ -88,6 +119,13 @@ class MailboxTarget(Target):
         return None
 
     def deliver(self, delivery: Delivery) -> None:
+        if delivery.message_id in self._in_digest:
+            return
+        if self._digest_error is not None:
+            raise self._digest_error
+        if self._over_rate():
+            self._deliver_in_digest(delivery)
+            return
         message, media = read_attachments(delivery)
         mail = build_mail(
             message,
@@ -97,14 +135,63 @@ class MailboxTarget(Target):
             voice=media["voice"],
             language=self.language,
         )
+        self._mail(mail, delivery.message_id)
+
+    def _over_rate(self) -> bool:
+        now = self._clock()
+        while self._sent_at and self._sent_at[0] <= now - RATE_WINDOW_S:
+            self._sent_at.popleft()
+        return len(self._sent_at) >= self.max_mails_per_hour
+
+    def _deliver_in_digest(self, delivery: Delivery) -> None:
+        now = self._clock()
+        if self._digest_due_at is None or self._digest_due_at < now - self.digest_period_s:
+            # The first message over the rate: the digest goes one period later.
+            self._digest_due_at = now + self.digest_period_s
+        if now < self._digest_due_at:
+            wait_s = self._digest_due_at - now
+            raise Retry(
+                f"over the mail rate ({self.max_mails_per_hour} an hour, "
+                f"sync.mailbox.max_mails_per_hour): gathered into the next digest mail, "
+                f"in {wait_s:.0f} s",
+                after=wait_s,
+            )
+        members = [delivery] + [
+            d
+            for d in self._batch
+            if d.message_id != delivery.message_id and self.skip_reason(d.message) is None
+        ]
+        read = [read_attachments(d) for d in members]
+        mail = build_digest(
+            [(message, media) for message, media in read],
+            sender=self.sender,
+            recipients=self.recipients,
+            language=self.language,
+        )
+        try:
+            self._mail(mail, f"a digest of {len(members)}")
+        except (Retry, Rejected, Paused) as exc:
+            self._digest_error = exc
+            raise
+        self._digest_due_at = now + self.digest_period_s
+        self._in_digest.update(d.message_id for d in members)
+        log.info("mailed a digest of %d messages (over the mail rate)", len(members))
+
+    def _mail(self, mail: EmailMessage, what: str) -> None:
+        """Send ``mail``; smtplib's exceptions become Retry, Rejected or Paused."""
         started = time.monotonic()
         try:
-            with self.connect() as smtp:
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(
-                    mail, from_addr=self._envelope_from, to_addrs=self._envelope_to
-                )
+            try:
+                refused = self._send(mail, fresh=self._smtp is None)
+            except smtplib.SMTPServerDisconnected:
+                if self._reused == 0:
+                    raise
+                # The server dropped a connection kept from the message before
+                # (an idle timeout) before taking this one: once more, afresh.
+                refused = self._send(mail, fresh=True)
+            finally:
+                if not self._in_batch:
+                    self._quit()
         except smtplib.SMTPAuthenticationError as exc:
             raise Paused(
                 f"the mail server refused the login of {self.username}: "
@@ -145,7 +232,58 @@ class MailboxTarget(Target):
         if refused:
             # Some recipients took it: sending again would repeat it for them.
             raise _refusal(refused, partial=True)
-        log.debug("mailed %s in %.3f s", delivery.message_id, time.monotonic() - started)
+        self._sent_at.append(self._clock())
+        log.debug("mailed %s in %.3f s", what, time.monotonic() - started)
+
+    def _send(self, mail, *, fresh: bool) -> dict:
+        """Send on the batch's connection (opened and logged in if ``fresh``).
+
+        Any failure closes the connection: the next message starts clean.
+        """
+        if fresh:
+            self._quit()
+            smtp = self.connect()
+            try:
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self._smtp, self._reused = smtp, 0
+        else:
+            self._reused += 1
+        assert self._smtp is not None
+        try:
+            return self._smtp.send_message(
+                mail, from_addr=self._envelope_from, to_addrs=self._envelope_to
+            )
+        except BaseException:
+            self._smtp.close()
+            self._smtp = None
+            raise
+
+    def begin_batch(self, deliveries: Sequence[Delivery] = ()) -> None:
+        self._in_batch = True
+        self._batch = list(deliveries)
+        self._in_digest = set()
+        self._digest_error = None
+
+    def end_batch(self) -> None:
+        """Says goodbye to the mail server (QUIT) once a batch is sent."""
+        self._in_batch = False
+        self._quit()
+
+    def _quit(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def close(self) -> None:
+        self.end_batch()
 
     def connect(self) -> smtplib.SMTP:
         """A connection to the mail server, TLS set up as configured (no login yet).

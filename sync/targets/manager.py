@@ -34,6 +34,13 @@ CONNECT_TIMEOUT_S = 10.0
 #: a stuck server.
 READ_TIMEOUT_S = 30.0
 WRITE_TIMEOUT_S = 30.0
+#: The whole request, answer included: a server that drips its answer a byte
+#: at a time never trips the read timeout, which counts between bytes.
+REQUEST_DEADLINE_S = 300.0
+#: The largest dialog file taken; a real one is a few tens of KB.
+DIALOG_MAX_BYTES = 1_000_000
+#: The largest answer to anything else (an acknowledgement, a problem report).
+ANSWER_MAX_BYTES = 8_192
 
 DELIVERED = frozenset({200, 201})
 REJECTED = frozenset({400, 409, 413, 415, 422})
@@ -69,6 +76,7 @@ class ManagerTarget(Target):
         connect_timeout_s: float = CONNECT_TIMEOUT_S,
         read_timeout_s: float = READ_TIMEOUT_S,
         write_timeout_s: float = WRITE_TIMEOUT_S,
+        deadline_s: float = REQUEST_DEADLINE_S,
         user_agent: str = "kiosk-feedback",
         clock: Callable[[], float] = time.time,
     ):
@@ -77,9 +85,17 @@ class ManagerTarget(Target):
         Plain http is for a manager on this machine only; the settings refuse
         it elsewhere. TLS is always verified, ``ca_file`` adds a private CA.
         """
+        if not token or any(char.isspace() or not char.isprintable() for char in token):
+            # httpx would refuse it with an error quoting the header, token included.
+            raise ValueError(
+                "the manager token has white space or control characters inside; "
+                "check the file named by sync.manager.token_file"
+            )
         self.url = url.rstrip("/")
         self.terminal_id = terminal_id
         self._clock = clock
+        self._token = token
+        self._deadline_s = deadline_s
         try:
             context = verified_context(ca_file)
         except OSError as exc:
@@ -104,7 +120,12 @@ class ManagerTarget(Target):
             transport=transport,
             timeout=timeout,
             follow_redirects=False,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent},
+            # identity: a compressed answer could unpack to any size behind the caps.
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": user_agent,
+                "Accept-Encoding": "identity",
+            },
         )
 
     def close(self) -> None:
@@ -145,8 +166,19 @@ class ManagerTarget(Target):
     def fetch_dialog(self, etag: str | None = None) -> DialogFetch:
         """The dialog the manager assigns to this terminal (200), unchanged (304) or none (404)."""
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._send("GET", f"v1/terminals/{self.terminal_id}/dialog", headers=headers)
+        response = self._send(
+            "GET",
+            f"v1/terminals/{self.terminal_id}/dialog",
+            headers=headers,
+            max_bytes=DIALOG_MAX_BYTES,
+        )
         if response.status_code == 200:
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if media_type != "application/yaml":
+                raise Retry(
+                    f"the manager sent the dialog as {media_type or 'no content type'!r}, "
+                    "not application/yaml; check sync.manager.url"
+                )
             return DialogFetch(200, response.content, response.headers.get("ETag"))
         if response.status_code in (304, 404):
             return DialogFetch(response.status_code)
@@ -161,18 +193,32 @@ class ManagerTarget(Target):
 
     # ------------------------------------------------------------- the boundary
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One request with its body read; httpx's exceptions become Retry."""
+    def _send(
+        self, method: str, path: str, *, max_bytes: int = ANSWER_MAX_BYTES, **kwargs: Any
+    ) -> httpx.Response:
+        """One request with its answer read, up to ``max_bytes`` and within the deadline.
+
+        httpx's exceptions become Retry, with text that never carries the
+        request's headers (the token is one of them).
+        """
         started = time.monotonic()
+        deadline = started + self._deadline_s
         try:
-            response = self._client.request(method, path, **kwargs)
+            with self._client.stream(method, path, **kwargs) as response:
+                body = self._read_capped(response, deadline, max_bytes)
         except httpx.TimeoutException as exc:
             raise Retry(
                 f"the manager did not answer in time ({type(exc).__name__}); retrying later"
             ) from exc
+        except httpx.ProtocolError as exc:
+            # h11's text quotes the offending header or line: never into a reason.
+            raise Retry(
+                f"the manager at {self.url} broke the HTTP protocol ({type(exc).__name__}); "
+                "check sync.manager.url"
+            ) from exc
         except httpx.TransportError as exc:
             raise Retry(
-                f"cannot reach the manager at {self.url}: {exc or type(exc).__name__}; "
+                f"cannot reach the manager at {self.url}: {self._scrub(exc)}; "
                 f"check the network, the url and (for TLS errors) ca_file"
             ) from exc
         log.debug(
@@ -182,7 +228,53 @@ class ManagerTarget(Target):
             response.status_code,
             time.monotonic() - started,
         )
-        return response
+        answer = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=body,
+            request=response.request,
+            extensions=response.extensions,
+        )
+        answer.read()
+        return answer
+
+    def _read_capped(self, response: httpx.Response, deadline: float, max_bytes: int) -> bytes:
+        """The answer's raw body, refused beyond ``max_bytes`` or past ``deadline``."""
+        if not response.is_success:
+            max_bytes = min(max_bytes, ANSWER_MAX_BYTES)
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise Retry(
+                f"the manager answered {response.status_code} compressed ({encoding!r}) "
+                "though asked not to; check sync.manager.url"
+            )
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise Retry(self._too_big(response, max_bytes))
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > max_bytes:
+                raise Retry(self._too_big(response, max_bytes))
+            if time.monotonic() > deadline:
+                raise Retry(
+                    f"the manager's answer {response.status_code} did not end within "
+                    f"{self._deadline_s:g} s; retrying later"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _too_big(response: httpx.Response, max_bytes: int) -> str:
+        return (
+            f"the manager's answer {response.status_code} is larger than {max_bytes} bytes; "
+            "not read (check sync.manager.url)"
+        )
+
+    def _scrub(self, exc: Exception) -> str:
+        text = str(exc) or type(exc).__name__
+        return text.replace(self._token, "<token>")
 
     def _raise_for_terminal(self, response: httpx.Response) -> None:
         status = response.status_code
@@ -219,4 +311,7 @@ def _describe(response: httpx.Response) -> str:
             )
     elif response.content:
         detail = response.text[:_BODY_EXCERPT_CHARS].strip()
+    # The text reaches the journal, kiosk status and the operator screen: no
+    # escape sequences or line breaks from the server in it.
+    detail = " ".join("".join(c if c.isprintable() else " " for c in detail).split())
     return f"{text}: {detail}" if detail else text

@@ -4,6 +4,8 @@ inheritance down the tree, label fallback and the dialog's identity."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -325,8 +327,54 @@ def test_a_path_out_of_the_bundled_folder_is_not_taken_from_there(tmp_path):
         MINIMAL.replace("label: Food", "label: Food\n    style: {icon: ../schema.json}"),
         encoding="utf-8",
     )
-    with pytest.raises(DialogError, match="no such file"):
+    with pytest.raises(DialogError, match="an icon must be a file in the dialog's folder"):
         load_dialog(path)
+
+
+def icon_dialog(folder, icon: str):
+    path = folder / "dialog.yaml"
+    path.write_text(
+        MINIMAL.replace("label: Food", f"label: Food\n    style: {{icon: {json.dumps(icon)}}}"),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "icon", ["/etc/passwd", "../outside.png", "icons/../../outside.png", "link/outside.png"]
+)
+def test_an_icon_out_of_the_dialogs_folder_is_refused(tmp_path, icon):
+    folder = tmp_path / "dialog"
+    folder.mkdir()
+    (tmp_path / "outside.png").write_bytes(PNG_HEADER)
+    (folder / "link").symlink_to(tmp_path)
+    with pytest.raises(DialogError, match="an icon must be a file in the dialog's folder"):
+        load_dialog(icon_dialog(folder, icon))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_an_icon_that_is_no_regular_file_is_refused_without_blocking(tmp_path, kind):
+    icon = tmp_path / "icon.png"
+    os.mkfifo(icon) if kind == "fifo" else icon.mkdir()
+    # An ordinary open() of a FIFO waits for a writer for good.
+    with pytest.raises(DialogError, match="icon.png.: cannot be read"):
+        load_dialog(icon_dialog(tmp_path, "icon.png"))
+
+
+def test_a_dialog_without_files_of_its_own_may_name_bundled_icons_only(tmp_path):
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "local-only.png").write_bytes(PNG_HEADER)
+
+    def check_icon(icon: str):
+        text = MINIMAL.replace("label: Food", f"label: Food\n    style: {{icon: {icon}}}")
+        return check_dialog(
+            text.encode(), file="dialog.yaml", base_dir=tmp_path, bundled_icons_only=True
+        )
+
+    assert check_icon("icons/favorite.png").dialog is not None
+    [error] = [str(p) for p in check_icon("icons/local-only.png").problems]
+    assert "local-only.png" in error and "no such bundled icon on this terminal" in error
+    assert str(tmp_path) not in error
 
 
 # -- identity -------------------------------------------------------------------

@@ -87,6 +87,20 @@ def test_text_for_a_technician(tmp_path):
     assert "Spam taps not stored: 3" in out
 
 
+def test_a_locked_pin_pad_is_told_to_the_technician(tmp_path):
+    from kiosk.operator import MAX_WRONG_TRIES, PinGuard
+
+    settings = make_outbox(tmp_path)
+    guard = PinGuard(tmp_path / "data")
+    for _ in range(MAX_WRONG_TRIES):
+        guard.record(False)
+    result = kiosk_status(settings)
+    assert result.returncode == 0, result.stderr
+    assert "Operator PIN pad LOCKED until" in result.stdout
+    report = json.loads(kiosk_status(settings, "--json").stdout)
+    assert report["operator_pin"]["lockouts"] == 1
+
+
 def test_no_outbox_yet_is_explained(tmp_path):
     settings = tmp_path / "settings.yaml"
     settings.write_text(f"data_dir: {tmp_path / 'nothing'}\n", encoding="utf-8")

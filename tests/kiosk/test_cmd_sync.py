@@ -163,6 +163,7 @@ def test_once_delivers_and_exits(tmp_path, settings, manager):
     for message_id in ids:
         assert message_id in result.stderr  # logged by id...
     assert "Troppo sale" not in result.stderr  # ...never by what the visitor wrote
+    assert "HTTP Request" not in result.stderr  # httpx's line per request stays quiet
 
 
 def test_no_target_is_a_clear_failure(tmp_path):

@@ -83,17 +83,6 @@ def test_the_last_good_copy_runs_even_after_its_icon_was_deleted(tmp_path):
     assert any(BROKEN_ERROR in error for error in start.errors)
 
 
-def test_icons_named_outside_the_dialog_folder_are_kept_too(tmp_path):
-    icon = "../shared/icons/food.png"
-    path = write_dialog(tmp_path / "etc" / "dialog", dialog_text(icon=icon), icon=icon)
-    copies = DialogCopies(tmp_path / "data")
-    kept = copies.keep(load_dialog(path))
-    (tmp_path / "etc" / "shared" / "icons" / "food.png").unlink()
-    copy = load_dialog(kept)
-    assert copy.topics[0].style.icon.is_relative_to(tmp_path / "data" / COPIES_DIR)
-    assert copy.topics[0].style.icon.read_bytes() == png()
-
-
 def test_the_newest_copy_that_still_validates_is_taken(tmp_path):
     folder = tmp_path / "etc"
     copies = DialogCopies(tmp_path / "data")

@@ -201,6 +201,32 @@ def test_http_is_allowed_only_to_this_machine(tmp_path):
     assert settings.manager.url == "http://127.0.0.1:8080/api"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:80@example.com/api",
+        "http://localhost@example.com/api",
+        "https://user:pass@manager.example.com/api",
+        "http://example.com/api#@127.0.0.1",
+        "http://127.0.0.1:notaport/api",
+        "http:///api",
+    ],
+)
+def test_a_manager_address_that_hides_where_it_goes_is_refused(tmp_path, url):
+    (tmp_path / "token").write_text("t")
+    errors = errors_of(
+        write(
+            tmp_path,
+            f"""\
+        terminal_id: t1
+        sync:
+          manager: {{url: "{url}", token_file: token}}
+        """,
+        )
+    )
+    assert len(errors) == 1 and "sync.manager.url" in errors[0], errors
+
+
 class TestSecretFiles:
     def settings_with_token(self, tmp_path, mode: int):
         token = tmp_path / "manager-token"
@@ -232,6 +258,21 @@ class TestSecretFiles:
         assert message.startswith(f"{tmp_path / 'settings.yaml'}:5:17: sync.manager.token_file: ")
         assert f"{token} is readable by others than its owner" in message
         assert f"run `chmod 600 {token}`" in message
+
+    @pytest.mark.parametrize(
+        "content", ["s3cret-token\nlinetwo\n", "s3cret\x00token", "s3cret token", "s3\ttoken"]
+    )
+    def test_a_secret_with_white_space_or_control_characters_inside_is_refused_unquoted(
+        self, tmp_path, content
+    ):
+        settings, token = self.settings_with_token(tmp_path, 0o600)
+        token.write_text(content)
+        with pytest.raises(SettingsError) as caught:
+            settings.manager.token_file.read()
+        message = str(caught.value)
+        assert f"{token} has white space or control characters inside" in message
+        assert "s3cret" not in message and "token\n" not in message
+        assert "linetwo" not in message
 
     def test_missing_secret_says_how_to_create_it(self, tmp_path):
         settings = load_settings(write(tmp_path, "operator: {pin_file: pin}\n"))

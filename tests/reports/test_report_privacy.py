@@ -63,3 +63,16 @@ def test_visitor_text_never_becomes_a_formula(report_files):
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     comments = (report_files[1] / "comments.csv").read_text(encoding="utf-8-sig")
     assert "'=1+1" in comments and ",=1+1" not in comments
+
+
+def test_control_characters_a_visitor_typed_never_reach_the_csv(tmp_path):
+    from reports.csvfiles import write_csv
+    from reports.layout import TEXT, Block, Sheet
+
+    typed = "\x00=1+1\x1b[2J\x07 cold soup\nsecond line"
+    block = Block("comments", 1, 1, ("Comment",), (TEXT,), [(typed,)])
+    [path] = write_csv([Sheet("comments", "Comments", [], [block])], tmp_path)
+    fields = csv_fields(path)
+    assert fields[-1] == "'=1+1[2J cold soup\nsecond line"
+    raw = path.read_text(encoding="utf-8-sig")
+    assert not set(raw) & {"\x00", "\x1b", "\x07"}

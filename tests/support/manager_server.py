@@ -12,7 +12,8 @@ assert it stays empty) and the request gets a 400.
 Messages are stored by id: 201 the first time, 200 for a repeat. Faults are
 programmable: ``script`` (a list of actions used one per request, in order)
 and ``fault`` (a function of the request returning an action or None).
-An action is ``Reply(status, headers, body)``, ``Reset()``, ``Stall(s)``, ``Delay(s)``;
+An action is ``Reply(status, headers, body)``, ``Reset()``, ``Stall(s)``, ``Delay(s)``,
+``Stream(...)`` (a hostile answer: endless, huge, dripping, any content type);
 ``when="after"`` applies it after the message is stored.
 """
 
@@ -37,7 +38,7 @@ import uvicorn
 from jsonschema import Draft202012Validator
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 
@@ -81,6 +82,21 @@ class Delay:
 
     seconds: float
     when: str = "before"
+
+
+@dataclasses.dataclass
+class Stream:
+    """An answer sent chunk by chunk: ``count`` chunks (None: never ending), ``gap_s`` apart."""
+
+    status: int = 200
+    chunk: bytes = b"x" * 65536
+    count: int | None = None
+    gap_s: float = 0.0
+    content_type: str = "application/yaml"
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    when: str = "before"
+    #: Bytes handed to the connection so far: how much the client let through.
+    sent_bytes: int = 0
 
 
 @dataclasses.dataclass
@@ -260,6 +276,13 @@ class ManagerServer:
                 headers=action.headers,
                 media_type="application/problem+json" if action.body else None,
             )
+        if isinstance(action, Stream):
+            return StreamingResponse(
+                _chunks(action, request.scope["raw_transport"]),
+                status_code=action.status,
+                headers=action.headers,
+                media_type=action.content_type,
+            )
         if isinstance(action, Stall):
             await asyncio.sleep(action.seconds)
             return Response(b'{"status": "late"}', status_code=503)
@@ -362,6 +385,17 @@ class ManagerServer:
             status_code=status,
             media_type="application/problem+json",
         )
+
+
+async def _chunks(stream: Stream, transport: Any):
+    sent = 0
+    # Stops when the client hangs up: what was sent by then is what it let through.
+    while (stream.count is None or sent < stream.count) and not transport.is_closing():
+        yield stream.chunk
+        sent += 1
+        stream.sent_bytes += len(stream.chunk)
+        if stream.gap_s:
+            await asyncio.sleep(stream.gap_s)
 
 
 def _quick_parts(content_type: str, body: bytes) -> dict[str, bytes]:

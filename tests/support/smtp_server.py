@@ -20,6 +20,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    #: The client's address and port: one per connection.
+    peer: tuple = ()
 
 
 class _Handler:
@@ -38,7 +40,12 @@ class _Handler:
         if self.data_reply:
             return self.data_reply
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content,
+                tuple(session.peer),
+            )
         )
         return "250 Message accepted for delivery"
 

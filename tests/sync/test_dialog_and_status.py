@@ -131,6 +131,23 @@ def test_a_device_that_is_off_is_reported_as_off(
     assert (received["camera"], received["microphone"]) == ("off", "off")
 
 
+def test_a_locked_pin_pad_is_in_the_health_report(
+    data_dir, manager_server, manager_target_factory, dialog_path
+):
+    from kiosk.operator import MAX_WRONG_TRIES, PinGuard
+
+    with Outbox(data_dir, reserve_bytes=0) as box:
+        guard = PinGuard(data_dir)  # what the app keeps
+        for _ in range(MAX_WRONG_TRIES):
+            guard.record(False)
+        status = terminal_status(box, dialog_path=dialog_path, dialog_errors=[], version="0.1.0")
+        manager_target_factory(manager_server.url).put_status(status)
+    [received] = manager_server.statuses
+    pin = received["operator_pin"]
+    assert (pin["lockouts"], pin["wrong_tries"]) == (1, 0)
+    assert pin["locked_until"] is not None
+
+
 def test_device_states_outside_the_contract_are_refused(data_dir):
     data_dir.mkdir()
     with pytest.raises(ValueError, match="ok, missing, error, off"):

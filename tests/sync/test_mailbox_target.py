@@ -176,6 +176,19 @@ def test_a_lost_attachment_is_left_out_and_the_mail_says_so(
     assert "Bcc: evil@example.com" in plain.get_content()  # the visitor's words arrive
 
 
+def test_a_visitors_line_break_cannot_imitate_a_field_in_the_plain_part(outbox, make_message):
+    forged = "Soup was fine\n\nCall back:\n+39 000 000\u2028Call back:\r\nfake"
+    delivery = claim(outbox, make_message(alert=True, text=forged, callback=None))
+    with SMTPServer() as server:
+        mailbox(server.port).deliver(delivery)
+    [received] = server.received
+    alternative, *_ = parse(received.data).iter_parts()
+    plain, _html = alternative.iter_parts()
+    labels = [line for line in plain.get_content().splitlines() if line and line[0] != " "]
+    assert "Call back:" not in labels, labels
+    assert "    Call back:" in plain.get_content().splitlines()
+
+
 def test_message_id_is_stable_across_retries(outbox, make_message):
     delivery = claim(outbox, make_message(alert=True))
     with SMTPServer() as server:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import time
 
 import pytest
@@ -43,6 +45,47 @@ def test_a_new_message_is_picked_up_within_a_second(
             # Without the wake-up it would wait for the 60 s fallback; the
             # latency itself is measured by the benchmarks, not here.
             wait_for(lambda: message_id in manager_server.messages, timeout_s=15)
+
+
+def test_the_mailbox_sends_a_batch_on_one_connection_and_closes_it(data_dir, make_message):
+    with Outbox(data_dir, reserve_bytes=0) as box, SMTPServer() as smtp:
+        for _ in range(5):
+            box.add(make_message(alert=True))
+        target = mailbox_target(smtp.port)
+        DeliveryService(box, [target], backoff=FAST).run(once=True)
+        assert box.counts()["mailbox"]["delivered"] == 5
+        assert target._smtp is None, "no connection held between batches"
+    assert len(smtp.received) == 5
+    assert len({mail.peer for mail in smtp.received}) == 1
+
+
+def test_over_the_mail_rate_alerts_come_in_one_digest_and_none_is_dropped(data_dir, make_message):
+    import json
+
+    with Outbox(data_dir, reserve_bytes=0) as box, SMTPServer() as smtp:
+        box.register_targets(["mailbox"])
+        ids = [box.add(make_message(alert=True, text=f"alert {n}")) for n in range(6)]
+        target = MailboxTarget(
+            "127.0.0.1",
+            smtp.port,
+            sender="kiosk@example.com",
+            recipients=("quality@example.com",),
+            security="none",
+            timeout_s=2,
+            max_mails_per_hour=2,
+            digest_period_s=0.5,
+        )
+        with running(DeliveryService(box, [target], backoff=FAST)):
+            wait_for(lambda: box.counts()["mailbox"]["delivered"] == 6, timeout_s=20)
+    mails = [email.message_from_bytes(r.data, policy=email.policy.default) for r in smtp.received]
+    assert len(mails) == 3, [m["Subject"] for m in mails]
+    digest = mails[-1]
+    assert "(digest)" in digest["Subject"]
+    [listing] = [p for p in digest.iter_attachments() if p.get_filename() == "messages.json"]
+    in_digest = {m["id"] for m in json.loads(listing.get_content())}
+    alone = {m["X-Kiosk-Message-Id"] for m in mails[:2]}
+    assert len(in_digest) == 4 and in_digest | alone == set(ids)
+    assert "    alert 5" in digest.get_body(("plain",)).get_content()
 
 
 def test_send_alerts_mails_alerts_first_and_skips_the_rest(data_dir, make_message):

@@ -24,6 +24,7 @@ MANIFEST_PATHS = [
     "/opt/kiosk/src",
     "/etc/systemd/system",
     "/boot/firmware/cmdline.txt",
+    "/etc/systemd/logind.conf.d",
 ]
 WANTS = "/etc/systemd/system/multi-user.target.wants"
 GETTY_WANTS = "/etc/systemd/system/getty.target.wants/getty@tty1.service"
@@ -134,6 +135,18 @@ def test_tty1_has_no_login_prompt_and_the_console_never_blanks(debian):
     assert cmdline.endswith("rootwait consoleblank=0\n")
 
 
+def test_no_console_offers_a_login_and_ctrl_alt_del_does_nothing(debian):
+    logind = debian.file("/etc/systemd/logind.conf.d/kiosk.conf").read_text()
+    assert "[Login]\nNAutoVTs=0\nReserveVT=0\n" in logind
+    # What logind itself will read, drop-ins included.
+    shown = debian.chroot(
+        "systemd-analyze", "cat-config", "systemd/logind.conf", check=False
+    ).stdout
+    assert "NAutoVTs=0" in shown and "ReserveVT=0" in shown
+    target = debian.file("/etc/systemd/system/ctrl-alt-del.target")
+    assert os.readlink(target) == "/dev/null"
+
+
 def test_nothing_was_started_in_the_chroot(debian):
     assert "systemd is not running here" in debian.install_log
 
@@ -175,6 +188,8 @@ def test_uninstall_removes_the_program_and_keeps_settings_and_data(debian):
         f"{WANTS}/kiosk-sync.service",
         "/etc/systemd/system/getty@tty1.service",
         "/etc/systemd/system/autovt@tty1.service",
+        "/etc/systemd/system/ctrl-alt-del.target",
+        "/etc/systemd/logind.conf.d/kiosk.conf",
     ):
         assert not debian.file(gone).exists() and not debian.file(gone).is_symlink(), gone
     assert user_line(debian, "kiosk") == user_line(debian, "kiosk-sync") == ""

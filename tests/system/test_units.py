@@ -30,6 +30,9 @@ PYTHONS = ("opt/kiosk/venv/bin/python", "opt/kiosk-manager/bin/python")
 SYSTEM_PROGRAMS = ("bin/kill",)
 #: systemd-analyze security's scale: 0 is locked down, 10 is a plain root daemon.
 MAX_SYNC_EXPOSURE = 3.0
+#: The terminal's own units, held tighter: the app needs the display, touch,
+#: camera and microphone, which no sandbox can take away.
+MAX_EXPOSURE = {"kiosk-sync.service": 1.5, "kiosk.service": 4.0}
 #: The services that hold secrets and talk to the network.
 SANDBOXED = ("kiosk-sync.service", "kiosk-manager.service", "kiosk-manager-retention.service")
 #: Where systemd's own units live; verify needs the targets the units name.
@@ -101,6 +104,39 @@ def test_the_services_are_sandboxed_to_an_exposure_of_at_most_3(unit_root, unit)
     exposure = float(found.group(1))
     print(f"{unit} exposure: {exposure}")
     assert exposure <= MAX_SYNC_EXPOSURE, output
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_terminals_units_stay_within_their_exposure(unit_root, unit):
+    result = analyze("security", "--offline=true", f"--root={unit_root}", "--no-pager", unit)
+    output = result.stdout + result.stderr
+    found = re.search(rf"Overall exposure level for {re.escape(unit)}: (\d+\.\d+)", output)
+    assert found, output
+    print(f"{unit} exposure: {found.group(1)}")
+    assert float(found.group(1)) <= MAX_EXPOSURE[unit], output
+
+
+def directives(unit: str) -> dict[str, str]:
+    """The unit's settings as name -> last value."""
+    lines = SOURCES[unit].read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_memory_and_tasks_are_capped_and_the_app_outlives_the_delivery_service():
+    app, sync = directives("kiosk.service"), directives("kiosk-sync.service")
+    for unit in (app, sync):
+        assert {"MemoryHigh", "MemoryMax", "TasksMax", "OOMScoreAdjust"} <= unit.keys()
+    # The kernel's OOM killer picks the higher score first.
+    assert int(app["OOMScoreAdjust"]) < 0 < int(sync["OOMScoreAdjust"])
+
+
+def test_the_app_sees_a_read_only_system_but_its_data_folder():
+    app = directives("kiosk.service")
+    assert app["ProtectSystem"] == "strict"
+    assert app["ReadWritePaths"] == "/var/lib/kiosk"
+    assert app["SystemCallArchitectures"] == "native"
+    assert app["ProtectProc"] == "invisible"
+    assert app["RestrictNamespaces"] == "yes" and app["ProtectHostname"] == "yes"
 
 
 def test_the_manager_units_carry_the_delivery_services_sandbox():
