@@ -146,7 +146,12 @@ def media(request, message_id, kind):
         raise Http404("no such medium")
     if message.deleted_at is not None and not roles.may_work_cases(request.user):
         raise Http404("in the trash")
-    return media_response(message, kind, download="download" in request.GET)
+    return media_response(
+        message,
+        kind,
+        download="download" in request.GET,
+        range_header=request.headers.get("Range", ""),
+    )
 
 
 @require_POST

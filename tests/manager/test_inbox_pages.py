@@ -311,3 +311,15 @@ def test_session_cookie_is_secure_and_httponly_outside_development():
         check=True,
     )
     assert probe.stdout.split() == ["True", "True", "True"]
+
+
+def test_media_answer_a_range_request_with_that_part(client, chain):
+    client.force_login(person("anna", chain["rome"]))
+    voice = client.get(
+        f"/inbox/{chain['rome_message'].pk}/voice/", headers={"Range": "bytes=10-19"}
+    )
+    assert voice.status_code == 206
+    assert voice["Content-Range"] == f"bytes 10-19/{len(VOICE)}"
+    assert voice.content == VOICE[10:20]
+    tail = client.get(f"/inbox/{chain['rome_message'].pk}/voice/", headers={"Range": "bytes=-5"})
+    assert tail.content == VOICE[-5:]
