@@ -159,7 +159,7 @@ def test_a_synced_message_appears_and_is_worked_to_resolved(tmp_path, manager):
         assert "Case: resolved" in driver.find_element(By.CSS_SELECTOR, ".casework h2").text
         assert "Il risotto era freddo" in driver.find_element(By.CSS_SELECTOR, ".repeats").text
         history = driver.find_element(By.CSS_SELECTOR, ".history").text
-        assert "status: in_progress → resolved" in history
+        assert "status: in progress → resolved" in history
 
         # Another site's manager: the same page and media do not exist for them.
         driver.delete_all_cookies()

@@ -323,3 +323,20 @@ def test_media_answer_a_range_request_with_that_part(client, chain):
     assert voice.content == VOICE[10:20]
     tail = client.get(f"/inbox/{chain['rome_message'].pk}/voice/", headers={"Range": "bytes=-5"})
     assert tail.content == VOICE[-5:]
+
+
+@pytest.mark.parametrize(
+    ("language", "inbox", "status"),
+    [
+        ("en", "Inbox", "new"),
+        ("ru", "Входящие", "новое"),
+        ("it", "Posta in arrivo", "nuovo"),
+        ("ko", "받은 메시지", "새 건"),
+    ],
+)
+def test_the_pages_speak_the_managers_language(client, chain, language, inbox, status):
+    client.force_login(person("anna", chain["rome"]))
+    html = client.get("/inbox/", headers={"Accept-Language": language}).content.decode()
+    assert f'<html lang="{language}">' in html
+    assert f">{inbox}</a>" in html
+    assert f'<span class="status">{status}</span>' in html

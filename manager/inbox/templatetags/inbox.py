@@ -45,3 +45,11 @@ def site_due(message) -> str:
     if message.due_at is None:
         return ""
     return timezone.localtime(message.due_at, message.site.zone).strftime("%d.%m %H:%M")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """A case status in the reader's language."""
+    from manager.inbox.filters import status_labels
+
+    return str(dict(status_labels()).get(status, status))
