@@ -18,6 +18,8 @@ MANAGER_UNITS = (
     "kiosk-manager.service",
     "kiosk-manager-retention.service",
     "kiosk-manager-retention.timer",
+    "kiosk-manager-tick.service",
+    "kiosk-manager-tick.timer",
 )
 #: Each unit file and where it is in the checkout.
 SOURCES = {
@@ -31,7 +33,12 @@ SYSTEM_PROGRAMS = ("bin/kill",)
 #: systemd-analyze security's scale: 0 is locked down, 10 is a plain root daemon.
 MAX_SYNC_EXPOSURE = 3.0
 #: The services that hold secrets and talk to the network.
-SANDBOXED = ("kiosk-sync.service", "kiosk-manager.service", "kiosk-manager-retention.service")
+SANDBOXED = (
+    "kiosk-sync.service",
+    "kiosk-manager.service",
+    "kiosk-manager-retention.service",
+    "kiosk-manager-tick.service",
+)
 #: Where systemd's own units live; verify needs the targets the units name.
 SYSTEM_UNIT_DIRS = (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system"))
 
