@@ -10,7 +10,7 @@ from manager.accounts.models import AuditRecord, User
 from manager.inbox.models import Message
 from support.manager_messages import PHOTO, VOICE, make_terminal, message, post_message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 PASSWORD = "a long enough test password 42"
 
 

@@ -20,7 +20,7 @@ from support.manager_messages import make_terminal, message, post_message
 from support.smtp_server import SMTPServer
 from support.webhook_receiver import WebhookReceiver
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
 
 
 @pytest.fixture
