@@ -65,7 +65,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The pages' own templates first: the admin app ships registration/
+        # templates (password change) that would otherwise win.
+        "DIRS": [Path(__file__).resolve().parent / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

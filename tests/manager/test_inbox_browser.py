@@ -176,6 +176,10 @@ def test_a_synced_message_appears_and_is_worked_to_resolved(tmp_path, manager):
 
 
 def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select
+
     token_file = tmp_path / "manager-token"
     manager.add_terminal("rome-01", "Trattoria Roma", token_file)
     token_file.chmod(0o600)
@@ -223,6 +227,12 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
                 if name == "inbox":
                     sign_in(driver, manager.base, "boss", PASSWORD)
                     wait_for(lambda d=driver: "/inbox/" in d.current_url, what="signed in")
+                if name == "trash" and width == DESKTOP_PX[0]:
+                    # One case in the trash, put there as a manager does.
+                    driver.get(f"{manager.base}/inbox/{ids[3]}/")
+                    old_page = driver.find_element(By.TAG_NAME, "html")
+                    driver.find_element(By.CSS_SELECTOR, "button.danger").click()
+                    wait_for(lambda p=old_page, d=driver: staleness_of(p)(d), what="trashed")
                 driver.get(manager.base + path)
                 assert "Sign in" not in driver.title or name == "login"
                 assert driver.execute_script("return window.innerWidth") == width
@@ -230,5 +240,19 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
                 full_page_screenshot(driver, SCREENSHOTS / f"{name}-{width}.png", width)
                 assert overflow == 0, f"{name} scrolls sideways at {width} px"
                 driver.set_window_size(width, height)
+            # The manager's own language, chosen in the header: Korean is the widest script.
+            driver.get(manager.base + "/inbox/")
+            old_page = driver.find_element(By.TAG_NAME, "html")
+            Select(driver.find_element(By.NAME, "language")).select_by_value("ko")
+            wait_for(lambda d=driver, page=old_page: _replaced(d, page), what="the Korean page")
+            assert "받은 메시지" in driver.page_source
+            assert horizontal_overflow_px(driver) == 0
+            full_page_screenshot(driver, SCREENSHOTS / f"inbox-ko-{width}.png", width)
         finally:
             driver.quit()
+
+
+def _replaced(driver, page) -> bool:
+    from selenium.webdriver.support.expected_conditions import staleness_of
+
+    return staleness_of(page)(driver) and 'lang="ko"' in driver.page_source

@@ -340,3 +340,17 @@ def test_the_pages_speak_the_managers_language(client, chain, language, inbox, s
     assert f'<html lang="{language}">' in html
     assert f">{inbox}</a>" in html
     assert f'<span class="status">{status}</span>' in html
+
+
+def test_password_change_is_the_managers_page_and_works(client, chain):
+    client.force_login(person("anna", chain["rome"]))
+    page = client.get("/accounts/password/").content.decode()
+    assert "Django administration" not in page and "manager.css" in page
+    new = "another long enough password 43"
+    done = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == "/accounts/password/done/"
+    assert User.objects.get(username="anna").check_password(new)
