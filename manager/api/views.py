@@ -173,6 +173,14 @@ def enrolment(request):
 def export_messages(request):
     user = user_of(request)
     page = export.page(request, user)
+    AuditRecord.record(
+        "export",
+        "messages",
+        request.GET.get("site", "all sites"),
+        actor=user,
+        items=len(page["items"]),
+        query=request.GET.urlencode()[:500],
+    )
     return JsonResponse(page, json_dumps_params={"ensure_ascii": False})
 
 

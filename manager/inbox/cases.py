@@ -19,6 +19,8 @@ class CaseError(ValueError):
 
 
 def _event(subject: Message, actor, kind: str, /, **data) -> CaseEvent:
+    # The audit names the change, never its content (a comment's text stays in the case).
+    AuditRecord.record(f"case {kind}", "message", subject.pk, actor=actor)
     return CaseEvent.objects.create(message=subject, actor=actor, kind=kind, data=data)
 
 
@@ -118,7 +120,6 @@ def trash(message: Message, actor) -> None:
         message.deleted_at = timezone.now()
         message.save(update_fields=["deleted_at"])
         _event(message, actor, "trash")
-        AuditRecord.record("trash", "message", message.pk, actor=actor)
 
 
 @transaction.atomic
@@ -127,7 +128,6 @@ def restore(message: Message, actor) -> None:
         message.deleted_at = None
         message.save(update_fields=["deleted_at"])
         _event(message, actor, "restore")
-        AuditRecord.record("restore", "message", message.pk, actor=actor)
 
 
 def purge_trash(now: datetime.datetime | None = None, *, actor_label: str = "") -> int:

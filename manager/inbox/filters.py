@@ -19,7 +19,8 @@ TONES = [
     ("complaint", _("complaint")),
     ("praise", _("praise")),
     ("suggestion", _("suggestion")),
-    ("neutral", _("neutral")),
+    ("question", _("question")),
+    ("none", _("no tone")),
 ]
 
 

@@ -354,3 +354,18 @@ def test_password_change_is_the_managers_page_and_works(client, chain):
     )
     assert done.redirect_chain[-1][0] == "/accounts/password/done/"
     assert User.objects.get(username="anna").check_password(new)
+
+
+def test_changes_and_exports_reach_the_admins_audit_without_their_content(client, chain):
+    from manager.accounts.models import ApiToken
+
+    anna = person("anna", chain["rome"])
+    client.force_login(anna)
+    client.post(
+        f"/inbox/{chain['rome_message'].pk}/act/", {"action": "comment", "text": "private note"}
+    )
+    token = ApiToken.create_for(anna)[1]
+    client.get("/api/v1/export/messages", headers={"Authorization": f"Bearer {token}"})
+    actions = list(AuditRecord.objects.filter(actor=anna).values_list("action", flat=True))
+    assert "case comment" in actions and "export" in actions
+    assert "private note" not in str(list(AuditRecord.objects.values_list("detail", flat=True)))
