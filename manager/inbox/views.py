@@ -109,17 +109,6 @@ def message_page(request, message_id):
         .exclude(pk=message.pk)
         .order_by("-created_at")[:30]
     )
-    paths = (
-        Message.objects.visible_to(request.user)
-        .filter(site=message.site)
-        .exclude(topic="")
-        .values_list("path", flat=True)
-        .distinct()[:200]
-    )
-    choices = {}
-    for path in paths:
-        key = " › ".join(step["label"] for step in path)
-        choices.setdefault(key, path)
     return render(
         request,
         "inbox/message.html",
@@ -134,7 +123,7 @@ def message_page(request, message_id):
             .filter(Q(role=User.ADMIN) | Q(is_superuser=True) | Q(sites=message.site))
             .distinct(),
             "merge_targets": same_site,
-            "path_choices": sorted(choices),
+            "path_choices": sorted(path_choices(message.site_id)),
         },
     )
 
@@ -206,13 +195,10 @@ def _apply(request, message: Message, action: str, data) -> None:
     elif action == "comment":
         cases.comment(message, actor, data.get("text", ""))
     elif action == "qualify":
-        wanted = data.get("path", "")
-        for path in Message.objects.filter(site=message.site).values_list("path", flat=True):
-            if " › ".join(step["label"] for step in path) == wanted:
-                cases.qualify(message, actor, path)
-                break
-        else:
+        path = path_choices(message.site_id).get(data.get("path", ""))
+        if path is None:
             raise cases.CaseError(_("choose a topic from the list"))
+        cases.qualify(message, actor, path)
     elif action == "merge":
         target = Message.objects.visible_to(actor).filter(pk__in=_uuids([data.get("into", "")]))
         if not target:
@@ -226,6 +212,25 @@ def _apply(request, message: Message, action: str, data) -> None:
         cases.restore(message, actor)
     else:
         raise cases.CaseError(f"unknown action {action[:30]!r}")
+
+
+#: How many of a site's distinct paths are offered to qualify a case with.
+PATH_CHOICES = 300
+
+
+def path_choices(site_id) -> dict[str, list[dict]]:
+    """The paths the site's visitors have chosen, by their labels: where a case can be moved."""
+    paths = (
+        Message.objects.filter(site=site_id)
+        .exclude(topic="")
+        .order_by()  # the model's ordering would make every row distinct
+        .values_list("path", flat=True)
+        .distinct()[:PATH_CHOICES]
+    )
+    choices: dict[str, list[dict]] = {}
+    for path in paths:
+        choices.setdefault(" › ".join(step["label"] for step in path), path)
+    return choices
 
 
 def _uuids(values) -> list[uuid.UUID]:

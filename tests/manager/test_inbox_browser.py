@@ -212,6 +212,7 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
             for index, text in enumerate(texts)
         ]
     assert kiosk("sync", "--once", settings=settings).returncode == 0
+    manager.run("tick")  # the alerts get their due times, shown in the rows
     pages = {
         "login": "/accounts/login/",
         "inbox": "/inbox/",
@@ -236,6 +237,11 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
                 driver.get(manager.base + path)
                 assert "Sign in" not in driver.title or name == "login"
                 assert driver.execute_script("return window.innerWidth") == width
+                if name == "inbox":
+                    rows = driver.find_elements(By.CSS_SELECTOR, ".row")
+                    assert rows and len(driver.find_elements(By.CSS_SELECTOR, ".row .due")) == len(
+                        rows
+                    )
                 overflow = horizontal_overflow_px(driver)
                 full_page_screenshot(driver, SCREENSHOTS / f"{name}-{width}.png", width)
                 assert overflow == 0, f"{name} scrolls sideways at {width} px"
