@@ -369,3 +369,26 @@ def test_changes_and_exports_reach_the_admins_audit_without_their_content(client
     actions = list(AuditRecord.objects.filter(actor=anna).values_list("action", flat=True))
     assert "case comment" in actions and "export" in actions
     assert "private note" not in str(list(AuditRecord.objects.values_list("detail", flat=True)))
+
+
+def test_behind_the_proxy_one_address_failing_does_not_pause_another(client, chain, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    person("anna", chain["rome"])
+    for attempt in range(20):
+        client.post(
+            "/accounts/login/",
+            {"username": f"guess{attempt % 4}", "password": "wrong"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+    blocked = client.post(
+        "/accounts/login/",
+        {"username": "anna", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert b"Too many failed sign-ins" in blocked.content
+    allowed = client.post(
+        "/accounts/login/",
+        {"username": "anna", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    assert allowed.status_code == 302
