@@ -21,8 +21,10 @@ STAMP := $(VENV)/.installed
 # input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
 RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
 # The manager's tests run it on Debian's PostgreSQL too (a private cluster
-# made by the test with initdb, as an unprivileged user).
-MANAGER_TEST_PACKAGES := postgresql
+# made by the test with initdb, as an unprivileged user); the inbox's browser
+# tests drive Debian's Chromium through Debian's chromedriver (nothing downloaded).
+MANAGER_TEST_PACKAGES := postgresql \
+	chromium chromium-driver
 # What the tests need on top:
 # - an X server and X input for the UI tests, ImageMagick's import for screenshots;
 # - the real audio path: a PulseAudio null sink read through ALSA's pulse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -64,11 +65,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The pages' own templates first: the admin app ships registration/
+        # templates (password change) that would otherwise win.
+        "DIRS": [Path(__file__).resolve().parent / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ]
@@ -172,6 +176,10 @@ USE_I18N = True
 USE_TZ = True
 
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/inbox/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+SESSION_COOKIE_AGE = 12 * 3600  # a working day; the manager signs in again the next morning
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

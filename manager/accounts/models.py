@@ -108,3 +108,11 @@ class AuditRecord(models.Model):
             object_id=str(obj_id),
             detail=detail,
         )
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for the throttle: in the database, so every serve process counts."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=45, blank=True)

@@ -12,7 +12,7 @@ import functools
 import logging
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from manager import tokens
@@ -22,13 +22,14 @@ from manager.api.ingest import Upload, read_json_body, schema_problems
 from manager.api.problems import Problem, problem
 from manager.dialogs.models import DialogVersion
 from manager.fleet.models import Terminal
+from manager.inbox.media import MEDIA_KINDS, media_response
 from manager.inbox.models import Message
 
 log = logging.getLogger(__name__)
 
 #: A status report or an enrolment request is a few kilobytes.
 MAX_JSON_BYTES = 256 * 1024
-MEDIA_KINDS = ("photo", "voice")
+
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="kiosk-manager"'}
 
 
@@ -172,6 +173,14 @@ def enrolment(request):
 def export_messages(request):
     user = user_of(request)
     page = export.page(request, user)
+    AuditRecord.record(
+        "export",
+        "messages",
+        request.GET.get("site", "all sites"),
+        actor=user,
+        items=len(page["items"]),
+        query=request.GET.urlencode()[:500],
+    )
     return JsonResponse(page, json_dumps_params={"ensure_ascii": False})
 
 
@@ -186,36 +195,7 @@ def export_media(request, message_id, kind: str):
             f"no {kind} for message {message_id} among your sites "
             "(or it was deleted after the retention period)",
         )
-    content_type = "image/jpeg" if kind == "photo" else "audio/ogg"
-    filename = f"{message_id}-{kind}.{field.name.rsplit('.', 1)[-1]}"
-    if _is_local(field):
-        response = FileResponse(
-            field.open("rb"), content_type=content_type, as_attachment=False, filename=filename
-        )
-    else:
-        # Object storage: the client fetches the bytes from the bucket itself,
-        # through a link signed for this request that stops working after
-        # [storage] signed_url_s; the object itself is never public.
-        response = HttpResponseRedirect(
-            field.storage.url(
-                field.name,
-                parameters={
-                    "ResponseContentType": content_type,
-                    "ResponseContentDisposition": f'inline; filename="{filename}"',
-                },
-            )
-        )
-    # Neither the file nor a signed link may be kept by a proxy or a browser cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _is_local(field) -> bool:
-    """Whether the storage holds the file on this machine's disk (it has a path)."""
-    try:
-        return bool(field.path)
-    except NotImplementedError:
-        return False
+    return media_response(message, kind)
 
 
 def not_found(request, exception=None):

@@ -213,3 +213,61 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class SiteDeadlines(models.Model):
+    """How soon a site's cases must get a first response, by kind, in minutes."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="deadlines")
+    alert_min = models.PositiveIntegerField(default=120)
+    complaint_min = models.PositiveIntegerField(default=24 * 60)
+    callback_min = models.PositiveIntegerField(default=4 * 60)
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.alert_min}/{self.complaint_min}/{self.callback_min} min"
+
+
+class Webhook(models.Model):
+    """A URL told about every new alert, low rating or callback request of its sites."""
+
+    SIGNED_JSON, CHAT = "json", "chat"
+    KINDS = [(SIGNED_JSON, "JSON signed with HMAC-SHA256"), (CHAT, "Slack/Teams text")]
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=8, choices=KINDS, default=SIGNED_JSON)
+    #: The key of the X-Kiosk-Signature header (JSON kind).
+    secret = models.CharField(max_length=200, blank=True)
+    #: No site: every site.
+    sites = models.ManyToManyField(Site, blank=True, related_name="webhooks")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(models.Model):
+    """One notification to one recipient, recorded before it is sent.
+
+    ``key`` says what it is about and for whom, and is unique: the tick that
+    makes notices never makes the same one twice, across restarts and
+    concurrent runs. A notice is claimed (``sending``) before the attempt, so
+    a crash mid-send leaves it ``unknown`` rather than sent again.
+    """
+
+    PENDING, SENDING, SENT, UNKNOWN = "pending", "sending", "sent", "unknown"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16)  # new, overdue, escalation
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    webhook = models.ForeignKey(Webhook, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=8, default=PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)

@@ -4,46 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
-from support.manager_live import PROJECT_ROOT, LiveManager
+from support.manager_live import LiveManager
 from support.media_samples import jpeg, ogg_opus
+from support.terminal_cli import kiosk, terminal_settings
 from sync.outbox import Outbox
 
 #: The real terminal against a live manager: about 10 s a test.
 pytestmark = pytest.mark.slow
-
-
-def kiosk(*args: str, settings: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args, "--settings", str(settings)],
-        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def terminal_settings(tmp_path: Path, url: str, token_file: Path) -> Path:
-    dialog = tmp_path / "dialog.yaml"
-    dialog.write_bytes(DEFAULT_DIALOG.read_bytes())
-    settings = tmp_path / "settings.yaml"
-    settings.write_text(
-        f"terminal_id: rome-01\nsite: Trattoria Roma\ntimezone: Europe/Rome\n"
-        f"dialog: {dialog}\ndata_dir: {tmp_path / 'data'}\n"
-        f"camera:\n  source: false\nmicrophone:\n  device: false\n"
-        f"sync:\n  manager:\n    url: {url}\n    token_file: {token_file}\n",
-        encoding="utf-8",
-    )
-    return settings
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ MANAGER_UNITS = (
     "kiosk-manager.service",
     "kiosk-manager-retention.service",
     "kiosk-manager-retention.timer",
+    "kiosk-manager-tick.service",
+    "kiosk-manager-tick.timer",
 )
 #: Each unit file and where it is in the checkout.
 SOURCES = {
@@ -34,7 +36,12 @@ MAX_SYNC_EXPOSURE = 3.0
 #: camera and microphone, which no sandbox can take away.
 MAX_EXPOSURE = {"kiosk-sync.service": 1.5, "kiosk.service": 4.0}
 #: The services that hold secrets and talk to the network.
-SANDBOXED = ("kiosk-sync.service", "kiosk-manager.service", "kiosk-manager-retention.service")
+SANDBOXED = (
+    "kiosk-sync.service",
+    "kiosk-manager.service",
+    "kiosk-manager-retention.service",
+    "kiosk-manager-tick.service",
+)
 #: Where systemd's own units live; verify needs the targets the units name.
 SYSTEM_UNIT_DIRS = (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system"))
 
