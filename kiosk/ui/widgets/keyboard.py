@@ -31,7 +31,7 @@ class VariantBubble(BoxLayout):
     def __init__(self, keyboard: KeyboardView, key: Key, touch_uid: int, **kwargs):
         super().__init__(**kwargs)
         self.keyboard = keyboard
-        self.key = key
+        self.source_key = key  # not `key`: widgets with a `key` are buttons to the probe
         #: The touch that opened the bubble: letting it go on a variant chooses it.
         self.touch_uid = touch_uid
 
@@ -187,7 +187,7 @@ class KeyboardView(BoxLayout):
         bubble = self._bubble
         self.close_variants()
         if bubble is not None and self.model is not None:
-            self.model.press_variant(bubble.key, variant)
+            self.model.press_variant(bubble.source_key, variant)
 
     def close_variants(self) -> None:
         self._cancel_long_press()
