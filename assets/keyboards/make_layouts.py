@@ -225,6 +225,11 @@ def letter_rows(keys: dict[str, list[str]]) -> list[list[dict]]:
             if not text:
                 continue
             key: dict = {"text": text}
+            drawn = keysym_text(levels[0])
+            if drawn != text:
+                # Lam-alef types two letters but is drawn as the one glyph on the
+                # key, whichever direction the label is laid out in.
+                key["label"] = drawn
             shifted = _shifted(text, _letter(levels[1]) if len(levels) > 1 else "")
             if shifted:
                 key["shifted"] = shifted

@@ -6,12 +6,16 @@ down on the key until the variants show, then a slide onto one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kiosk.keyboard import FIELD_LAYOUTS, available_layouts, layout_name_for_language, load_layout
 from support.harness import Kiosk, Xvfb, write_settings
+from support.keyboards import (
+    KEYBOARD_LANGUAGES,
+    dialog_file,
+    has_variants,
+    most_variants,
+    open_keyboard,
+)
 from sync.outbox import Outbox
 
 #: What each visitor types: keys tapped (``"shift"`` is the shift key) and
@@ -28,39 +32,6 @@ SAMPLES = {
 #: A 10.1-inch 1280×800 panel is about 217 mm wide, a 7-inch 800×480 one 154 mm.
 PX_PER_MM = {(1280, 800): 1280 / 217, (800, 480): 800 / 154}
 THUMB_MM = 9.0
-#: Every language with a keyboard, as a dialog names it.
-LANGUAGES = [
-    "pt-BR" if name == "pt-br" else name
-    for name in available_layouts()
-    if name not in FIELD_LAYOUTS
-]
-
-
-def dialog_file(directory: Path, languages: list[str]) -> Path:
-    labels = ", ".join(f'{language}: "Topic {language}"' for language in languages)
-    path = directory / "dialog.yaml"
-    directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"""\
-version: 1
-languages: [{", ".join(languages)}]
-topics:
-  - id: food
-    label: {{{labels}}}
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def open_keyboard(kiosk: Kiosk, language: str) -> dict:
-    kiosk.wait_step("start")
-    kiosk.tap(f"language:{language}", then=lambda s: s["step"] != "start")
-    kiosk.wait_step("choice")
-    kiosk.tap("topic:food", then=lambda s: s["step"] == "message")
-    kiosk.wait_step("message")
-    kiosk.tap("text", then=lambda s: s["step"] == "text")
-    return kiosk.wait_step("text")
 
 
 def send(kiosk: Kiosk) -> None:
@@ -96,28 +67,13 @@ def test_a_long_press_left_open_takes_a_tap_and_a_tap_elsewhere_closes_it(start_
     shown = kiosk.open_variants("kb:e")
     assert [b["text"] for b in shown["buttons"] if b["key"].startswith("kbv:")] == list("éèêë")
     assert "|" not in "".join(shown["texts"])  # letting go on the key typed no e
-    kiosk.tap("kbv:ê", then=lambda s: not kiosk_has_variants(s))
+    kiosk.tap("kbv:ê", then=lambda s: not has_variants(s))
     kiosk.tap("kb:shift")
     kiosk.open_variants("kb:e")
     assert kiosk.button("kbv:É")["text"] == "É"
-    kiosk.tap("kb:z", then=lambda s: not kiosk_has_variants(s))  # closes, types nothing
+    kiosk.tap("kb:z", then=lambda s: not has_variants(s))  # closes, types nothing
     kiosk.tap("kb:t")
     assert "êT|" in kiosk.state["texts"], kiosk.state["texts"]
-
-
-def most_variants(language: str) -> str | None:
-    """The key of the language's layout with the most long-press variants, if any has one."""
-    keys = [
-        key
-        for row in load_layout(layout_name_for_language(language)).layers[0].rows
-        for key in row
-        if key.variants
-    ]
-    return max(keys, key=lambda key: len(key.variants)).text if keys else None
-
-
-def kiosk_has_variants(state: dict) -> bool:
-    return any(b["key"].startswith("kbv:") for b in state["buttons"])
 
 
 def key_problems(state: dict, size: tuple[int, int], where: str) -> list[str]:
@@ -141,29 +97,46 @@ def key_problems(state: dict, size: tuple[int, int], where: str) -> list[str]:
     return problems
 
 
+#: Languages per app start: as many as the start screen shows at 800×480 on every branch.
+LANGUAGES_PER_RUN = 4
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("size", list(PX_PER_MM))
 def test_every_keyboard_fits_the_screen_with_keys_of_at_least_9_mm(size, tmp_path):
     server = Xvfb(*size)
     problems: list[str] = []
+    seen: list[str] = []
     try:
-        settings = write_settings(tmp_path, dialog_file(tmp_path / "dialog", LANGUAGES))
-        kiosk = Kiosk(server, settings, tmp_path / "probe", log_path=tmp_path / "kiosk.log")
-        try:
-            for language in LANGUAGES:
-                state = open_keyboard(kiosk, language)
-                where = f"{size[0]}x{size[1]} {language}"
-                problems += key_problems(state, size, where)
-                keys = [b for b in state["buttons"] if b["key"].startswith("kb:")]
-                assert len(keys) >= 26, f"{where}: only {len(keys)} keys"
-                most = most_variants(language)
-                if most:  # the widest row of variants a long press shows in this language
-                    shown = kiosk.open_variants(f"kb:{most}")
-                    problems += key_problems(shown, size, f"{where} long press on {most}")
-                    kiosk.tap(kiosk.keys("kbv:")[0], then=lambda s: not kiosk_has_variants(s))
-                kiosk.tap("cancel", then=lambda s: s["step"] == "start")
-        finally:
-            kiosk.stop()
+        for first in range(0, len(KEYBOARD_LANGUAGES), LANGUAGES_PER_RUN):
+            languages = KEYBOARD_LANGUAGES[first : first + LANGUAGES_PER_RUN]
+            run = tmp_path / f"run{first}"
+            settings = write_settings(run, dialog_file(run / "dialog", languages))
+            kiosk = Kiosk(server, settings, run / "probe", log_path=run / "kiosk.log")
+            try:
+                for language in languages:
+                    problems += keyboard_problems(kiosk, language, size)
+                    seen.append(language)
+            finally:
+                kiosk.stop()
     finally:
         server.close()
+    assert seen == KEYBOARD_LANGUAGES and len(seen) == 23
     assert not problems, "\n".join(problems)
+
+
+def keyboard_problems(kiosk: Kiosk, language: str, size: tuple[int, int]) -> list[str]:
+    """The text screen's keys in ``language``, and those of its widest long press."""
+    state = open_keyboard(kiosk, language)
+    where = f"{size[0]}x{size[1]} {language}"
+    problems = key_problems(state, size, where)
+    keys = [b for b in state["buttons"] if b["key"].startswith("kb:")]
+    if len(keys) < 26:
+        problems.append(f"{where}: only {len(keys)} keys")
+    most = most_variants(language)
+    if most:
+        shown = kiosk.open_variants(f"kb:{most}")
+        problems += key_problems(shown, size, f"{where} long press on {most}")
+        kiosk.tap(kiosk.keys("kbv:")[0], then=lambda s: not has_variants(s))
+    kiosk.tap("cancel", then=lambda s: s["step"] == "start")
+    return problems

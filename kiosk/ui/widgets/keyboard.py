@@ -155,8 +155,9 @@ class KeyboardView(BoxLayout):
             key,
             touch_uid,
             size_hint=(None, None),
-            size=(len(variants) * width + (len(variants) - 1) * gap, height),
+            size=(len(variants) * width + (len(variants) + 1) * gap, height + 2 * gap),
             spacing=gap,
+            padding=gap,
         )
         for variant in variants:
             choice = KioskButton(
@@ -165,14 +166,13 @@ class KeyboardView(BoxLayout):
                 bg_color=SURFACE,
                 color=INK,
                 radius=8,
-                selected=True,
             )
             choice.bind(on_release=lambda b: self.choose_variant(b.text))
             bubble.add_widget(choice)
         # Above the key, over the row above it, and inside the screen.
         x, y = screen.to_widget(*button.to_window(button.center_x, button.top), relative=True)
         bubble.x = min(max(0, x - bubble.width / 2), screen.width - bubble.width)
-        bubble.y = min(y + gap, screen.height - bubble.height)
+        bubble.y = min(y, screen.height - bubble.height)
         screen.add_widget(bubble)
         self._bubble = bubble
         self._held = button
