@@ -9,7 +9,7 @@ their base letter as long-press variants (é è ê ë on e), as phone
 keyboards do. Run from the project's folder::
 
     apt-get install xkb-data unicode-cldr-core
-    .venv/bin/python assets/keyboards/make_layouts.py
+    PYTHONPATH=. .venv/bin/python assets/keyboards/make_layouts.py
 
 It rewrites the generated ``<name>.json`` files beside itself (``en``,
 ``it``, ``ru``, ``ko`` and ``phone`` are written by hand and left alone)
