@@ -42,6 +42,7 @@ def send(kiosk: Kiosk) -> None:
     kiosk.tap("thanks", then=lambda s: s["step"] == "start")
 
 
+@pytest.mark.slow
 def test_visitors_type_their_language_with_long_presses(start_kiosk, tmp_path):
     data_dir = tmp_path / "data"
     kiosk = start_kiosk(dialog_file(tmp_path / "dialog", list(SAMPLES)), data_dir=str(data_dir))
