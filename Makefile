@@ -33,8 +33,13 @@ MANAGER_TEST_PACKAGES := postgresql \
 # - LibreOffice opens the reports as a manager would, poppler renders their
 #   pages, Noto CJK gives LibreOffice Hangul to draw them with;
 # - debootstrap builds the Debian root the installer is tested in (as root),
-#   systemd's systemd-analyze checks the unit files.
+#   systemd's systemd-analyze checks the unit files;
+# - xkb-data (xkeyboard-config's layouts), libxkbcommon0 (its keysym names)
+#   and unicode-cldr-core (CLDR's exemplar letters): the keyboard layouts are
+#   made from them by assets/keyboards/make_layouts.py, and the tests check
+#   that every letter of each language can be typed and the files are current.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
+	xkb-data libxkbcommon0 unicode-cldr-core \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
 	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
 	debootstrap systemd \

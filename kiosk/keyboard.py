@@ -35,8 +35,10 @@ KEYBOARDS_DIR = Path(__file__).resolve().parents[1] / "assets" / "keyboards"
 SHARED_LAYERS_DIR = "layers"
 #: The layout format version this module reads.
 LAYOUT_FORMAT = 1
-#: The layout for a language without one of its own.
+#: The layout for a name typed in a language without a layout of its own (Latin letters).
 FALLBACK_LAYOUT = "en"
+#: Layouts that serve a field rather than a language.
+FIELD_LAYOUTS = frozenset({"phone"})
 #: Two taps on shift closer than this lock capitals (seconds).
 DOUBLE_TAP_S = 0.5
 #: Row widths within a layer may differ by float noise only (key units).
@@ -90,6 +92,8 @@ class Key:
     shifted_text: str = ""  # what they type while shift is on
     width: float = 1.0  # key units; the widget scales a layer to its width
     layer: str = ""  # the layer a LAYER key shows
+    variants: tuple[str, ...] = ()  # what a long press offers (é è ê ë on e)
+    shifted_variants: tuple[str, ...] = ()  # the same while shift is on
 
 
 @dataclass(frozen=True)
@@ -133,16 +137,23 @@ def available_layouts(directory: Path = KEYBOARDS_DIR) -> list[str]:
     return sorted(path.stem for path in directory.glob("*.json") if LAYOUT_NAME.match(path.stem))
 
 
-def layout_name_for_language(language: str, directory: Path = KEYBOARDS_DIR) -> str:
-    """The layout for a visitor's language (a BCP 47 tag such as ``it`` or ``pt-BR``).
+def layout_name_for_language(language: str, directory: Path = KEYBOARDS_DIR) -> str | None:
+    """The layout for a visitor's language (a BCP 47 tag such as ``it`` or ``pt-BR``), or None.
 
-    The layout is chosen by the language alone (``ko-KR`` → ``ko``); a
-    language without a layout gets :data:`FALLBACK_LAYOUT`.
+    A layout for the whole tag comes first (``pt-BR`` → ``pt-br``), then
+    the language's (``ko-KR`` → ``ko``, ``pt-PT`` → ``pt``). None means the
+    language has no keyboard here (Japanese and Chinese need an input
+    method): the app must not offer typing in it.
     """
-    primary = language.split("-")[0].split("_")[0].lower()
-    if LAYOUT_NAME.match(primary) and (directory / f"{primary}.json").is_file():
-        return primary
-    return FALLBACK_LAYOUT
+    tag = language.replace("_", "-").lower()
+    for name in (tag, tag.split("-")[0]):
+        if (
+            LAYOUT_NAME.match(name)
+            and name not in FIELD_LAYOUTS
+            and (directory / f"{name}.json").is_file()
+        ):
+            return name
+    return None
 
 
 def load_layout(name: str, directory: Path = KEYBOARDS_DIR) -> Layout:
@@ -188,9 +199,9 @@ def _default_shifted(text: str) -> str:
 class _LayoutReader:
     """Checks one layout file, collecting every problem before raising them together."""
 
-    TOP_KEYS = {"format", "composition", "labels", "layers"}
+    TOP_KEYS = {"format", "source", "composition", "labels", "layers"}
     LAYER_KEYS = {"label", "rows", "use"}
-    TEXT_KEY_FIELDS = {"text", "shifted", "label", "width"}
+    TEXT_KEY_FIELDS = {"text", "shifted", "label", "width", "variants"}
     ACTION_KEY_FIELDS = {"action", "label", "width", "to"}
 
     def __init__(self, name: str, path: Path):
@@ -368,7 +379,8 @@ class _LayoutReader:
         for unknown in sorted(set(raw) - self.TEXT_KEY_FIELDS):
             self.problem(
                 f"{where}.{unknown}",
-                "unknown field; a key has `text` (or `action`), `shifted`, `label` and `width`",
+                "unknown field; a key has `text` (or `action`), `shifted`, `label`, `width` "
+                "and `variants`",
                 path=source,
             )
         text, shifted = raw.get("text"), raw.get("shifted")
@@ -384,6 +396,22 @@ class _LayoutReader:
                 f"{where}.shifted", f"must be a non-empty string (got {shifted!r})", path=source
             )
             shifted = text
+        variants = raw.get("variants")
+        if variants is None:
+            variants = []
+        elif (
+            not isinstance(variants, list)
+            or not variants
+            or not all(isinstance(v, str) and v and v != text for v in variants)
+            or len(set(variants)) != len(variants)
+        ):
+            self.problem(
+                f"{where}.variants",
+                "must be a non-empty list of different texts, other than the key's own, "
+                f'that a long press offers, e.g. ["é", "è"] (got {variants!r})',
+                path=source,
+            )
+            variants = []
         return Key(
             KeyAction.TYPE,
             label if label is not None else text,
@@ -391,6 +419,8 @@ class _LayoutReader:
             text,
             shifted,
             width,
+            variants=tuple(variants),
+            shifted_variants=tuple(_default_shifted(v) for v in variants),
         )
 
     def action_key(
@@ -469,13 +499,14 @@ class _LayoutReader:
             for k, key in enumerate(row):
                 if key.action is KeyAction.TYPE and key.text:
                     here = f"rows[{r}][{k}]"
-                    if key.text in seen:
-                        self.problem(
-                            f"{where}.{here}",
-                            f"types {key.text!r} like {seen[key.text]}: remove one of them",
-                            path=source,
-                        )
-                    seen.setdefault(key.text, here)
+                    for text in (key.text, *key.variants):
+                        if text in seen:
+                            self.problem(
+                                f"{where}.{here}",
+                                f"types {text!r} like {seen[text]}: remove one of them",
+                                path=source,
+                            )
+                        seen.setdefault(text, here)
 
 
 class Shift(enum.Enum):
@@ -566,6 +597,10 @@ class KeyboardModel:
         """What ``key`` shows now: shift (once or locked) shows the shifted labels."""
         return key.label if self._shift is Shift.OFF else key.shifted_label
 
+    def variants(self, key: Key) -> tuple[str, ...]:
+        """What a long press on ``key`` offers now (shifted while shift is on); often nothing."""
+        return key.variants if self._shift is Shift.OFF else key.shifted_variants
+
     # What the widget calls -------------------------------------------------
 
     def press(self, key: Key) -> None:
@@ -586,6 +621,17 @@ class KeyboardModel:
             self.commit()
             if self.on_done is not None:
                 self.on_done(self.text)
+        self._changed()
+
+    def press_variant(self, key: Key, variant: str) -> None:
+        """Types ``variant``, one of :meth:`variants` of ``key``, chosen after a long press."""
+        if variant not in self.variants(key):
+            raise ValueError(
+                f"{variant!r} is not a variant of the key {key.text!r} now; "
+                f"its variants are {', '.join(self.variants(key)) or 'none'}"
+            )
+        self._refused = False
+        self._type(variant)
         self._changed()
 
     def commit(self) -> None:

@@ -23,7 +23,13 @@ from kiosk.keyboard import (
     load_layout,
 )
 
-LANGUAGE_LAYOUTS = ["en", "it", "ru", "ko"]
+#: The layouts typed in by hand; the others are made by assets/keyboards/make_layouts.py.
+HAND_WRITTEN = ["en", "it", "ko", "ru"]
+GENERATED = [
+    "ar", "cs", "da", "de", "el", "es", "fi", "fr", "he", "hu",
+    "nb", "nl", "pl", "pt", "pt-br", "ro", "sv", "tr", "uk",
+]  # fmt: skip
+LANGUAGE_LAYOUTS = sorted(HAND_WRITTEN + GENERATED)
 #: Names for the action keys in typing sequences.
 ACTIONS = {
     "⇧": KeyAction.SHIFT,
@@ -86,7 +92,7 @@ def type_text(model: KeyboardModel, text: str) -> None:
 
 
 def test_the_shipped_layouts():
-    assert available_layouts() == ["en", "it", "ko", "phone", "ru"]
+    assert available_layouts() == sorted([*LANGUAGE_LAYOUTS, "phone"])
 
 
 @pytest.mark.parametrize("name", available_layouts())
@@ -111,13 +117,28 @@ def test_each_language_has_the_special_keys_and_a_symbols_layer(name):
         switch = next(key for row in layer.rows for key in row if key.action is KeyAction.LAYER)
         assert switch.layer == other.name
         assert switch.label == other.label
-    assert KeyAction.SHIFT in [key.action for row in letters.rows for key in row]
+    # Scripts without capitals (Arabic, Hebrew) have nothing to shift.
+    cased = any(key.text != key.shifted_text for row in letters.rows for key in row)
+    assert (KeyAction.SHIFT in [key.action for row in letters.rows for key in row]) == cased
+    assert cased == (name not in ("ar", "he"))
     typed = "".join(key.text for row in symbols.rows for key in row if key.action is KeyAction.TYPE)
     assert set("0123456789") <= set(typed)
 
 
 @pytest.mark.parametrize(
-    ("name", "back"), [("en", "ABC"), ("it", "ABC"), ("ru", "АБВ"), ("ko", "가나다")]
+    ("name", "back"),
+    [
+        ("en", "ABC"),
+        ("it", "ABC"),
+        ("ru", "АБВ"),
+        ("ko", "가나다"),
+        ("de", "ABC"),
+        ("hu", "ABC"),
+        ("uk", "АБВ"),
+        ("el", "ΑΒΓ"),
+        ("ar", "ابت"),
+        ("he", "אבג"),
+    ],
 )
 def test_the_shared_symbols_layer_switches_back_in_the_layouts_script(name, back):
     symbols = load_layout(name).layer("symbols")
@@ -191,10 +212,25 @@ def test_the_phone_keypad():
         ("ko", "ko"),
         ("ko-KR", "ko"),
         ("IT", "it"),
-        ("pt-BR", "en"),
-        ("de", "en"),
-        ("../phone", "en"),
-        ("", "en"),
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("fr-CA", "fr"),
+        ("pt", "pt"),
+        ("pt-PT", "pt"),
+        ("pt-BR", "pt-br"),
+        ("pt_BR", "pt-br"),
+        ("nb", "nb"),
+        ("uk", "uk"),
+        ("el", "el"),
+        ("ar", "ar"),
+        ("he", "he"),
+        ("tr", "tr"),
+        ("ja", None),
+        ("zh-Hans", None),
+        ("th", None),
+        ("phone", None),
+        ("../phone", None),
+        ("", None),
     ],
 )
 def test_the_keyboard_follows_the_visitors_language(language, layout):
@@ -619,3 +655,87 @@ def test_any_broken_layout_is_a_layout_error(tmp_path, where, value):
         load_layout("en", tmp_path)
     except LayoutError as error:
         assert all(problem.startswith(str(tmp_path)) for problem in error.problems)
+
+
+# Long-press variants -----------------------------------------------------------
+
+
+def test_a_long_press_offers_the_accented_letters_and_shift_capitalises_them():
+    model = keyboard("fr")
+    e = find(model, "e")
+    assert model.variants(e) == ("é", "è", "ê", "ë")
+    model.press_variant(e, "è")
+    tap(model, "⇧")
+    assert model.variants(e) == ("É", "È", "Ê", "Ë")
+    model.press_variant(e, "É")
+    assert (model.text, model.shift) == ("èÉ", Shift.OFF)
+    assert model.variants(find(model, "z")) == ()
+
+
+def test_a_variant_counts_against_the_limit_like_a_key():
+    model = keyboard("pl", max_chars=1, text="a")
+    model.press_variant(find(model, "z"), "ż")
+    assert (model.text, model.refused) == ("a", True)
+
+
+def test_only_a_variant_of_the_key_can_be_chosen():
+    model = keyboard("fr")
+    with pytest.raises(ValueError, match="its variants are é, è, ê, ë"):
+        model.press_variant(find(model, "e"), "ñ")
+
+
+def test_variants_must_be_a_list_of_other_texts(tmp_path):
+    path = write_layout(
+        tmp_path,
+        "en",
+        letters_layout(
+            [{"text": "e", "variants": "é"}, {"text": "o", "variants": ["o"]}, "a"],
+            [{"text": "u", "variants": ["ü", "ü"]}, {"text": "i", "variants": ["í"]}, "í"],
+        ),
+    )
+    problems = [p.split(": ", 2)[1] for p in load_error(tmp_path, "en").splitlines()]
+    assert problems == [
+        "layers.letters.rows[0][0].variants",
+        "layers.letters.rows[0][1].variants",
+        "layers.letters.rows[1][0].variants",
+        "layers.letters.rows[1][2]",  # í is already a variant of i
+    ]
+    assert str(path) in load_error(tmp_path, "en")
+
+
+# The layouts people know --------------------------------------------------------
+
+
+def row_letters(name: str, row: int) -> str:
+    keys = load_layout(name).layers[0].rows[row]
+    return "".join(key.text for key in keys if key.action is KeyAction.TYPE)
+
+
+@pytest.mark.parametrize(
+    ("name", "top", "home", "bottom"),
+    [
+        ("de", "qwertzuiopü", "asdfghjklöä", "yxcvbnm"),  # QWERTZ
+        ("fr", "azertyuiop", "qsdfghjklmù", "wxcvbn"),  # AZERTY
+        ("es", "qwertyuiop", "asdfghjklñç", "zxcvbnm"),
+        ("pl", "qwertyuiop", "asdfghjkl", "zxcvbnm"),  # programmer's: ą ę … on long press
+        ("tr", "qwertyuıopğü", "asdfghjklşi", "zxcvbnmöç"),  # Turkish Q
+        ("cs", "qwertzuiopú", "asdfghjklů", "yxcvbnm"),
+        ("hu", "qwertzuiopőú", "asdfghjkléáű", "íyxcvbnm"),
+        ("sv", "qwertyuiopå", "asdfghjklöä", "zxcvbnm"),
+        ("fi", "qwertyuiopå", "asdfghjklöä", "zxcvbnm"),
+        ("da", "qwertyuiopå", "asdfghjklæø", "zxcvbnm"),
+        ("nb", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm"),
+        ("uk", "йцукенгшщзхї", "фівапролджєґ", "ячсмитьбюʼ"),  # ЙЦУКЕН with і ї є ґ
+        ("el", "ςερτυθιοπ", "ασδφγηξκλ", "ζχψωβνμ"),
+        ("he", "קראטוןםפ", "שדגכעיחלךף", "זסבהנמצתץ"),
+        ("ar", "ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤرلاىةوزظذ"),
+    ],
+)
+def test_each_country_gets_the_layout_it_knows(name, top, home, bottom):
+    assert [row_letters(name, row) for row in range(3)] == [top, home, bottom]
+
+
+def test_turkish_shift_keeps_the_dot():
+    model = keyboard("tr")
+    type_text(model, "Iİıi")
+    assert model.text == "Iİıi"

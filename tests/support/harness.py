@@ -247,6 +247,60 @@ class Kiosk:
         time.sleep(hold_s)
         self.xdotool("mouseup", "1")
 
+    def long_press(self, key: str, *, choose: str, prefix: str = "kbv:") -> dict:
+        """Rests a finger on ``key`` until ``prefix + choose`` shows, slides onto it, lets go.
+
+        As on a phone keyboard: the variants of a key (é è ê ë on e) show
+        after a long press, and letting go on one types it. Returns the
+        state once the variants have closed.
+        """
+        button = self.button(key)
+        self.xdotool(
+            "mousemove",
+            str(button["x"] + button["width"] // 2),
+            str(button["y"] + button["height"] // 2),
+            "mousedown",
+            "1",
+        )
+        try:
+            self.wait(
+                lambda s: any(b["key"] == prefix + choose for b in s["buttons"]),
+                what=f"{choose!r} among the variants of {key}",
+            )
+        except AssertionError:
+            self.xdotool("mouseup", "1")
+            raise
+        variant = self.button(prefix + choose)
+        self.xdotool(
+            "mousemove",
+            str(variant["x"] + variant["width"] // 2),
+            str(variant["y"] + variant["height"] // 2),
+            "mouseup",
+            "1",
+        )
+        return self.wait(
+            lambda s: not any(b["key"].startswith(prefix) for b in s["buttons"]),
+            what=f"the variants of {key} to close",
+        )
+
+    def open_variants(self, key: str, *, prefix: str = "kbv:") -> dict:
+        """Rests a finger on ``key`` until its variants show, then lets go on the key.
+
+        The variants stay open for a tap on one; returns the state showing them.
+        """
+        button = self.button(key)
+        x = str(button["x"] + button["width"] // 2)
+        y = str(button["y"] + button["height"] // 2)
+        self.xdotool("mousemove", x, y, "mousedown", "1")
+        try:
+            self.wait(
+                lambda s: any(b["key"].startswith(prefix) for b in s["buttons"]),
+                what=f"the variants of {key}",
+            )
+        finally:
+            self.xdotool("mouseup", "1")
+        return self.wait(lambda s: True, what="the screen to settle")
+
     def press_at(self, x: int, y: int, *, hold_s: float) -> None:
         self.xdotool("mousemove", str(x), str(y), "mousedown", "1")
         time.sleep(hold_s)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
+from support.keyboards import dialog_file, has_variants, most_variants, open_keyboard
 
 SIZES = ((1280, 800), (800, 480))
 OUTPUT = PROJECT_ROOT / "docs" / "screenshots"
@@ -99,6 +100,28 @@ WALKS = (("restaurant", walk_restaurant), ("fitness_club", walk_fitness))
 LANGUAGES = ("en", "ru", "it", "ko")
 
 
+#: The keyboards shown in ``keyboards/``: the text screen, and a long press open.
+KEYBOARD_SHOTS = ("de", "fr", "pl", "el", "uk", "ar", "he")
+
+
+def walk_keyboards(xvfb: Xvfb, work: Path, shot) -> None:
+    """The text screen in KEYBOARD_SHOTS' languages, a long press open: ``shot(kiosk, language)``."""
+    settings = write_settings(work, dialog_file(work / "dialog", list(KEYBOARD_SHOTS)))
+    kiosk = Kiosk(xvfb, settings, work / "probe", log_path=work / "kiosk.log")
+    try:
+        for language in KEYBOARD_SHOTS:
+            open_keyboard(kiosk, language)
+            most = most_variants(language)
+            if most:
+                kiosk.open_variants(f"kb:{most}")
+            shot(kiosk, language)
+            if most:  # a tap outside the variants only closes them
+                kiosk.tap(f"kb:{most}", then=lambda s: not has_variants(s))
+            kiosk.tap("cancel", then=lambda s: s["step"] == "start")
+    finally:
+        kiosk.stop()
+
+
 def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
     """Starts the app on each example and walks every screen in every language.
 
@@ -140,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
                     work / f"{width}x{height}",
                     lambda kiosk, language, name, size_dir=size_dir: kiosk.screenshot(
                         size_dir / (language or "") / f"{name}.png"
+                    ),
+                )
+                walk_keyboards(
+                    xvfb,
+                    work / f"{width}x{height}" / "keyboards",
+                    lambda kiosk, name, folder=size_dir / "keyboards": kiosk.screenshot(
+                        folder / f"{name}-text.png"
                     ),
                 )
             finally:

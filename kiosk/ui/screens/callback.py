@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from dialog_config.phone import format_for_display
 
-from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
+from ...keyboard import FALLBACK_LAYOUT, KeyboardModel, layout_name_for_language, load_layout
 from ..theme import MUTED_INK_HEX
 from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
 from . import KioskScreen, escape
@@ -24,7 +24,7 @@ class CallbackScreen(KioskScreen):
     def refresh(self) -> None:
         flow = self.kiosk.flow
         existing = flow.visit.callback
-        name_layout = load_layout(layout_name_for_language(flow.language))
+        name_layout = load_layout(layout_name_for_language(flow.language) or FALLBACK_LAYOUT)
         self.name_model = KeyboardModel(
             name_layout,
             max_chars=NAME_MAX_CHARS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...keyboard import KeyboardModel, layout_name_for_language, load_layout
+from ...keyboard import FALLBACK_LAYOUT, KeyboardModel, layout_name_for_language, load_layout
 from ..widgets.keyboard import KeyboardView  # noqa: F401  (the kv rule names it)
 from . import KioskScreen, escape
 
@@ -10,7 +10,7 @@ from . import KioskScreen, escape
 class TextScreen(KioskScreen):
     def refresh(self) -> None:
         flow = self.kiosk.flow
-        layout = load_layout(layout_name_for_language(flow.language))
+        layout = load_layout(layout_name_for_language(flow.language) or FALLBACK_LAYOUT)
         self.model = KeyboardModel(
             layout,
             max_chars=flow.options.text_max_chars,
