@@ -23,6 +23,7 @@ from kivy.properties import (
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -217,6 +218,22 @@ class KioskButton(ButtonBehavior, Label):
         self.icon_source_size = list(icon.size)
         self.icon_texture = icon.texture(size)
         self._place_icon()
+
+
+class MirrorBox(BoxLayout):
+    """A row that runs right to left when ``mirrored``: for Arabic and Hebrew, Back stands
+    on the right and Next on the left, as their readers expect."""
+
+    mirrored = BooleanProperty(False)
+
+    def on_mirrored(self, *_args) -> None:
+        self._trigger_layout()
+
+    def do_layout(self, *args) -> None:
+        super().do_layout(*args)
+        if self.mirrored and self.orientation == "horizontal":
+            for child in self.children:
+                child.x = 2 * self.x + self.width - child.x - child.width
 
 
 class TapArea(ButtonBehavior, Widget):
