@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kivy.core.text import Label as CoreLabel
 from kivy.properties import NumericProperty
 
 from dialog_config import Node
 
+from ..text import KioskLabel as CoreLabel
 from ..theme import (
     FONT_BUTTON,
     ICON_GAP,
