@@ -12,12 +12,16 @@ right to left), and reorder digits and Latin words in a right-to-left line
 
 from __future__ import annotations
 
+import re
+
 from kivy.core.text import DEFAULT_FONT, FONT_BOLD, FONT_REGULAR, LabelBase
 from kivy.core.text import Label as ProviderLabel
 from kivy.core.text.markup import MarkupLabel
 
 from .. import fonts
 
+#: A Kivy markup tag: [b], [/color], [color=#ff0000], [ref=x].
+MARKUP_TAG = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")
 #: The registered family the screens use; see KioskApp._register_fonts.
 FAMILY = "KioskSans"
 
@@ -33,7 +37,7 @@ class _FontChoice:
         options = self.options
         if options["font_name"] not in (FAMILY, DEFAULT_FONT):
             return
-        text = self.text or ""
+        text = self._plain_text()
         face = fonts.face_for(text, self.language)
         if face is None or face.name not in LabelBase._fonts:
             return
@@ -41,6 +45,9 @@ class _FontChoice:
         options["font_name_r"] = LabelBase._fonts[face.name][int(options["italic"]) | weight]
         options["font_direction"] = fonts.direction_of(text)
         options["font_script_name"] = fonts.script_of(text)
+
+    def _plain_text(self) -> str:
+        return self.text or ""
 
     def _get_font_id(self):
         # SDL2_ttf keeps the direction and script with the opened font: one per combination.
@@ -58,7 +65,10 @@ class KioskLabel(_FontChoice, ProviderLabel):
 
 
 class KioskMarkupLabel(_FontChoice, MarkupLabel):
-    pass
+    def _plain_text(self) -> str:
+        # "[color=#667085]השם[/color]": the tags are no text; their Latin letters
+        # would make a Hebrew hint look left to right.
+        return MARKUP_TAG.sub("", self.text or "")
 
 
 def install(faces: tuple[fonts.Face, ...]) -> None:

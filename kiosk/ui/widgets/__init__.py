@@ -146,6 +146,8 @@ class KioskButton(ButtonBehavior, Label):
     #: Space between the text's box and the icon beside it, taken from the
     #: text's room on both sides so that icon and text stand together.
     icon_offset = NumericProperty(0)
+    #: Right-to-left text: the icon stands right of the text, where that text begins.
+    mirrored = BooleanProperty(False)
     #: With the icon above: the height of icon and text together, the same
     #: for a whole row, so that its icons line up whatever the text's lines.
     stack_height = NumericProperty(0)
@@ -162,6 +164,7 @@ class KioskButton(ButtonBehavior, Label):
             texture_size=self._place_icon,
             icon_size=self._place_icon,
             icon_offset=self._place_icon,
+            mirrored=self._place_icon,
             icon_above=self._place_icon,
             parent=self._follow_scroll_views,
         )
@@ -190,6 +193,9 @@ class KioskButton(ButtonBehavior, Label):
         if self.icon_above:
             x = self.center_x - width / 2
             y = self.center_y + self.texture_size[1] / 2 - height
+        elif self.mirrored:
+            x = self.center_x + self.texture_size[0] / 2 - self.icon_offset - width
+            y = self.center_y - height / 2
         else:
             x = self.center_x - self.texture_size[0] / 2 + self.icon_offset
             y = self.center_y - height / 2
