@@ -31,7 +31,8 @@ MANAGER_TEST_PACKAGES := postgresql \
 #   plugin, fed with espeak-ng speech;
 # - gettext's msgfmt checks the translation catalogs;
 # - LibreOffice opens the reports as a manager would, poppler renders their
-#   pages, Noto CJK gives LibreOffice Hangul to draw them with;
+#   pages, Noto CJK gives LibreOffice Hangul to draw them with, and is the
+#   terminal's optional face for Japanese and Chinese labels (assets/fonts);
 # - debootstrap builds the Debian root the installer is tested in (as root),
 #   systemd's systemd-analyze checks the unit files;
 # - xkb-data (xkeyboard-config's layouts), libxkbcommon0 (its keysym names)

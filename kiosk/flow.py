@@ -28,6 +28,7 @@ from dialog_config.message import NewAttachment, NewMessage, RatingValue, Tone
 # The bands are read here by the rating screen, which colours the NPS buttons with them.
 from dialog_config.rating import is_low_rating, is_top_rating
 
+from .languages import has_keyboard
 from .phone import normalize_phone
 
 
@@ -186,6 +187,12 @@ class Flow:
         return self.options.voice and self.voice_available
 
     @property
+    def can_add_text(self) -> bool:
+        """Text needs a keyboard in the visitor's language; without one the button is hidden
+        rather than offering a keyboard the visitor cannot write their language with."""
+        return self.options.text and has_keyboard(self.language)
+
+    @property
     def shows_promoter_link(self) -> bool:
         rating = self.dialog.rating
         return (
@@ -271,7 +278,7 @@ class Flow:
         """Text, voice or callback from the message step."""
         self._expect(Step.MESSAGE)
         allowed = {
-            Step.TEXT: self.options.text,
+            Step.TEXT: self.can_add_text,
             Step.VOICE: self.can_add_voice,
             Step.CALLBACK: self.options.callback,
         }

@@ -7,16 +7,23 @@ not depend on. Run it from a throwaway virtual environment::
     python3 -m venv /tmp/fontbuild && /tmp/fontbuild/bin/pip install 'fonttools==4.68.0'
     /tmp/fontbuild/bin/python assets/fonts/make_subset.py
 
-It writes ``NotoSansKR-Regular.otf`` and ``NotoSansKR-Bold.otf`` beside itself
+It writes ``NotoSansKR-Regular.otf`` and ``NotoSansKR-Bold.otf`` (Hangul,
+Latin-1, Russian, symbols), ``NotoSansWorld-Regular.ttf`` and
+``NotoSansWorld-Bold.ttf`` (Noto Sans, Noto Sans Arabic, Hebrew and Thai
+merged: every other alphabet the terminal ships) and ``coverage.json`` (which
+characters each face draws, in the order the app tries them) beside itself,
 and stops with a message if the source fonts are not the expected ones.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.merge import Merger
+from fontTools.merge import Options as MergeOptions
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
@@ -138,10 +145,133 @@ def borrow(font: TTFont, source: Path, chars: str) -> None:
     font.setGlyphOrder(top.charset)
 
 
+#: The parts of the merged world font: Debian fonts-noto-core file stem →
+#: what to keep. Noto Sans comes first, so its ASCII digits and punctuation
+#: (which the Hebrew and Thai fonts lack) serve every script in the file.
+WORLD_PARTS = (
+    (
+        "NotoSans",
+        "U+0020-007E,U+00A0-024F,U+0259,U+02B9-02DD,U+0300-036F,U+0370-03FF,U+0400-052F,"
+        "U+1E00-1EFF,U+2000-206F,U+20A0-20CF,U+2116,U+2122,U+2190-2193,U+2212,U+25CC",
+    ),
+    ("NotoSansArabic", "U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF"),
+    ("NotoSansHebrew", "U+0590-05FF,U+FB1D-FB4F"),
+    ("NotoSansThai", "U+0E00-0E7F"),
+)
+WORLD_FAMILY = "Noto Sans World Kiosk"
+#: Not bundled (one weight is 16 MB): Debian's fonts-noto-cjk, used when the
+#: terminal has it. Kivy opens the first face of a collection: Japanese.
+OPTIONAL_CJK = SOURCE_DIR / "NotoSansCJK-Regular.ttc"
+OPTIONAL_CJK_BOLD = SOURCE_DIR / "NotoSansCJK-Bold.ttc"
+
+
+def build_world(weight: str) -> Path:
+    """Merges the subset Noto fonts of WORLD_PARTS into one TrueType font.
+
+    One file, because SDL2_ttf draws a label with one font: a Hebrew label
+    needs Noto Sans's punctuation and digits in the same file as its letters.
+    The OpenType layout tables (Arabic joining, marks) are kept for HarfBuzz.
+    """
+    parts = []
+    for stem, unicodes in WORLD_PARTS:
+        source = NOTO_DIR / f"{stem}-{weight}.ttf"
+        if not source.exists():
+            sys.exit(
+                f"{source} is missing: apt-get install -y --no-install-recommends fonts-noto-core"
+            )
+        font = TTFont(source, recalcTimestamp=False)
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.layout_features = ["*"]
+        options.drop_tables += ["DSIG"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=subset.parse_unicodes(unicodes))
+        subsetter.subset(font)
+        part = OUT_DIR / f".{stem}-{weight}.part.ttf"
+        font.save(part)
+        parts.append(part)
+    try:
+        merged = Merger(MergeOptions(drop_tables=["vmtx", "vhea", "MATH"])).merge(
+            [str(part) for part in parts]
+        )
+    finally:
+        for part in parts:
+            part.unlink()
+    # A modified font must not pass for the original: its own family name.
+    names = merged["name"]
+    names.setName(WORLD_FAMILY, 1, 3, 1, 0x409)
+    names.setName(weight, 2, 3, 1, 0x409)
+    names.setName(f"{WORLD_FAMILY} {weight}", 4, 3, 1, 0x409)
+    names.setName(f"NotoSansWorldKiosk-{weight}", 6, 3, 1, 0x409)
+    names.removeNames(nameID=16)
+    names.removeNames(nameID=17)
+    merged["head"].created = merged["head"].modified = TTFont(NOTO_DIR / f"NotoSans-{weight}.ttf")[
+        "head"
+    ].modified
+    merged.recalcTimestamp = False  # the same inputs give the same bytes
+    out = OUT_DIR / f"NotoSansWorld-{weight}.ttf"
+    merged.save(out)
+    return out
+
+
+def ranges(code_points) -> list[list[int]]:
+    """Sorted code points as [first, last] ranges: a short, readable coverage file."""
+    result: list[list[int]] = []
+    for code in sorted(code_points):
+        if result and result[-1][1] == code - 1:
+            result[-1][1] = code
+        else:
+            result.append([code, code])
+    return result
+
+
+def write_coverage(korean: Path, world: Path) -> Path:
+    """coverage.json: the faces in the order the app tries them, and what each draws."""
+    faces = [
+        {
+            "name": "KioskSans",
+            "regular": korean.name,
+            "bold": korean.name.replace("Regular", "Bold"),
+            "optional": False,
+            "ranges": ranges(TTFont(korean).getBestCmap()),
+        },
+        {
+            "name": "KioskWorld",
+            "regular": world.name,
+            "bold": world.name.replace("Regular", "Bold"),
+            "optional": False,
+            "ranges": ranges(TTFont(world).getBestCmap()),
+        },
+    ]
+    if OPTIONAL_CJK.exists():
+        faces.append(
+            {
+                "name": "KioskCJK",
+                "regular": str(OPTIONAL_CJK),
+                "bold": str(OPTIONAL_CJK_BOLD),
+                "optional": True,
+                "package": "fonts-noto-cjk",
+                "ranges": ranges(TTFont(OPTIONAL_CJK, fontNumber=0).getBestCmap()),
+            }
+        )
+    else:
+        sys.exit(
+            f"{OPTIONAL_CJK} is missing: apt-get install -y --no-install-recommends fonts-noto-cjk"
+        )
+    out = OUT_DIR / "coverage.json"
+    out.write_text(json.dumps({"faces": faces}, separators=(",", ":")) + "\n", encoding="utf-8")
+    return out
+
+
 def main() -> None:
+    built = {}
     for weight in WEIGHTS:
-        out = build(weight)
-        print(f"{out}: {out.stat().st_size:,} bytes")
+        built[weight] = build(weight), build_world(weight)
+        for out in built[weight]:
+            print(f"{out}: {out.stat().st_size:,} bytes")
+    out = write_coverage(*built["Regular"])
+    print(f"{out}: {out.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

@@ -48,16 +48,30 @@ def command_validate(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise Failure(f"{path}: cannot read the file: {exc.strerror}") from exc
     result = check_dialog(data, file=str(path), base_dir=path.resolve().parent)
-    print_problems(result.problems)
-    if result.errors:
+    problems = list(result.problems) + _terminal_problems(data, str(path), result.dialog)
+    print_problems(problems)
+    errors = [problem for problem in problems if problem.is_error]
+    warnings = len(problems) - len(errors)
+    if errors:
         print(
-            f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); "
+            f"{path}: {len(errors)} error(s), {warnings} warning(s); "
             "the terminal will not use this file until the errors are fixed",
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    print(f"{path}: valid, {len(result.warnings)} warning(s), sha256 {result.sha256}")
+    print(f"{path}: valid, {warnings} warning(s), sha256 {result.sha256}")
     return EXIT_OK
+
+
+def _terminal_problems(data: bytes, file: str, dialog) -> list:
+    """What this terminal, beyond the dialog format, cannot show: undrawable characters
+    (errors) and languages it serves only in part (warnings)."""
+    from ..languages import font_errors, language_problems
+
+    problems = font_errors(data, file)
+    if dialog is not None:
+        problems += language_problems(data, file, dialog)
+    return problems
 
 
 def _validate_settings(args: argparse.Namespace) -> int:
@@ -79,7 +93,11 @@ def _validate_settings(args: argparse.Namespace) -> int:
         print_problems(exc.problems)
         failed = True
     else:
-        print_problems(dialog.warnings)
+        terminal = _terminal_problems(
+            Path(settings.dialog).read_bytes(), str(settings.dialog), dialog
+        )
+        print_problems(list(dialog.warnings) + terminal)
+        failed = failed or any(problem.is_error for problem in terminal)
     if failed:
         return EXIT_FAILURE
     print(

@@ -33,6 +33,7 @@ from dialog_config import Dialog, DialogError
 from sync import systemd
 from sync.outbox import OutboxError
 
+from .. import fonts
 from ..cli import EXIT_FAILURE, EXIT_OK
 from ..dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
 from ..faults import FaultBudget
@@ -43,6 +44,7 @@ from ..outbox_health import OutboxHealth, open_outbox
 from ..settings import Settings, SettingsError
 from ..submitter import Submitter
 from ..watcher import POLL_S, DialogWatcher
+from . import text as label_text
 from . import theme
 from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
 
@@ -71,6 +73,10 @@ class KioskApp(App):
     scale = NumericProperty(1.0)
     #: The visitor's language; kv texts depend on it so they change with it.
     language = StringProperty("en")
+    #: The visitor's language writes right to left: rows run mirrored (Back on the right).
+    rtl = BooleanProperty(False)
+    #: The mark after a choice that leads further: it points the way the language reads.
+    onward_mark = StringProperty("›")
     #: Bumped whenever the texts may have changed (a new dialog).
     revision = NumericProperty(0)
     #: Set by the operator screen's "leave the app"; any other close is refused.
@@ -207,6 +213,14 @@ class KioskApp(App):
             log.warning(
                 "the fonts in %s are missing; Korean text will not render", ASSETS_DIR / "fonts"
             )
+            return
+        try:
+            faces = fonts.faces()
+        except FileNotFoundError as exc:
+            log.warning("%s; only the first font is used", exc)
+            return
+        # Each label then draws with the face that has its characters.
+        label_text.install(faces)
 
     def on_stop(self) -> None:
         systemd.stopping("stopping")
@@ -264,6 +278,9 @@ class KioskApp(App):
     def show(self) -> None:
         """Shows the screen of the flow's step (or the operator's), refreshed."""
         if self.flow.language != self.language:
+            label_text.set_language(self.flow.language)
+            self.rtl = fonts.is_rtl_language(self.flow.language)
+            self.onward_mark = "‹" if self.rtl else "›"
             self.language = self.flow.language
         if not self.operator_open:
             name = self.flow.step.value

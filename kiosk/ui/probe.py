@@ -28,10 +28,11 @@ import types
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+
+from .text import KioskLabel as CoreLabel
 
 PROBE_ENV = "KIOSK_TEST_PROBE"
 #: Layouts settle within a frame or two after a change; the state is written after that.
@@ -227,8 +228,9 @@ class Probe:
         room = widget.text_size[0] if widget.text_size[0] else widget.width
         # Kivy lays the text out inside the padding (an icon's slot, a check box).
         room -= widget.padding[0] + widget.padding[2]
+        # Given the whole text, the measure picks the face the button draws it with.
         measure = CoreLabel(
-            font_size=widget.font_size, bold=widget.bold, font_name=widget.font_name
+            text=text, font_size=widget.font_size, bold=widget.bold, font_name=widget.font_name
         )
         return all(measure.get_extents(word)[0] <= room + 1 for word in text.split())
 

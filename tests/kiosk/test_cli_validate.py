@@ -120,3 +120,76 @@ def test_settings_option_works_after_the_subcommand_too(tmp_path):
     after = kiosk("validate", "--settings", str(settings))
     assert before.returncode == after.returncode == 0
     assert before.stdout == after.stdout
+
+
+class TestLanguages:
+    """What a visitor in each language of the dialog gets, said before the terminal runs it."""
+
+    def write(self, tmp_path, languages: str, label: str) -> Path:
+        dialog = tmp_path / "dialog.yaml"
+        dialog.write_text(
+            f"version: 1\nlanguages: [{languages}]\ntopics:\n  - id: food\n    label: {label}\n",
+            encoding="utf-8",
+        )
+        return dialog
+
+    def test_a_served_language_has_nothing_to_say(self, tmp_path):
+        self.write(tmp_path, "en, ru", '{en: "Food", ru: "Еда"}')
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        assert result.stdout.startswith("dialog.yaml: valid, 0 warning(s)")
+
+    def test_a_language_without_a_keyboard_hides_the_text_message(self, tmp_path):
+        self.write(tmp_path, "en, ja", '{en: "Food", ja: "料理"}')
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(
+            "dialog.yaml:2:17: languages[1]: warning: ja: the terminal has no texts in this "
+            "language; these show in English unless `texts:` gives them: welcome, invitation, "
+        )
+        assert lines[0].endswith(
+            "thanks, promoter_prompt; and 40 words of the terminal's own (Next, Skip, Excellent…)"
+        )
+        assert lines[1:] == [
+            "dialog.yaml:2:17: languages[1]: warning: ja: no keyboard; the text message is "
+            "hidden for ja, voice and callback remain"
+        ]
+        assert result.stdout.startswith("dialog.yaml: valid, 2 warning(s)")
+
+    def test_texts_for_every_screen_text_silence_the_missing_catalog(self, tmp_path):
+        from dialog_config.texts import SCREEN_TEXTS
+
+        texts = "".join(f'  {name}: {{en: "x", ja: "ｘ"}}\n' for name in SCREEN_TEXTS)
+        dialog = self.write(tmp_path, "en, ja", '{en: "Food", ja: "料理"}')
+        dialog.write_text(dialog.read_text(encoding="utf-8") + "texts:\n" + texts, "utf-8")
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert [line.split("warning: ")[1] for line in result.stderr.splitlines()] == [
+            "ja: no keyboard; the text message is hidden for ja, voice and callback remain"
+        ]
+
+    def test_an_unknown_code_is_named(self, tmp_path):
+        self.write(tmp_path, "en, qq", '{en: "Food", qq: "Fud"}')
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines() == [
+            "dialog.yaml:2:17: languages[1]: warning: qq: not a language code CLDR knows; its "
+            "button reads “qq” and the terminal's texts stay English: use a code such as de, "
+            "pt-BR or zh-Hant",
+            "dialog.yaml:2:17: languages[1]: warning: qq: no keyboard; the text message is "
+            "hidden for qq, voice and callback remain",
+        ]
+
+    def test_a_character_no_font_draws_is_an_error_naming_the_label(self, tmp_path):
+        self.write(tmp_path, "en", '"Food 🍕"')
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            "dialog.yaml:5:12: topics[0].label: “Food 🍕” holds 🍕 (U+1F355 SLICE OF PIZZA), "
+            "which no font on this terminal draws: the screen would show blank space; use "
+            "another character, or an icon (style.icon) for a symbol",
+            "dialog.yaml: 1 error(s), 0 warning(s); the terminal will not use this file until "
+            "the errors are fixed",
+        ]

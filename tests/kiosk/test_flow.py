@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dialog_config import EXAMPLES_DIR, load_dialog
+from dialog_config import EXAMPLES_DIR, check_dialog, load_dialog
 from kiosk.flow import Flow, InvalidStep, Step, Submission, VoiceClip, is_low_rating
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
@@ -59,8 +59,15 @@ def as_stored(submission: Submission) -> dict:
     return message
 
 
-def test_there_are_four_examples():
-    assert [p.stem for p in EXAMPLES] == ["clinic", "fitness_club", "restaurant", "retail_store"]
+def test_there_are_six_examples():
+    assert [p.stem for p in EXAMPLES] == [
+        "cafe_europe",
+        "cafe_world",
+        "clinic",
+        "fitness_club",
+        "restaurant",
+        "retail_store",
+    ]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -463,3 +470,40 @@ class TestDialogUpdates:
         flow = make_flow(restaurant, [])
         flow.offer_dialog(clinic)
         assert flow.dialog is clinic
+
+
+JAPANESE_DIALOG = """\
+version: 1
+languages: [en, ja]
+topics:
+  - id: service
+    label: {en: "Service", ja: "サービス"}
+"""
+
+
+def test_a_language_without_a_keyboard_offers_no_text_but_voice_and_callback_remain():
+    dialog = load_dialog_text(JAPANESE_DIALOG)
+    flow = make_flow(dialog, [])
+    flow.begin("ja")
+    flow.choose(1, "service")
+    assert not flow.can_add_text
+    with pytest.raises(ValueError, match="text is not offered"):
+        flow.open_part(Step.TEXT)
+    assert flow.can_add_voice
+    flow.open_part(Step.CALLBACK)
+    assert flow.step == Step.CALLBACK
+
+
+def test_a_language_with_a_keyboard_offers_text():
+    flow = make_flow(load_dialog_text(JAPANESE_DIALOG), [])
+    flow.begin("en")
+    flow.choose(1, "service")
+    assert flow.can_add_text
+    flow.open_part(Step.TEXT)
+    assert flow.step == Step.TEXT
+
+
+def load_dialog_text(text: str):
+    result = check_dialog(text.encode(), file="d.yaml")
+    assert result.dialog is not None, result.errors
+    return result.dialog

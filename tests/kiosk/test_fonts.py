@@ -1,10 +1,11 @@
 """The bundled fonts cover every character the terminal can show.
 
 Kivy's text provider has no font fallback: a character missing from the
-font is drawn as blank space. So every text that can reach the screen is
-checked against the fonts' character maps: the example dialogs, the
-translations, the keyboard layouts, whole alphabets a visitor can type, and
-the symbols the screens use.
+font is drawn as blank space, so each label picks the bundled face that has
+its characters (kiosk.fonts, from assets/fonts/coverage.json). Every text that
+can reach the screen is checked against the faces' character maps, per
+weight: the example dialogs, the translations, the keyboard layouts, whole
+alphabets a visitor can type, and the symbols the screens use.
 """
 
 from __future__ import annotations
@@ -19,14 +20,20 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from dialog_config import EXAMPLES_DIR
+from kiosk.fonts import all_faces
 from kiosk.i18n import LOCALE_DIR
 from kiosk.keyboard import DEFAULT_LABELS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FONTS_DIR = PROJECT_ROOT / "assets" / "fonts"
-FONT_FILES = ("NotoSansKR-Regular.otf", "NotoSansKR-Bold.otf")
+#: The bundled faces of each weight, in the order kiosk.fonts tries them.
+WEIGHTS = {
+    "Regular": ("NotoSansKR-Regular.otf", "NotoSansWorld-Regular.ttf"),
+    "Bold": ("NotoSansKR-Bold.otf", "NotoSansWorld-Bold.ttf"),
+}
+FONT_FILES = tuple(name for names in WEIGHTS.values() for name in names)
 KEYBOARDS_DIR = PROJECT_ROOT / "assets" / "keyboards"
-#: The subsets are about 2 MB; a file far larger is the whole CJK font by mistake.
+#: The subsets are at most about 2 MB; a file far larger is a whole CJK font by mistake.
 MAX_FONT_BYTES = 4 * 1024 * 1024
 
 #: Symbols the screens may use. Add one here when a screen starts using it;
@@ -106,17 +113,33 @@ SOURCES = {
 }
 
 
-@pytest.fixture(scope="module", params=FONT_FILES)
-def font(request):
-    path = FONTS_DIR / request.param
+def open_font(name: str) -> TTFont:
+    path = FONTS_DIR / name
     assert path.exists(), f"{path} is missing; see assets/fonts/README.md to rebuild it"
-    with TTFont(path, lazy=True) as opened:
+    return TTFont(path, lazy=True)
+
+
+@pytest.fixture(scope="module", params=WEIGHTS)
+def weight(request):
+    """One weight's faces: their file names and the code points they draw together."""
+    names = WEIGHTS[request.param]
+    covered: set[int] = set()
+    for name in names:
+        with open_font(name) as font:
+            covered |= set(font.getBestCmap())
+    return request.param, covered
+
+
+@pytest.fixture(scope="module", params=[names[0] for names in WEIGHTS.values()])
+def font(request):
+    """The first face of a weight (Noto Sans CJK KR)."""
+    with open_font(request.param) as opened:
         yield opened
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_font_covers(font, source):
-    covered = font.getBestCmap()
+def test_fonts_cover(weight, source):
+    name, covered = weight
     missing = sorted(
         {
             char
@@ -126,10 +149,26 @@ def test_font_covers(font, source):
         }
     )
     assert not missing, (
-        f"{font.reader.file.name} lacks {''.join(missing)!r} "
+        f"no {name} face draws {''.join(missing)!r} "
         f"({', '.join(f'U+{ord(char):04X}' for char in missing)}) used in the {source}: "
         "use another character, or add it with assets/fonts/make_subset.py"
     )
+
+
+@pytest.mark.parametrize("face", all_faces(), ids=lambda face: face.name)
+def test_the_coverage_file_tells_the_truth(face):
+    """The app picks faces by coverage.json: it must list what each file really draws."""
+    if face.optional and not face.installed:
+        pytest.fail(f"{face.regular} is missing: apt-get install {face.package}")
+    number = {"fontNumber": 0} if face.regular.suffix == ".ttc" else {}
+    with TTFont(face.regular, lazy=True, **number) as opened:
+        cmap = set(opened.getBestCmap())
+    listed = {
+        code
+        for start, end in zip(face.starts, face.ends, strict=True)
+        for code in range(start, end + 1)
+    }
+    assert listed == cmap
 
 
 def test_ellipsis_sits_on_the_baseline(font):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from gettext import c2py
 
 import pytest
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from dialog_config import check_dialog
@@ -22,7 +24,31 @@ from kiosk.i18n import (
     translations,
 )
 
-LANGUAGES = ("ru", "it", "ko")
+#: Every language the terminal ships interface texts for (issue: serve 20+ languages).
+LANGUAGES = (
+    "ru",
+    "it",
+    "ko",
+    "de",
+    "fr",
+    "es",
+    "pt",
+    "pt_BR",
+    "nl",
+    "pl",
+    "uk",
+    "tr",
+    "cs",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "el",
+    "ro",
+    "hu",
+    "ar",
+    "he",
+)
 MSGIDS = tuple(text.english for text in SCREEN_TEXTS.values()) + APP_STRINGS
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -79,6 +105,25 @@ def test_every_text_has_a_finished_translation(language):
         assert not message.fuzzy, f"{language}: {msgid!r} is fuzzy; review it and drop the flag"
 
 
+def test_the_locale_folder_holds_exactly_the_shipped_catalogs():
+    shipped = {path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/kiosk.po")}
+    assert shipped == set(LANGUAGES)
+
+
+#: Counts where plural rules differ: 0, 1, 2, the teens, 21-24, 101, 111, a million.
+PLURAL_SAMPLES = (*range(0, 130), 1001, 1011, 1021, 1_000_000, 2_000_000, 1_000_001)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalog_declares_its_language_and_the_cldr_plural_rule(language):
+    catalog = read_catalog(i18n.catalog_path(language))
+    assert str(catalog.locale) == language
+    cldr = get_plural(language)
+    assert catalog.num_plurals == cldr.num_plurals
+    declared, expected = c2py(catalog.plural_expr), c2py(cldr.plural_expr)
+    assert [declared(n) for n in PLURAL_SAMPLES] == [expected(n) for n in PLURAL_SAMPLES]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders(language):
     catalog = read_catalog(i18n.catalog_path(language))
@@ -114,13 +159,22 @@ def test_gettext_translates_and_fills_placeholders():
 
 def test_english_and_unknown_languages_fall_back_to_the_message_id():
     assert gettext("en", "Cancel") == "Cancel"
-    assert gettext("de", "Cancel") == "Cancel"
+    assert gettext("zz", "Cancel") == "Cancel"
     assert gettext("ru", "A string no catalog has") == "A string no catalog has"
 
 
 def test_a_regional_language_uses_its_language_catalog():
     assert gettext("ru-RU", "Cancel") == "Отмена"
-    assert gettext("pt-BR", "Cancel") == "Cancel"
+    assert gettext("de-AT", "Cancel") == "Abbrechen"
+
+
+def test_brazil_has_its_own_words_and_portugal_keeps_its_own():
+    assert gettext("pt-BR", "Touch the screen to leave feedback") == (
+        "Toque na tela para deixar sua opinião"
+    )
+    assert gettext("pt", "Touch the screen to leave feedback") == (
+        "Toque no ecrã para deixar a sua opinião"
+    )
 
 
 def test_the_dialogs_texts_beat_the_catalog(dialog):

@@ -11,9 +11,11 @@ import argparse
 import shutil
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR, load_dialog
+from kiosk.languages import has_keyboard
 from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 from support.keyboards import dialog_file, has_variants, most_variants, open_keyboard
 
@@ -31,9 +33,14 @@ def settings_file(directory: Path, example: str) -> Path:
     )
 
 
-def walk_restaurant(kiosk: Kiosk, language: str, shot) -> None:
-    """Every screen of the restaurant example; ``shot(name)`` at each one."""
-    dialog = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
+#: Keys typed on the text screen per language (other languages leave the text empty).
+TYPED = {"en": "good", "ru": "суп", "it": "buono", "ko": "ㅁㅏㅅ"}
+
+
+def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restaurant") -> None:
+    """Every screen of the restaurant example (or a café example built like it);
+    ``shot(name)`` at each one."""
+    dialog = load_dialog(EXAMPLES_DIR / f"{example}.yaml")
     kiosk.wait_step("start")
     shot("01-start")
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
@@ -48,13 +55,14 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot) -> None:
     kiosk.tap("next", then=lambda s: s["step"] == "message")
     kiosk.wait_step("message")
     shot("05-message")
-    kiosk.tap("text", then=lambda s: s["step"] == "text")
-    kiosk.wait_step("text")
-    for key in {"en": "good", "ru": "суп", "it": "buono", "ko": "ㅁㅏㅅ"}[language]:
-        kiosk.tap(f"kb:{key}")
-    shot("06-text")
-    kiosk.tap("done", then=lambda s: s["step"] == "message")
-    kiosk.wait_step("message")
+    if has_keyboard(language):
+        kiosk.tap("text", then=lambda s: s["step"] == "text")
+        kiosk.wait_step("text")
+        for key in TYPED.get(language, ""):
+            kiosk.tap(f"kb:{key}")
+        shot("06-text")
+        kiosk.tap("done", then=lambda s: s["step"] == "message")
+        kiosk.wait_step("message")
     kiosk.tap("callback", then=lambda s: s["step"] == "callback")
     kiosk.wait_step("callback")
     for key in "3331234567":
@@ -96,8 +104,17 @@ def walk_operator(kiosk: Kiosk, shot) -> None:
     kiosk.tap("cancel", then=lambda s: s["screen"] == "start")
 
 
-WALKS = (("restaurant", walk_restaurant), ("fitness_club", walk_fitness))
-LANGUAGES = ("en", "ru", "it", "ko")
+def walk_cafe(kiosk: Kiosk, language: str, shot, example: str) -> None:
+    walk_restaurant(kiosk, language, shot, example)
+
+
+#: Each example walked, and the examples whose screens show every shipped language.
+WALKS = (
+    ("restaurant", walk_restaurant),
+    ("fitness_club", walk_fitness),
+    ("cafe_europe", walk_cafe),
+    ("cafe_world", walk_cafe),
+)
 
 
 #: The keyboards shown in ``keyboards/``: the text screen, and a long press open.
@@ -133,15 +150,13 @@ def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
         kiosk = Kiosk(
             xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
         )
+        languages = load_dialog(EXAMPLES_DIR / f"{example}.yaml").languages
+        step = walk if walk is not walk_cafe else partial(walk_cafe, example=example)
         try:
-            for language in LANGUAGES:
-                walk(
-                    kiosk,
-                    language,
-                    lambda name, lang=language, kiosk=kiosk: visit(kiosk, lang, name),
-                )
+            for language in languages:
+                step(kiosk, language, lambda name, lang=language, k=kiosk: visit(k, lang, name))
             if example == "restaurant":
-                walk_operator(kiosk, lambda name, kiosk=kiosk: visit(kiosk, None, name))
+                walk_operator(kiosk, lambda name, k=kiosk: visit(k, None, name))
         finally:
             kiosk.stop()
 
@@ -161,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                 walk_everything(
                     xvfb,
                     work / f"{width}x{height}",
-                    lambda kiosk, language, name, size_dir=size_dir: kiosk.screenshot(
-                        size_dir / (language or "") / f"{name}.png"
+                    lambda kiosk, language, name, out=size_dir: kiosk.screenshot(
+                        out / (language or "") / f"{name}.png"
                     ),
                 )
                 walk_keyboards(

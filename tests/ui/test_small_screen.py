@@ -1,5 +1,6 @@
-"""On a 7-inch 800×480 screen every button is big enough for a thumb, inside the screen,
-and shows its words whole; the promoter link's QR code reads back."""
+"""On a 7-inch 800×480 screen and a 10-inch 1280×800 one, in every language of the
+examples, every button is big enough for a thumb, inside the screen, and shows its
+words whole; the promoter link's QR code reads back."""
 
 from __future__ import annotations
 
@@ -10,22 +11,24 @@ from dialog_config import EXAMPLES_DIR, load_dialog
 from support.harness import Xvfb
 from support.screenshots import walk_everything
 
-#: A 7-inch 800×480 panel is about 154 mm wide: 5.2 px per mm, so 9 mm is 47 px.
-PX_PER_MM = 800 / 154
+#: Screen size in pixels → the panel's width in mm: a 7-inch 800×480 panel is about
+#: 154 mm wide (5.2 px per mm, so 9 mm is 47 px), a 10.1-inch 1280×800 one 217 mm.
+PANEL_WIDTH_MM = {(800, 480): 154, (1280, 800): 217}
 THUMB_MM = 9.0
-SMALL = (800, 480)
 PROMOTER_URL = load_dialog(EXAMPLES_DIR / "restaurant.yaml").promoter_link.url
 
 
-@pytest.fixture(scope="module")
-def small_xvfb():
-    server = Xvfb(*SMALL)
+@pytest.fixture(scope="module", params=PANEL_WIDTH_MM, ids=lambda size: "{}x{}".format(*size))
+def screen(request):
+    server = Xvfb(*request.param)
     yield server
     server.close()
 
 
-def test_every_button_on_every_screen_is_at_least_9_mm(small_xvfb, tmp_path):
-    thumb_px = THUMB_MM * PX_PER_MM
+@pytest.mark.slow
+def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path):
+    size = screen.size
+    thumb_px = THUMB_MM * size[0] / PANEL_WIDTH_MM[size]
     problems: list[str] = []
     seen: set[str] = set()
 
@@ -48,11 +51,11 @@ def test_every_button_on_every_screen_is_at_least_9_mm(small_xvfb, tmp_path):
             if (
                 button["x"] < 0
                 or button["y"] < 0
-                or button["x"] + button["width"] > SMALL[0]
-                or button["y"] + button["height"] > SMALL[1]
+                or button["x"] + button["width"] > size[0]
+                or button["y"] + button["height"] > size[1]
             ):
                 problems.append(f"{where} sticks out of the screen")
 
-    walk_everything(small_xvfb, tmp_path, check)
+    walk_everything(screen, tmp_path, check)
     assert len(seen) == 11, sorted(seen)
     assert not problems, "\n".join(problems)

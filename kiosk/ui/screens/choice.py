@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kivy.core.text import Label as CoreLabel
 from kivy.properties import NumericProperty
 
 from dialog_config import Node
 
+from ..text import KioskLabel as CoreLabel
 from ..theme import (
     FONT_BUTTON,
     ICON_GAP,
@@ -202,7 +202,8 @@ class ChoiceScreen(KioskScreen):
         for node in nodes:
             style_color = hex_color(node.style.color) if node.style.color else None
             button = KioskButton(
-                text=self.kiosk.label(node.label) + ("" if node.is_leaf else "  ›"),
+                text=self.kiosk.label(node.label)
+                + ("" if node.is_leaf else "  " + self.kiosk.onward_mark),
                 key=f"{'category' if level == 2 else 'detail'}:{node.id}",
                 bg_color=style_color
                 or (SURFACE if chosen is None or chosen.id != node.id else NEUTRAL),

@@ -15,10 +15,12 @@ class MessageScreen(KioskScreen):
         flow = kiosk.flow
         visit = flow.visit
         self.ids.prompt.text = kiosk.text("message_prompt")
-        self.ids.path.text = "  ›  ".join(kiosk.label(node.label) for node in visit.path)
+        self.ids.path.text = f"  {kiosk.onward_mark}  ".join(
+            kiosk.label(node.label) for node in visit.path
+        )
         parts = (
             (self.ids.voice, flow.can_add_voice, "voice_button", visit.voice is not None),
-            (self.ids.text, flow.options.text, "text_button", visit.text is not None),
+            (self.ids.text, flow.can_add_text, "text_button", visit.text is not None),
             (
                 self.ids.callback,
                 flow.options.callback,

@@ -23,6 +23,7 @@ from kivy.properties import (
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -145,6 +146,8 @@ class KioskButton(ButtonBehavior, Label):
     #: Space between the text's box and the icon beside it, taken from the
     #: text's room on both sides so that icon and text stand together.
     icon_offset = NumericProperty(0)
+    #: Right-to-left text: the icon stands right of the text, where that text begins.
+    mirrored = BooleanProperty(False)
     #: With the icon above: the height of icon and text together, the same
     #: for a whole row, so that its icons line up whatever the text's lines.
     stack_height = NumericProperty(0)
@@ -161,6 +164,7 @@ class KioskButton(ButtonBehavior, Label):
             texture_size=self._place_icon,
             icon_size=self._place_icon,
             icon_offset=self._place_icon,
+            mirrored=self._place_icon,
             icon_above=self._place_icon,
             parent=self._follow_scroll_views,
         )
@@ -189,6 +193,9 @@ class KioskButton(ButtonBehavior, Label):
         if self.icon_above:
             x = self.center_x - width / 2
             y = self.center_y + self.texture_size[1] / 2 - height
+        elif self.mirrored:
+            x = self.center_x + self.texture_size[0] / 2 - self.icon_offset - width
+            y = self.center_y - height / 2
         else:
             x = self.center_x - self.texture_size[0] / 2 + self.icon_offset
             y = self.center_y - height / 2
@@ -217,6 +224,22 @@ class KioskButton(ButtonBehavior, Label):
         self.icon_source_size = list(icon.size)
         self.icon_texture = icon.texture(size)
         self._place_icon()
+
+
+class MirrorBox(BoxLayout):
+    """A row that runs right to left when ``mirrored``: for Arabic and Hebrew, Back stands
+    on the right and Next on the left, as their readers expect."""
+
+    mirrored = BooleanProperty(False)
+
+    def on_mirrored(self, *_args) -> None:
+        self._trigger_layout()
+
+    def do_layout(self, *args) -> None:
+        super().do_layout(*args)
+        if self.mirrored and self.orientation == "horizontal":
+            for child in self.children:
+                child.x = 2 * self.x + self.width - child.x - child.width
 
 
 class TapArea(ButtonBehavior, Widget):
