@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from kiosk.outbox_health import OutboxHealth, UnavailableOutbox, open_outbox
 from support.outbox_damage import corrupt_table
+from support.visits import complaint
 from sync import quarantine
 from sync.outbox import Outbox
 
-MESSAGE = {
-    "terminal_id": "t1",
-    "site": "",
-    "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en",
-    "dialog": {"version": 1, "sha256": "a" * 64},
-    "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}],
-    "tone": "complaint",
-    "alert": True,
-    "text": None,
-    "callback": None,
-    "voice": None,
-    "photo": None,
-}
+MESSAGE = complaint()
 
 
 class Disk:

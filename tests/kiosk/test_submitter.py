@@ -26,25 +26,12 @@ from kiosk.settings import CameraSettings
 from kiosk.submitter import Submitter
 from support.device_media import write_video
 from support.outbox_damage import corrupt_table
+from support.visits import complaint
 from support.waiting import wait_for
 from sync import quarantine
 from sync.outbox import Outbox
 
-MESSAGE = {
-    "terminal_id": "t1",
-    "site": "",
-    "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en",
-    "dialog": {"version": 1, "sha256": "a" * 64},
-    "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}],
-    "tone": "complaint",
-    "alert": True,
-    "text": None,
-    "callback": None,
-    "voice": None,
-    "photo": None,
-}
+MESSAGE = complaint()
 
 
 def test_the_photo_of_the_moment_is_stored_with_the_message(tmp_path):

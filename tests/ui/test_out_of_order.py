@@ -5,23 +5,10 @@ from __future__ import annotations
 from kiosk.i18n import gettext
 from support.operator_mode import PIN, enter, pin_settings, press_corner
 from support.outbox_damage import corrupt_table
+from support.visits import complaint
 from sync.outbox import Outbox
 
-MESSAGE = {
-    "terminal_id": "ui-test",
-    "site": "",
-    "created_at": "2026-11-22T15:04:05.123+01:00",
-    "locale": "en",
-    "dialog": {"version": 1, "sha256": "a" * 64},
-    "rating": None,
-    "path": [{"level": "topic", "id": "food", "label": "Food"}],
-    "tone": "complaint",
-    "alert": True,
-    "text": None,
-    "callback": None,
-    "voice": None,
-    "photo": None,
-}
+MESSAGE = complaint("ui-test")
 
 
 def test_a_damaged_outbox_shows_out_of_order_and_the_operator_sees_why(start_kiosk, tmp_path):
