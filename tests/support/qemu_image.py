@@ -122,7 +122,9 @@ class Guest:
         self._sock: socket.socket | None = None
         append = (
             "root=PARTUUID=4b696f73-02 ro rootwait kiosk.overlay=1 console=ttyAMA0,115200 "
-            "kiosk.console_shell=1 consoleblank=0 systemd.show_status=false"
+            "kiosk.console_shell=1 consoleblank=0 systemd.show_status=false "
+            # No display in QEMU: the app would only restart every 2 s.
+            "systemd.mask=kiosk.service"
         )
         self.command = [
             "qemu-system-aarch64",
