@@ -147,9 +147,12 @@ build_root() {
     say "building the arm64 root with mmdebstrap (packages cached in $CACHE/debs)"
     # The cache recipe of mmdebstrap(1): the .deb files go in before apt runs
     # and come back out before mmdebstrap empties the archive directory.
+    # force-confold: the image's own /etc/default/raspi-firmware, put there
+    # before the package, is kept (it is that package's conffile).
     mmdebstrap --arch=arm64 --variant=minbase --mode=root \
         --include="$(echo $PACKAGES | tr ' ' ',')" \
         --aptopt='Acquire::Retries "3"' \
+        --dpkgopt='force-confdef' --dpkgopt='force-confold' \
         --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-include=/usr/share/doc/*/copyright' \
         --dpkgopt='path-exclude=/usr/share/man/*' \
