@@ -121,7 +121,7 @@ class Guest:
         self._buffer = ""
         self._sock: socket.socket | None = None
         append = (
-            "root=PARTUUID=4b696f73-02 ro rootwait kiosk.overlay=1 console=ttyAMA0,115200 "
+            "root=PARTUUID=4b696f73-02 ro rootwait quiet kiosk.overlay=1 console=ttyAMA0,115200 "
             "kiosk.console_shell=1 consoleblank=0 systemd.show_status=false "
             # No display in QEMU: the app would only restart every 2 s.
             "systemd.mask=kiosk.service"
@@ -187,7 +187,9 @@ class Guest:
             self._send("\n")
             if self._read_until(re.compile(r"root@[^:]*:[^#]*# $|# $"), 5) is not None:
                 self._send(
-                    f"PS1='{PROMPT}'; stty -echo cols 500; export SYSTEMD_PAGER= TERM=dumb\n"
+                    # In two pieces, so that the echo of this line does not match PROMPT.
+                    f"PS1='{PROMPT[:3]}''{PROMPT[3:]}'; stty -echo cols 500; "
+                    "export SYSTEMD_PAGER= TERM=dumb\n"
                 )
                 self._read_until(re.compile(re.escape(PROMPT)), 30)
                 return time.monotonic() - self.started
