@@ -62,14 +62,14 @@ ROOT_UUID=6b696f73-6b00-4000-8000-726f6f740002
 DATA_UUID=6b696f73-6b00-4000-8000-646174610003
 HASH_SEED=6b696f73-6b00-4000-8000-686173680000
 # What the image has on top of what install.sh installs: the boot chain
-# (Debian's Raspberry Pi firmware, the kernel, an initramfs with the overlay),
+# (Debian's Raspberry Pi firmware, bookworm's kernel, an initramfs with the overlay),
 # the network (systemd-networkd, Wi-Fi, the clock from NTP, since a Pi has
 # no battery clock), SSH for a technician's key, and the tools that grow
 # the data partition and check the file systems.
 PACKAGES="systemd systemd-sysv udev dbus kmod initramfs-tools zstd raspi-firmware \
 systemd-timesyncd systemd-resolved wpasupplicant wireless-regdb firmware-brcm80211 \
 iproute2 iputils-ping openssh-server fdisk e2fsprogs dosfstools util-linux \
-ca-certificates sudo less nano \
+ca-certificates sudo less nano linux-image-arm64 \
 python3-venv tzdata libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libportaudio2"
 
 say() { printf 'image: %s\n' "$*"; }
@@ -162,16 +162,15 @@ build_root() {
         --setup-hook="sync-in '$CACHE/debs' /var/cache/apt/archives/" \
         --setup-hook="copy-in '$HERE/rootfs/etc/default/raspi-firmware' '$HERE/rootfs/etc/default/raspi-extra-cmdline' /etc/default/" \
         --setup-hook="mkdir -p \"\$1/etc/initramfs-tools/scripts/init-bottom\" && cp -r '$HERE/rootfs/etc/initramfs-tools/.' \"\$1/etc/initramfs-tools/\"" \
+        --customize-hook="sync-out /var/cache/apt/archives '$CACHE/debs'" \
         --customize-hook="mkdir -p \"\$1/root/checkout\" \"\$1/wheels\"" \
         --customize-hook="cd '$SRC_DIR' && tar -cf - --exclude=__pycache__ --exclude='*.pyc' kiosk sync dialog_config assets systemd setup.cfg pyproject.toml README.md | tar -xf - -C \"\$1/root/checkout\"" \
         --customize-hook="mount --bind '$WHEELS' \"\$1/wheels\"" \
         --customize-hook="chroot \"\$1\" /bin/sh /root/checkout/systemd/image/customize.sh" \
         --customize-hook="umount \"\$1/wheels\" && rmdir \"\$1/wheels\" && rm -rf \"\$1/root/checkout\"" \
-        --customize-hook="sync-out /var/cache/apt/archives '$CACHE/debs'" \
         "$SUITE" "$root" \
         "deb $MIRROR $SUITE main non-free-firmware" \
         "deb $MIRROR $SUITE-updates main non-free-firmware" \
-        "deb $MIRROR $SUITE-backports main non-free-firmware" \
         "deb ${MIRROR%/debian}/debian-security $SUITE-security main non-free-firmware"
 }
 
@@ -209,7 +208,9 @@ make_ext4() {
 main() {
     mkdir -p "$OUT"
     WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/kiosk-image.XXXXXX")
-    trap 'rm -rf "$WORK"' EXIT
+    # A failed build may leave the wheel cache bound in the root: never
+    # delete through a mount point.
+    trap 'umount "$WORK/root/wheels" 2>/dev/null; rm -rf --one-file-system "$WORK"' EXIT
     root=$WORK/root
     if [ -n "${KIOSK_IMAGE_ROOTFS:-}" ]; then
         say "assembling the image from the root in $KIOSK_IMAGE_ROOTFS"

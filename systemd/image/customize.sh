@@ -9,11 +9,6 @@ export DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
 
 say() { printf 'image: %s\n' "$*"; }
 
-# The kernel from bookworm-backports: the first Debian kernel with the
-# Raspberry Pi 5 device trees (bcm2712); Pi 4, 400 and CM4 boot it too.
-say "installing the kernel (bookworm-backports)"
-apt-get install -y -q --no-install-recommends -t bookworm-backports linux-image-arm64
-
 # The terminal, as on any Debian bookworm: the wheels were fetched for
 # aarch64 beforehand (no pip access to the network from here).
 KIOSK_WHEELS=/wheels /bin/sh "$CHECKOUT/systemd/install.sh"
