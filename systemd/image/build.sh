@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the SD card image of the feedback terminal for Raspberry Pi 4, 400,
-# 5 and Compute Module 4, from Debian bookworm arm64 packages:
+# Builds the SD card image of the feedback terminal for Raspberry Pi 4, 400
+# and Compute Module 4, from Debian bookworm arm64 packages:
 #
 #   sudo systemd/image/build.sh            (or: make image)
 #
