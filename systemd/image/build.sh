@@ -210,7 +210,7 @@ main() {
     WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/kiosk-image.XXXXXX")
     # A failed build may leave the wheel cache bound in the root: never
     # delete through a mount point.
-    trap 'umount "$WORK/root/wheels" 2>/dev/null; rm -rf --one-file-system "$WORK"' EXIT
+    trap 'status=$?; umount "$WORK/root/wheels" 2>/dev/null || true; rm -rf --one-file-system "$WORK"; exit $status' EXIT
     root=$WORK/root
     if [ -n "${KIOSK_IMAGE_ROOTFS:-}" ]; then
         say "assembling the image from the root in $KIOSK_IMAGE_ROOTFS"
