@@ -3,6 +3,8 @@
 #                   (SQLite and media under ./var/manager) on http://127.0.0.1:8000
 # make test       — set up everything the tests need (system packages included) and run them
 # make test-fast  — the tests but the ui, system and slow tiers (about 2 minutes)
+# make image      — the Raspberry Pi SD card image, build/kiosk-<version>-arm64.img.xz (root)
+# make image-test — builds the image and boots it in QEMU (long; not part of make test)
 #
 # System packages come from apt-get when run as root; otherwise the exact
 # apt-get line is printed and make stops, so nothing is half set up.
@@ -38,13 +40,23 @@ MANAGER_TEST_PACKAGES := postgresql \
 # - xkb-data (xkeyboard-config's layouts), libxkbcommon0 (its keysym names)
 #   and unicode-cldr-core (CLDR's exemplar letters): the keyboard layouts are
 #   made from them by assets/keyboards/make_layouts.py, and the tests check
-#   that every letter of each language can be typed and the files are current.
+#   that every letter of each language can be typed and the files are current;
+# - the image recipe's check: sfdisk, mkfs.vfat, mtools, mke2fs/debugfs, xz
+#   assemble and read back a disk image, ssh-keygen checks the SSH key file.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 	xkb-data libxkbcommon0 unicode-cldr-core \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
 	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
 	debootstrap systemd \
+	fdisk dosfstools mtools e2fsprogs xz-utils openssh-client \
 	$(MANAGER_TEST_PACKAGES)
+# The SD card image: mmdebstrap builds the arm64 root, running its programs
+# through qemu-user-static (binfmt-support registers it); the partitions are
+# made as files (no loop device) and xz packs the image.
+IMAGE_PACKAGES := mmdebstrap qemu-user-static binfmt-support arch-test \
+	fdisk dosfstools mtools e2fsprogs xz-utils
+# Booting it: qemu-system-aarch64 (machine virt, the image's own kernel).
+IMAGE_TEST_PACKAGES := $(IMAGE_PACKAGES) qemu-system-arm openssh-client
 # The manager on its embedded defaults needs only Python.
 MANAGER_PACKAGES := python3-venv
 
@@ -71,7 +83,22 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test-fast: system-test $(STAMP)
-	$(VENV_PYTHON) -m pytest -m "not ui and not system and not slow"
+	$(VENV_PYTHON) -m pytest -m "not ui and not system and not slow and not image"
+
+# The image is built once into build/ (kept uncompressed too, for QEMU), from
+# the package cache in /var/cache/kiosk-image when it is there.
+.PHONY: image image-test system-image system-image-test
+image: system-image $(STAMP)
+	KIOSK_IMAGE_KEEP_RAW=1 PYTHON=$(CURDIR)/$(VENV_PYTHON) systemd/image/build.sh
+
+image-test: system-image-test image
+	$(VENV_PYTHON) -m pytest -m image tests/image
+
+system-image:
+	@$(call ensure_packages,$(IMAGE_PACKAGES))
+
+system-image-test:
+	@$(call ensure_packages,$(IMAGE_TEST_PACKAGES))
 
 # Every screen in each language at 1280x800 and 800x480, into docs/screenshots/.
 screenshots: system-test $(STAMP)

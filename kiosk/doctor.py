@@ -52,6 +52,8 @@ TIMEX_BUFFER_BYTES = 512
 #: Files of a release may carry the clock of the machine that packed them;
 #: only a clock more than this before them is certainly wrong.
 CLOCK_TOLERANCE_S = 24 * 3600.0
+#: Beside the settings file on the SD card image: what kiosk-firstboot could not apply.
+FIRST_BOOT_REPORT = "first-boot.txt"
 TEST_TEXT = "Test message from kiosk doctor ({terminal}, {time}): no visitor wrote this."
 
 NTP_HINT = (
@@ -65,12 +67,14 @@ def run_checks(
 ) -> tuple[list[CheckResult], Settings | None]:
     """Every check, in the order ``kiosk doctor`` prints them, and the settings if they load."""
     result, settings = check_settings(settings_path)
+    boot_folder = check_boot_folder(settings_path)
     if settings is None:
-        return [result], None
+        return [result, *boot_folder], None
     from .devices.check import check_camera, check_microphone
 
     results = [
         result,
+        *boot_folder,
         check_dialog(settings.dialog, settings.data_dir),
         check_camera(settings.camera),
         check_microphone(settings.microphone),
@@ -133,6 +137,37 @@ def check_settings(path: str | os.PathLike[str] | None) -> tuple[CheckResult, Se
     return CheckResult(
         "settings", PASSED, f"{source}; terminal {settings.terminal_id}; {secrets}"
     ), settings
+
+
+def check_boot_folder(settings_path: str | os.PathLike[str] | None) -> list[CheckResult]:
+    """On the SD card image: what the last boot could not apply from the card's kiosk/ folder.
+
+    kiosk-firstboot writes ``first-boot.txt`` beside the settings file at every
+    boot, one problem a line (empty when all went in); elsewhere there is no
+    such file and no check.
+    """
+    from .settings import find_settings_file
+
+    found = find_settings_file(None if settings_path is None else Path(settings_path))
+    if found is None:
+        return []
+    try:
+        report = (found.parent / FIRST_BOOT_REPORT).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    problems = [line for line in report.splitlines() if line.strip()]
+    if not problems:
+        return [CheckResult("boot folder", PASSED, "the card's kiosk/ folder had nothing wrong")]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return [
+        CheckResult(
+            "boot folder",
+            FAILED,
+            f"{problems[0]}{more}",
+            "fix the file in the kiosk/ folder of the card's boot partition (KIOSKBOOT) "
+            "and boot again; kiosk/RESULT.txt there lists every problem",
+        )
+    ]
 
 
 def check_dialog(path: Path, data_dir: Path) -> CheckResult:

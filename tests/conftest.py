@@ -50,7 +50,7 @@ def speech_wav(tmp_path_factory) -> Path:
 
 
 #: Folders whose every test carries a tier marker.
-FOLDER_MARKERS = {"ui": "ui", "system": "system"}
+FOLDER_MARKERS = {"ui": "ui", "system": "system", "image": "image"}
 TESTS_DIR = Path(__file__).resolve().parent
 
 
