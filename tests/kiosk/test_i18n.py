@@ -9,7 +9,6 @@ from gettext import c2py
 
 import pytest
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
 
 from dialog_config import check_dialog
 from dialog_config.texts import SCREEN_TEXTS
@@ -23,6 +22,7 @@ from kiosk.i18n import (
     screen_text,
     translations,
 )
+from support.catalogs import catalog_ids, read_catalog
 
 #: Every language the terminal ships interface texts for (issue: serve 20+ languages).
 LANGUAGES = (
@@ -69,15 +69,6 @@ def fresh_cache():
     translations.cache_clear()
     yield
     translations.cache_clear()
-
-
-def read_catalog(path):
-    with path.open("rb") as file:
-        return read_po(file, abort_invalid=True)
-
-
-def catalog_ids(catalog) -> list[str]:
-    return [message.id for message in catalog if message.id]
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 
 import pytest
-from babel.messages.pofile import read_po
 
 from dialog_config.catalogs import CatalogError
 from reports import texts
 from reports.texts import LOCALE_DIR, STRINGS, TEXTS, catalog_path, strings_for, translations
+from support.catalogs import catalog_ids, read_catalog
 
 LANGUAGES = ("it", "ru", "ko")
 MSGIDS = tuple(text.english for text in TEXTS.values())
@@ -24,15 +24,6 @@ def fresh_cache():
     translations.cache_clear()
     yield
     translations.cache_clear()
-
-
-def read_catalog(path):
-    with path.open("rb") as file:
-        return read_po(file, abort_invalid=True)
-
-
-def catalog_ids(catalog) -> list[str]:
-    return [message.id for message in catalog if message.id]
 
 
 def test_texts_are_unique():
