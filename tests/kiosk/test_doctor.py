@@ -22,7 +22,8 @@ from dialog_config import DEFAULT_DIALOG, load_dialog
 from support.device_media import write_video
 from support.harness import Xvfb
 from support.manager_server import ManagerServer, Reply
-from support.smtp_server import SMTPServer, free_port
+from support.ports import free_port
+from support.smtp_server import SMTPServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import logging
 import uuid
 from pathlib import Path
 
-from support.manager_live import free_port
+from support.ports import free_port
 
 #: moto accepts any credentials; these are what the manager is configured with.
 S3_ACCESS_KEY_ID = "AKIAKIOSKMANAGERTEST"

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from support.manager_live import free_port
+from support.ports import free_port
 
 CLUSTER_USER = "nobody"
 START_TIMEOUT_S = 60

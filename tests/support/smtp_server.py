@@ -8,11 +8,12 @@ its replies are programmable: ``rcpt_reply`` / ``data_reply`` (e.g.
 from __future__ import annotations
 
 import dataclasses
-import socket
 import ssl
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from support.ports import free_port
 
 
 @dataclasses.dataclass
@@ -48,12 +49,6 @@ class _Handler:
             )
         )
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SMTPServer:

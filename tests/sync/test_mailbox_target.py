@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from support.smtp_server import SMTPServer, free_port
+from support.ports import free_port
+from support.smtp_server import SMTPServer
 from sync.outbox import Outbox
 from sync.targets.base import Paused, Rejected, Retry
 from sync.targets.mailbox import MailboxTarget

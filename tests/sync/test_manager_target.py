@@ -146,7 +146,7 @@ def test_a_reset_connection_retries(outbox, make_message, manager_server, manage
 
 
 def test_a_closed_port_retries(outbox, make_message, manager_target_factory):
-    from support.smtp_server import free_port
+    from support.ports import free_port
 
     delivery = claim_one(outbox, make_message)
     with pytest.raises(Retry, match="cannot reach") as caught:

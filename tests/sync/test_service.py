@@ -10,7 +10,8 @@ import pytest
 
 from support.delivery_service import running
 from support.manager_server import Reply
-from support.smtp_server import SMTPServer, free_port
+from support.ports import free_port
+from support.smtp_server import SMTPServer
 from support.waiting import wait_for
 from sync.backoff import Backoff
 from sync.outbox import Outbox
