@@ -29,6 +29,7 @@ import time
 import httpx
 
 from support.manager_server import ManagerServer
+from support.visits import salty_food
 from sync.backoff import Backoff
 from sync.outbox import Outbox
 from sync.service import DeliveryService
@@ -40,21 +41,11 @@ VOICE_BYTES = 50 * 1024
 
 
 def message() -> dict:
-    return {
-        "terminal_id": "bench-01",
-        "site": "Bench",
-        "locale": "en",
-        "created_at": "2026-11-22T15:04:05.123+01:00",
-        "dialog": {"version": 1, "sha256": "a" * 64},
-        "rating": {"kind": "smileys", "value": 2, "scale": 5},
-        "path": [{"level": "topic", "id": "food", "label": "Food"}],
-        "tone": "complaint",
-        "alert": True,
-        "text": "Too salty",
-        "callback": None,
-        "voice": {"content_type": "audio/ogg", "duration_s": 3.2},
-        "photo": None,
-    }
+    return salty_food(
+        terminal_id="bench-01",
+        site="Bench",
+        voice={"content_type": "audio/ogg", "duration_s": 3.2},
+    )
 
 
 def queue(box: Outbox, count: int, log=print) -> None:

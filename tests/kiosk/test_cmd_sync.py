@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from support.manager_server import Delay, ManagerServer, Stall
+from support.visits import salty_food
 from support.waiting import wait_for
 from sync.outbox import Outbox
 
@@ -19,21 +20,7 @@ TOKEN = "cmd-test-token"
 
 
 def sample_message() -> dict:
-    return {
-        "terminal_id": "rome-01",
-        "site": "Trattoria Roma",
-        "locale": "it",
-        "created_at": "2026-11-22T15:04:05.123+01:00",
-        "dialog": {"version": 1, "sha256": "a" * 64},
-        "rating": {"kind": "smileys", "value": 2, "scale": 5},
-        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
-        "tone": "complaint",
-        "alert": True,
-        "text": "Troppo sale",
-        "callback": None,
-        "voice": None,
-        "photo": None,
-    }
+    return salty_food()
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -7,6 +7,7 @@ import json
 import uuid
 
 from support.media_samples import jpeg, ogg_opus
+from support.visits import salty_food
 
 BOUNDARY = "kiosk-test-boundary-7f3a"
 PHOTO = jpeg(320, 240, seed=7)
@@ -31,22 +32,7 @@ def message(
     voice: bytes | None = None,
     **changes,
 ) -> dict:
-    body = {
-        "id": str(uuid.uuid4()),
-        "terminal_id": terminal_id,
-        "site": "Trattoria Roma",
-        "created_at": "2026-11-22T15:04:05.123+01:00",
-        "locale": "it",
-        "dialog": {"version": 1, "sha256": "a" * 64},
-        "rating": {"kind": "smileys", "value": 2, "scale": 5},
-        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
-        "tone": "complaint",
-        "alert": True,
-        "text": "Troppo sale",
-        "callback": None,
-        "voice": None,
-        "photo": None,
-    }
+    body = {"id": str(uuid.uuid4()), **salty_food(terminal_id=terminal_id)}
     if photo is not None:
         body["photo"] = {
             "content_type": "image/jpeg",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from support.visits import salty_food
 from sync.outbox import Outbox
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -18,23 +19,14 @@ HELPERS = Path(__file__).resolve().parent
 
 def sample_message(**overrides: Any) -> dict[str, Any]:
     """A valid Message body, less what the outbox fills in."""
-    message: dict[str, Any] = {
-        "terminal_id": "rome-01",
-        "site": "Trattoria Roma, Via Nazionale",
-        "created_at": "2026-11-22T15:04:05.123+01:00",
-        "locale": "it",
-        "dialog": {"version": 3, "sha256": "a" * 64},
-        "rating": {"kind": "smileys", "value": 2, "scale": 5},
-        "path": [{"level": "topic", "id": "food", "label": "Cibo"}],
-        "tone": "complaint",
-        "alert": False,
-        "text": "Troppo sale",
-        "callback": None,
-        "voice": None,
-        "photo": None,
-    }
-    message.update(overrides)
-    return message
+    return salty_food(
+        **{
+            "site": "Trattoria Roma, Via Nazionale",
+            "dialog": {"version": 3, "sha256": "a" * 64},
+            "alert": False,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture
