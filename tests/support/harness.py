@@ -29,6 +29,8 @@ START_TIMEOUT_S = 30.0
 STEP_TIMEOUT_S = 10.0
 #: How long the probe must stay silent before a screen counts as laid out.
 SETTLED_S = 0.4
+#: How long a button a test names may take to appear on the screen shown.
+BUTTON_TIMEOUT_S = 10.0
 
 
 def require_tools() -> None:
@@ -203,13 +205,30 @@ class Kiosk:
         return self.wait(lambda s: s["screen"] == screen and s["buttons"], what=f"screen {screen}")
 
     def button(self, key: str) -> dict:
-        for button in self.state["buttons"]:
-            if button["key"] == key:
-                return button
-        raise AssertionError(
-            f"no button {key!r} on screen {self.state['screen']}: "
-            f"{[b['key'] for b in self.state['buttons']]}"
-        )
+        """The button ``key`` of the screen shown, waiting while the screen still fills in.
+
+        A screen can show its first buttons a frame before the rest (a row laid
+        out once the window has its size), and more so on a busy machine.
+        """
+        found = self._find(self.state, key)
+        if found is None:
+            try:
+                self.wait(
+                    lambda s: self._find(s, key) is not None,
+                    timeout_s=BUTTON_TIMEOUT_S,
+                    what=f"button {key!r}",
+                )
+            except AssertionError:
+                raise AssertionError(
+                    f"no button {key!r} on screen {self.state['screen']}: "
+                    f"{[b['key'] for b in self.state['buttons']]}"
+                ) from None
+            found = self._find(self.state, key)
+        return found
+
+    @staticmethod
+    def _find(state: dict, key: str) -> dict | None:
+        return next((b for b in state["buttons"] if b["key"] == key), None)
 
     def keys(self, prefix: str = "") -> list[str]:
         return [b["key"] for b in self.state["buttons"] if b["key"].startswith(prefix)]
