@@ -72,8 +72,13 @@ manager: system-manager $(MANAGER_STAMP)
 system-manager:
 	@$(call ensure_packages,$(MANAGER_PACKAGES))
 
+# One pytest worker per core; work-stealing evens out the few long tests.
+# PYTEST_WORKERS=0 runs them in one process, in order.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
+
 test: system-test $(STAMP) lint
-	$(VENV_PYTHON) -m pytest
+	$(VENV_PYTHON) -m pytest $(PARALLEL)
 
 # ruff (pyflakes, pycodestyle, import order, bugbear; one formatting style) on
 # everything, mypy on the logic packages; both configured in pyproject.toml.
@@ -83,7 +88,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test-fast: system-test $(STAMP)
-	$(VENV_PYTHON) -m pytest -m "not ui and not system and not slow and not image"
+	$(VENV_PYTHON) -m pytest $(PARALLEL) -m "not ui and not system and not slow and not image"
 
 # The image is built once into build/ (kept uncompressed too, for QEMU), from
 # the package cache in /var/cache/kiosk-image when it is there.
