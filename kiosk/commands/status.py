@@ -29,18 +29,28 @@ def command_status(args: argparse.Namespace) -> int:
     from sync.status import outbox_report
 
     settings = load_settings_or_fail(args)
+    waiting = quarantine.count(settings.data_dir)
+    # What waits in the quarantine is said even when the outbox cannot be read:
+    # that is when visits go there.
+    aside = (
+        f"\n{waiting} message(s) the outbox refused wait in "
+        f"{settings.data_dir / quarantine.QUARANTINE_DIR_NAME}; once the outbox works, "
+        f"`kiosk outbox requeue` puts them back"
+        if waiting
+        else ""
+    )
     if not (settings.data_dir / DB_NAME).exists():
         raise Failure(
             f"no outbox in {settings.data_dir}: nothing was saved yet, or data_dir "
-            f"in the settings points elsewhere than the app's"
+            f"in the settings points elsewhere than the app's{aside}"
         )
     try:
         with Outbox(settings.data_dir, reserve_bytes=0, recover=False) as outbox:
             report = outbox_report(outbox)
     except OutboxError as exc:
-        raise Failure(str(exc)) from exc
+        raise Failure(f"{exc}{aside}") from exc
     report["configured_targets"] = list(settings.targets)
-    report["quarantined"] = quarantine.count(settings.data_dir)
+    report["quarantined"] = waiting
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()

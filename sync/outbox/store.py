@@ -137,10 +137,8 @@ class OutboxStore:
             conn = self._db
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise self._db_error(exc) from exc
             except sqlite3.DatabaseError as exc:
-                raise OutboxDamagedError(self.db_path, str(exc)) from exc
+                raise self._db_error(exc) from exc
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -148,10 +146,8 @@ class OutboxStore:
                 if conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise self._db_error(exc) from exc
                 if isinstance(exc, sqlite3.DatabaseError):
-                    raise OutboxDamagedError(self.db_path, str(exc)) from exc
+                    raise self._db_error(exc) from exc
                 raise
 
     @contextlib.contextmanager
@@ -159,14 +155,20 @@ class OutboxStore:
         """A read transaction: one consistent snapshot across several queries."""
         with self._lock:
             conn = self._db
-            conn.execute("BEGIN DEFERRED")
             try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
+                conn.execute("BEGIN DEFERRED")
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                raise self._db_error(exc) from exc
 
-    def _db_error(self, exc: sqlite3.OperationalError) -> OutboxError:
+    def _db_error(self, exc: sqlite3.DatabaseError) -> OutboxError:
+        """What SQLite's error means for the outbox: busy or unwritable, or damaged."""
+        if not isinstance(exc, sqlite3.OperationalError):
+            return OutboxDamagedError(self.db_path, str(exc))
         return OutboxError(
             f"{self.db_path}: {exc}; if another process holds the database for long, "
             f"look for a stuck kiosk process; otherwise check that the disk is writable and not full"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from support.outbox_damage import corrupt_page, corrupt_table
+from support.visits import salty_food
 from sync import quarantine
 from sync.outbox import Outbox
 
@@ -19,21 +20,16 @@ MESSAGES = 40
 
 def message(number: int) -> dict:
     # A long text, so that the messages spread over many pages of the table.
-    return {
-        "terminal_id": "rome-01",
-        "site": "",
-        "locale": "en",
-        "created_at": f"2026-11-20T09:{number // 60:02d}:{number % 60:02d}+01:00",
-        "dialog": {"version": 1, "sha256": "a" * 64},
-        "rating": None,
-        "path": [{"level": "topic", "id": "food", "label": "Food"}],
-        "tone": "none",
-        "alert": False,
-        "text": f"visit {number} " + "x" * 900,
-        "callback": None,
-        "voice": None,
-        "photo": None,
-    }
+    return salty_food(
+        site="",
+        locale="en",
+        created_at=f"2026-11-20T09:{number // 60:02d}:{number % 60:02d}+01:00",
+        rating=None,
+        path=[{"level": "topic", "id": "food", "label": "Food"}],
+        tone="none",
+        alert=False,
+        text=f"visit {number} " + "x" * 900,
+    )
 
 
 def kiosk(settings: Path, *args: str) -> subprocess.CompletedProcess:
@@ -164,3 +160,18 @@ def test_the_doctor_finds_a_damaged_outbox_and_names_the_repair(tmp_path):
         for check in json.loads(kiosk(settings, "doctor", "--json").stdout)["checks"]
     }
     assert checks["outbox"]["state"] == "ok", checks["outbox"]
+
+
+def test_status_on_a_damaged_outbox_still_counts_the_quarantine(tmp_path):
+    settings, data = terminal(tmp_path)
+    with Outbox(data, reserve_bytes=0) as box:
+        box.add(message(1))
+    corrupt_table(data / "outbox.sqlite3", "deliveries")
+    quarantine.put(data, message(2), photo=None, voice=None, reason="OutboxDamagedError: x")
+    done = kiosk(settings, "status")
+    assert done.returncode == 1
+    assert "kiosk outbox repair" in done.stderr
+    assert (
+        f"1 message(s) the outbox refused wait in {data / 'quarantine'}; once the outbox "
+        "works, `kiosk outbox requeue` puts them back" in done.stderr
+    )
