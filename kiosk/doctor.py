@@ -507,9 +507,9 @@ def check_mailbox(target, settings: Settings) -> CheckResult:
         "tls 465, none (a local relay) 25"
     )
     try:
-        # The target's own connection (same TLS context, timeouts and host
-        # name): the doctor tries exactly what a delivery does, up to the mail.
-        with target.connect() as smtp:
+        # The target's own connection (same TLS context, timeouts, deadline and
+        # host name): the doctor tries exactly what a delivery does, up to the mail.
+        with target.deadline() as watchdog, target.connect() as smtp:
             smtp.ehlo_or_helo_if_needed()
             if target.username:
                 smtp.login(target.username, target.password or "")
@@ -548,6 +548,15 @@ def check_mailbox(target, settings: Settings) -> CheckResult:
             "ask the mail server's administrator whether this terminal may send",
         )
     except (smtplib.SMTPException, OSError) as exc:
+        if watchdog.fired:
+            return CheckResult(
+                "mailbox",
+                FAILED,
+                f"{where}: the exchange did not finish within its deadline of "
+                f"{target.deadline_s:g} s (the server answers a few bytes at a time, "
+                "or the link is very slow)",
+                "check the network and sync.mailbox.host and port",
+            )
         return CheckResult(
             "mailbox",
             FAILED,

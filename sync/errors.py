@@ -9,7 +9,8 @@ The hierarchy, so that callers can catch as broadly or as narrowly as they need:
     ├── InvalidMessageError     the message handed to ``add`` cannot be stored (also a ValueError)
     ├── UnknownMessageError     no such message in the outbox (also a LookupError)
     ├── UnknownDeliveryError    no such (message, target) delivery (also a LookupError)
-    └── ServiceRunningError     another delivery service already works on this outbox
+    ├── ServiceRunningError     another delivery service already works on this outbox
+    └── OutboxInUseError        a repair and a process using the outbox exclude each other
 
 Every message says what to do next, because the reader is often a technician
 looking at ``kiosk status`` or a journal, not the author of the code.
@@ -84,3 +85,8 @@ class UnknownDeliveryError(OutboxError, LookupError):
 
 class ServiceRunningError(OutboxError):
     """Another delivery service process holds this outbox; two would send everything twice."""
+
+
+class OutboxInUseError(OutboxError):
+    """``kiosk outbox repair`` and any process using the outbox (the app, the
+    delivery service) cannot run at once: the repair moves the database aside."""

@@ -32,6 +32,7 @@ from sync import systemd
 from sync.backoff import RETRY_AFTER_MAX_S, Backoff
 from sync.errors import ServiceRunningError
 from sync.outbox import LEASE_S, Delivery, Outbox
+from sync.outbox.layout import SERVICE_LOCK_NAME
 from sync.targets.base import Paused, Rejected, Retry, Target
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,6 @@ STOP_POLL_S = 0.1
 MAX_IDLE_S = 60.0
 #: How long stopping waits for a delivery in flight before releasing it and leaving.
 STOP_GRACE_S = 1.0
-SERVICE_LOCK_NAME = "sync.lock"
 #: Deliveries claimed at once per target; each is finished before the next
 #: claim. One claim and one record of the batch cost two commits (fsyncs), so
 #: a batch amortises them; an alert arriving meanwhile waits for the batch.

@@ -124,3 +124,33 @@ def test_the_checks_see_the_code():
     assert "kiosk.ui.app" in MODULES and "sync.outbox.core" in MODULES
     assert "kivy.app" in imports_of("kiosk.ui.app", MODULES["kiosk.ui.app"])
     assert "kiosk.flow" in imports_of("kiosk.ui.app", MODULES["kiosk.ui.app"])
+
+
+#: What only tests may hold: the UI tests' probe and the file it takes commands from.
+TEST_HOOKS = ("KIOSK_TEST_PROBE", "control.json", "probe_from_environment")
+
+
+def test_the_product_holds_no_test_probe():
+    """The probe moves the app's clock and makes the flow fail on command: it lives in
+    tests/support/, and nothing installed reads its variable or its control file."""
+    found = [
+        f"{path.relative_to(ROOT)} mentions {hook}"
+        for path in MODULES.values()
+        for hook in TEST_HOOKS
+        if hook in path.read_text(encoding="utf-8")
+    ]
+    found += [
+        f"{path.relative_to(ROOT)} is a probe"
+        for name, path in MODULES.items()
+        if name.rpartition(".")[2] == "probe"
+    ]
+    found += [
+        f"{path.relative_to(ROOT)} imports {imported}"
+        for name, path in MODULES.items()
+        for imported in imports_of(name, path)
+        if imported.split(".")[0] == "support"
+    ]
+    assert not found, "\n".join(found)
+    # Not idle: the probe is where the tests start the app with it.
+    probe = ROOT / "tests" / "support" / "probe.py"
+    assert "control.json" in probe.read_text(encoding="utf-8")

@@ -15,7 +15,12 @@ from ..cli import EXIT_OK, Failure, add_command
 
 #: The token file's place when the settings name none: beside the settings, as the installer does.
 TOKEN_FILE_NAME = Path("secrets") / "manager-token"
+#: For connecting and for each read or write.
 ENROL_TIMEOUT_S = 30.0
+#: The whole exchange: a manager answering a byte at a time never trips the above.
+ENROL_DEADLINE_S = 60.0
+#: The largest answer taken; a real one is a few hundred bytes.
+ANSWER_MAX_BYTES = 65_536
 
 
 def add_parser(commands) -> None:
@@ -50,7 +55,7 @@ def command_enroll(args: argparse.Namespace) -> int:
 
     settings_path = Path(args.settings or os.environ.get(SETTINGS_ENV) or SYSTEM_SETTINGS)
     url = args.url.rstrip("/")
-    answer = _exchange(url, args.code, args.ca_file)
+    answer = exchange_code(url, args.code, args.ca_file)
     token_file = args.token_file or settings_path.parent / TOKEN_FILE_NAME
     try:
         current = yaml.safe_load(settings_path.read_bytes()) if settings_path.exists() else {}
@@ -96,9 +101,15 @@ def command_enroll(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
+def exchange_code(
+    url: str, code: str, ca_file: Path | None, *, deadline_s: float = ENROL_DEADLINE_S
+) -> dict:
+    """The manager's answer to the code: ``terminal_id``, ``site``, ``timezone``, ``token``."""
+    import json
+
     import httpx
 
+    from sync import http_deadline
     from sync.tls import verified_context
 
     from ..settings import manager_url_problem
@@ -107,10 +118,40 @@ def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
     if problem is not None:
         raise Failure(problem)
     try:
-        with httpx.Client(verify=verified_context(ca_file), timeout=ENROL_TIMEOUT_S) as client:
-            response = client.post(f"{url}/v1/enrolment", json={"code": code})
+        context = verified_context(ca_file)
     except OSError as exc:
         raise Failure(f"cannot read the CA file {ca_file}: {exc.strerror}") from exc
+    transport = http_deadline.transport(verify=context)
+    try:
+        with (
+            http_deadline.deadline(deadline_s) as exchange,
+            # identity: the answer is read raw, and capped as sent.
+            httpx.Client(
+                transport=transport,
+                timeout=ENROL_TIMEOUT_S,
+                headers={"Accept-Encoding": "identity"},
+            ) as client,
+            client.stream("POST", f"{url}/v1/enrolment", json={"code": code}) as response,
+        ):
+            body = b""
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) > ANSWER_MAX_BYTES:
+                    raise Failure(
+                        f"{url} answered the enrolment with more than {ANSWER_MAX_BYTES} "
+                        "bytes, as no feedback manager does; check the address (it ends in /api)"
+                    )
+    except httpx.TimeoutException as exc:
+        if not exchange.expired:
+            raise Failure(
+                f"the manager at {url} did not answer in time ({type(exc).__name__}); "
+                "check the address and the network, then try again"
+            ) from exc
+        raise Failure(
+            f"the manager at {url} did not finish the enrolment within {deadline_s:g} s "
+            "(it answered or read a few bytes at a time, or the link is very slow); "
+            "check the address (it ends in /api) and the network, then try again"
+        ) from exc
     except httpx.HTTPError as exc:
         raise Failure(
             f"cannot reach the manager at {url}: {exc}; check the address (it ends "
@@ -127,7 +168,7 @@ def _exchange(url: str, code: str, ca_file: Path | None) -> dict:
             f"that {url} is the manager's API (it ends in /api)"
         )
     try:
-        answer = response.json()
+        answer = json.loads(body)
         return {key: answer[key] for key in ("terminal_id", "site", "timezone", "token")}
     except (ValueError, KeyError, TypeError) as exc:
         raise Failure(f"{url} did not answer as a feedback manager does") from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from ..cli import Failure, add_command, load_settings_or_fail
 
@@ -17,7 +19,8 @@ def add_parser(commands) -> None:
     parser.set_defaults(handler=command_run)
 
 
-def command_run(args: argparse.Namespace) -> int:
+def command_run(args: argparse.Namespace, *, attach: Callable[[Any], None] | None = None) -> int:
+    """``attach(app)`` is called with the app before it runs (see :func:`run_app`)."""
     from dialog_config import DialogError
 
     from ..dialog_copies import DialogCopies, choose_start_dialog
@@ -44,4 +47,4 @@ def command_run(args: argparse.Namespace) -> int:
         )
     from ..ui.launch import run_app
 
-    return run_app(settings, start)
+    return run_app(settings, start, attach=attach)

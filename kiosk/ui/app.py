@@ -83,17 +83,18 @@ class KioskApp(App):
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
 
-    def __init__(
-        self, *, settings: Settings, start: StartDialog, devices=None, probe=None, **kwargs
-    ):
+    def __init__(self, *, settings: Settings, start: StartDialog, devices=None, **kwargs):
         super().__init__(**kwargs)
         self.settings = settings
         self.initial_dialog = start.dialog
         self.devices = devices
-        self.probe = probe
-        #: Added to the monotonic clock: a test probe may advance time.
+        #: An observer attached from outside once the app has started (the UI
+        #: tests' probe): told of each change of screen and called in each tick.
+        self.probe = None
+        #: Added to the monotonic clock of the visit (idle reset); the UI tests'
+        #: probe advances it. Nothing in the app changes it.
         self.clock_offset_s = 0.0
-        # Its own clocks, never the app's: nothing a probe does moves the lockout.
+        # Its own clocks, never the app's: nothing that moves the visit's clock moves the lockout.
         self.pin_guard = PinGuard(settings.data_dir)
         self._pin_checking = False
         self.last_store_error = ""
@@ -180,10 +181,6 @@ class KioskApp(App):
         start_daemon(self._watch_dialog, "dialog-watcher")
 
         self.manager = ScreenManager(transition=NoTransition())
-        if self.probe is None:
-            from .probe import probe_from_environment
-
-            self.probe = probe_from_environment(self)
         self._tick_event = Clock.schedule_interval(self._tick, TICK_S)
         Window.fbind("on_flip", self._on_first_frame)
         self._fault_handler = _RecoverToStart(self)
@@ -314,7 +311,7 @@ class KioskApp(App):
 
     def _tick(self, _dt) -> None:
         if self.probe:
-            self.probe.poll_control(self)
+            self.probe.tick()
         self._rest_if_unattended()
         before = self.flow.step
         self.flow.tick()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from collections.abc import Callable
+from typing import Any
 
 from ..dialog_copies import StartDialog
 from ..settings import Settings
@@ -56,8 +58,15 @@ def _configure_kivy(settings: Settings) -> None:
     default("kivy", "keyboard_mode", "system")
 
 
-def run_app(settings: Settings, start: StartDialog) -> int:
-    """Runs the app until it stops; returns the process's exit code."""
+def run_app(
+    settings: Settings, start: StartDialog, *, attach: Callable[[Any], None] | None = None
+) -> int:
+    """Runs the app until it stops; returns the process's exit code.
+
+    ``attach(app)``, when given, is called with the app before it runs: the UI
+    tests attach their probe this way (``python -m support.probed_app``), so
+    that the app as installed carries no test hooks of its own.
+    """
     _configure_kivy(settings)
     # Ctrl+C in the terminal that started the app must not end a visit; only
     # the operator screen exits (SIGTERM from systemd still stops it).
@@ -65,5 +74,7 @@ def run_app(settings: Settings, start: StartDialog) -> int:
     from .app import KioskApp
 
     app = KioskApp(settings=settings, start=start)
+    if attach is not None:
+        attach(app)
     app.run()
     return app.exit_code

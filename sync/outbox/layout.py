@@ -4,6 +4,8 @@
 
     data_dir/outbox.sqlite3      messages, delivery state, registered targets
     data_dir/outbox.lock         coordinates writers of media files with recovery
+    data_dir/outbox.users        held (shared) by every open outbox; a repair takes it alone
+    data_dir/sync.lock           held by the delivery service while it runs
     data_dir/media/              the photos and voices (see sync.outbox.media)
 
 Ownership: the app, the delivery service and root's tools (``kiosk doctor
@@ -18,13 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import os
 from pathlib import Path
 
+from sync.errors import OutboxInUseError
 from sync.outbox.media import open_lock_file
 
 DB_NAME = "outbox.sqlite3"
 LOCK_NAME = "outbox.lock"
+USERS_LOCK_NAME = "outbox.users"
+SERVICE_LOCK_NAME = "sync.lock"
 MEDIA_DIR_NAME = "media"
 
 # The database and lock file when data_dir lets its group write (see
@@ -83,11 +89,66 @@ def create_missing(data_dir: Path) -> None:
     # The lock file must exist before any add or recovery opens it.
     # Read-only is enough for flock, and works when another user
     # (the app or the service) created it.
-    if not lock_path.exists():
-        os.close(open_lock_file(lock_path))
-        modes.apply(lock_path)
+    for path in (lock_path, data_dir / USERS_LOCK_NAME):
+        if not path.exists():
+            os.close(open_lock_file(path))
+            modes.apply(path)
     if not db_path.exists():
         # Made here rather than by SQLite, so that it gets the group's
         # mode; SQLite then gives its -wal and -shm files the same.
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, modes.file_mode))
         modes.apply(db_path)
+
+
+def hold_as_user(data_dir: Path) -> int:
+    """The open outbox's share of USERS_LOCK_NAME: a descriptor to close when it closes.
+
+    Raises OutboxInUseError while ``kiosk outbox repair`` runs.
+    """
+    fd = open_lock_file(data_dir / USERS_LOCK_NAME)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(fd)
+        raise OutboxInUseError(
+            f"the outbox in {data_dir} is being repaired (`kiosk outbox repair`); "
+            "it can be opened once the repair is done"
+        ) from exc
+    return fd
+
+
+def hold_alone(data_dir: Path) -> int:
+    """USERS_LOCK_NAME alone, for a repair: a descriptor to close when done.
+
+    Raises OutboxInUseError, naming who has the outbox open, when anyone does.
+    """
+    fd = open_lock_file(data_dir / USERS_LOCK_NAME)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(fd)
+        who = (
+            "the delivery service (kiosk sync)"
+            if _held(data_dir / SERVICE_LOCK_NAME)
+            else "the app or another kiosk command"
+        )
+        raise OutboxInUseError(
+            f"{who} has the outbox in {data_dir} open; stop the app and the delivery "
+            "service first (sudo systemctl stop kiosk kiosk-sync), then repair"
+        ) from exc
+    return fd
+
+
+def _held(path: Path) -> bool:
+    """Whether another process holds an flock on ``path``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

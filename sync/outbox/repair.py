@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import fcntl
 import os
 import sqlite3
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 from sync.errors import OutboxError
 from sync.fileio import fsync_directory
 from sync.outbox.core import Outbox
-from sync.outbox.layout import DB_NAME, shared_modes
+from sync.outbox.layout import DB_NAME, hold_alone, shared_modes
 from sync.outbox.media import FINAL_NAME_RE
 
 _MESSAGE_COLUMNS = (
@@ -83,7 +84,16 @@ def repair(
             f"there is no outbox in {data_dir} ({DB_NAME} is missing); "
             f"check data_dir in the settings"
         )
-    now = now or datetime.datetime.now().astimezone()
+    # Alone with the outbox, or not at all: the app or the delivery service
+    # writing into a database being moved aside would lose what it wrote.
+    alone = hold_alone(data_dir)
+    try:
+        return _repair(data_dir, alone, now or datetime.datetime.now().astimezone())
+    finally:
+        os.close(alone)  # also releases the lock
+
+
+def _repair(data_dir: Path, alone: int, now: datetime.datetime) -> RepairReport:
     aside = data_dir / f"damaged-{now:%Y%m%dT%H%M%S}"
     aside.mkdir()
     modes = shared_modes(data_dir)
@@ -95,6 +105,8 @@ def repair(
     fsync_directory(data_dir)
 
     salvage = _Salvage(aside / DB_NAME)
+    # Shared from now on: the new outbox below takes its own share.
+    fcntl.flock(alone, fcntl.LOCK_SH)
     with Outbox(data_dir, reserve_bytes=0, recover=False) as outbox:
         redelivered = outbox.restore(
             salvage.targets, salvage.messages, salvage.deliveries, salvage.suppressed

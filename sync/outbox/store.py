@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sync.errors import OutboxDamagedError, OutboxError
-from sync.outbox.layout import DB_NAME, LOCK_NAME, MEDIA_DIR_NAME, create_missing
+from sync.outbox.layout import DB_NAME, LOCK_NAME, MEDIA_DIR_NAME, create_missing, hold_as_user
 
 # How long a writer waits for another process's write transaction before
 # giving up. Transactions here last milliseconds; seconds means something is stuck.
@@ -55,6 +55,7 @@ class OutboxStore:
         # safe for concurrent use, and a transaction must not interleave.
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self._user_fd: int | None = None
 
         try:
             create_missing(self.data_dir)
@@ -64,7 +65,14 @@ class OutboxStore:
                 f"check data_dir in the settings and that this user may write there"
             ) from exc
 
-        self._conn = self._connect()
+        # Held while open: `kiosk outbox repair` refuses to move the database
+        # from under a process that has it open, and the other way round.
+        self._user_fd = hold_as_user(self.data_dir)
+        try:
+            self._conn = self._connect()
+        except BaseException:
+            self.close()
+            raise
 
     # ----------------------------------------------------------------- life cycle
 
@@ -74,6 +82,9 @@ class OutboxStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._user_fd is not None:
+                os.close(self._user_fd)  # also releases the lock
+                self._user_fd = None
 
     def __enter__(self) -> Self:
         return self

@@ -16,12 +16,15 @@ dropped, and other targets are not slowed.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import smtplib
+import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
@@ -33,8 +36,12 @@ from sync.tls import verified_context
 
 log = logging.getLogger(__name__)
 
-#: For connecting and for each SMTP reply; a relay that needs longer is stuck.
+#: For connecting and for each read or write; a relay that needs longer is stuck.
 SMTP_TIMEOUT_S = 30.0
+#: One mail as a whole: connecting, the replies, the mail with its photo and
+#: voice. smtplib's timeout counts per read: a server sending its replies a
+#: byte at a time (or reply lines without end) never trips it.
+MAIL_DEADLINE_S = 300.0
 SECURITY_MODES = ("starttls", "tls", "none")
 SEND_MODES = ("alerts", "all")
 #: Mails an hour before messages are gathered into digests: a person at the
@@ -64,6 +71,7 @@ class MailboxTarget(Target):
         send: str = "alerts",
         language: str = "en",
         timeout_s: float = SMTP_TIMEOUT_S,
+        deadline_s: float = MAIL_DEADLINE_S,
         local_hostname: str | None = None,
         max_mails_per_hour: int = MAILS_PER_HOUR,
         digest_period_s: float = DIGEST_PERIOD_S,
@@ -88,6 +96,9 @@ class MailboxTarget(Target):
         self.send = send
         self.language = language
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
+        #: The deadline of the exchange in progress, which the connection must keep.
+        self._watchdog: _Watchdog | None = None
         self.local_hostname = local_hostname
         #: One connection per batch of deliveries (end_batch closes it); how
         #: many messages went on it after the first.
@@ -178,7 +189,37 @@ class MailboxTarget(Target):
         log.info("mailed a digest of %d messages (over the mail rate)", len(members))
 
     def _mail(self, mail: EmailMessage, what: str) -> None:
-        """Send ``mail``; smtplib's exceptions become Retry, Rejected or Paused."""
+        """Send ``mail`` within the deadline; smtplib's exceptions become Retry, Rejected or Paused."""
+        with self.deadline() as watchdog:
+            try:
+                self._mail_now(mail, what)
+            except (Retry, Rejected, Paused) as exc:
+                if not watchdog.fired:
+                    raise
+                raise Retry(
+                    f"the exchange with the mail server at {self.host}:{self.port} did not "
+                    f"finish within its deadline of {self.deadline_s:g} s (connecting, its "
+                    "replies and the mail together): a server answering a few bytes at a "
+                    "time, or a very slow link; check the network and sync.mailbox.host; "
+                    "retrying later"
+                ) from exc
+
+    @contextlib.contextmanager
+    def deadline(self, seconds: float | None = None) -> Iterator[_Watchdog]:
+        """The connection in use inside the block is shut down once ``seconds`` have passed.
+
+        (``deadline_s`` by default.) ``kiosk doctor`` keeps its check within it too.
+        """
+        watchdog = _Watchdog(self.deadline_s if seconds is None else seconds)
+        outer, self._watchdog = self._watchdog, watchdog
+        watchdog.watch(self._smtp)
+        try:
+            yield watchdog
+        finally:
+            watchdog.cancel()
+            self._watchdog = outer
+
+    def _mail_now(self, mail: EmailMessage, what: str) -> None:
         started = time.monotonic()
         try:
             try:
@@ -278,7 +319,10 @@ class MailboxTarget(Target):
         if smtp is None:
             return
         try:
-            smtp.quit()
+            # A QUIT is one reply line; a server dripping it must not hold the service.
+            with _Watchdog(self.timeout_s) as watchdog:
+                watchdog.watch(smtp)
+                smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
 
@@ -290,24 +334,76 @@ class MailboxTarget(Target):
 
         Deliveries use it, and so does ``kiosk doctor`` to try exactly what a
         delivery does, short of sending."""
+        smtp: smtplib.SMTP
         if self.security == "tls":
-            return smtplib.SMTP_SSL(
-                self.host,
-                self.port,
-                local_hostname=self.local_hostname,
-                timeout=self.timeout_s,
-                context=self._context,
+            smtp = smtplib.SMTP_SSL(
+                local_hostname=self.local_hostname, timeout=self.timeout_s, context=self._context
             )
-        smtp = smtplib.SMTP(
-            self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout_s
-        )
+        else:
+            smtp = smtplib.SMTP(local_hostname=self.local_hostname, timeout=self.timeout_s)
+        # Made unconnected and watched before it connects: the server's greeting
+        # is the first reply it could drip. smtplib takes the name TLS verifies
+        # (and SNI sends) from its constructor only, so it is set as that would.
+        smtp._host = self.host
+        if self._watchdog is not None:
+            self._watchdog.watch(smtp)
         try:
+            smtp.connect(self.host, self.port)
             if self.security == "starttls":
                 smtp.starttls(context=self._context)
         except BaseException:
             smtp.close()
             raise
         return smtp
+
+
+class _Watchdog:
+    """Shuts an SMTP connection down at a deadline, waking a read blocked on it.
+
+    A timer thread: smtplib reads replies line by line, each read within its
+    timeout, and has no deadline of its own to give.
+    """
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._smtp: smtplib.SMTP | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, smtp: smtplib.SMTP | None) -> None:
+        """The connection to shut down at the deadline (now, if it has passed)."""
+        with self._lock:
+            self._smtp = smtp
+            if self.fired:
+                _shut_down(smtp)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            _shut_down(self._smtp)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def __enter__(self) -> _Watchdog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def _shut_down(smtp: smtplib.SMTP | None) -> None:
+    sock = getattr(smtp, "sock", None)
+    if sock is None:
+        return
+    try:
+        # The plain socket's shutdown, under TLS too: SSLSocket.shutdown would
+        # drop its TLS state under the reading thread's feet.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already
 
 
 def _reply(code: int, text: bytes | str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from sync import http_deadline
 from sync.backoff import parse_retry_after
 from sync.media_types import content_type, default_file_name
 from sync.outbox import Delivery
@@ -34,8 +35,10 @@ CONNECT_TIMEOUT_S = 10.0
 #: a stuck server.
 READ_TIMEOUT_S = 30.0
 WRITE_TIMEOUT_S = 30.0
-#: The whole request, answer included: a server that drips its answer a byte
-#: at a time never trips the read timeout, which counts between bytes.
+#: The whole exchange: connecting, sending the message (photo and voice
+#: included) and the whole answer. A server that drips its headers or its
+#: answer a byte at a time, or reads the upload a few bytes at a time, never
+#: trips the timeouts above, which count per read or write.
 REQUEST_DEADLINE_S = 300.0
 #: The largest dialog file taken; a real one is a few tens of KB.
 DIALOG_MAX_BYTES = 1_000_000
@@ -112,8 +115,8 @@ class ManagerTarget(Target):
         # TCP_NODELAY: a request goes out as headers, then body parts; with
         # Nagle's algorithm each later write waits for the server's delayed
         # ACK (40 ms on Linux), which would cap the drain at ~25 messages/s.
-        transport = httpx.HTTPTransport(
-            verify=context, retries=0, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        transport = http_deadline.transport(
+            verify=context, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
         )
         self._client = httpx.Client(
             base_url=self.url + "/",
@@ -196,17 +199,25 @@ class ManagerTarget(Target):
     def _send(
         self, method: str, path: str, *, max_bytes: int = ANSWER_MAX_BYTES, **kwargs: Any
     ) -> httpx.Response:
-        """One request with its answer read, up to ``max_bytes`` and within the deadline.
+        """One request with its answer read, up to ``max_bytes``, all within the deadline.
 
         httpx's exceptions become Retry, with text that never carries the
         request's headers (the token is one of them).
         """
         started = time.monotonic()
-        deadline = started + self._deadline_s
         try:
-            with self._client.stream(method, path, **kwargs) as response:
-                body = self._read_capped(response, deadline, max_bytes)
+            with http_deadline.deadline(self._deadline_s) as exchange:
+                with self._client.stream(method, path, **kwargs) as response:
+                    body = self._read_capped(response, max_bytes)
         except httpx.TimeoutException as exc:
+            if exchange.expired:
+                raise Retry(
+                    f"the exchange with the manager at {self.url} did not finish within its "
+                    f"deadline of {self._deadline_s:g} s (connecting, sending, the answer's "
+                    "headers and body together): a server answering or reading a few bytes "
+                    "at a time, or a very slow link; check the network and sync.manager.url; "
+                    "retrying later"
+                ) from exc
             raise Retry(
                 f"the manager did not answer in time ({type(exc).__name__}); retrying later"
             ) from exc
@@ -238,8 +249,8 @@ class ManagerTarget(Target):
         answer.read()
         return answer
 
-    def _read_capped(self, response: httpx.Response, deadline: float, max_bytes: int) -> bytes:
-        """The answer's raw body, refused beyond ``max_bytes`` or past ``deadline``."""
+    def _read_capped(self, response: httpx.Response, max_bytes: int) -> bytes:
+        """The answer's raw body, refused beyond ``max_bytes``."""
         if not response.is_success:
             max_bytes = min(max_bytes, ANSWER_MAX_BYTES)
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
@@ -257,11 +268,6 @@ class ManagerTarget(Target):
             size += len(chunk)
             if size > max_bytes:
                 raise Retry(self._too_big(response, max_bytes))
-            if time.monotonic() > deadline:
-                raise Retry(
-                    f"the manager's answer {response.status_code} did not end within "
-                    f"{self._deadline_s:g} s; retrying later"
-                )
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -1,6 +1,6 @@
 """Tap to the next frame drawn, walking the restaurant dialog with real X input.
 
-The kiosk runs with its test probe (kiosk/ui/probe.py), which says where every
+The kiosk runs with its test probe (tests/support/probe.py), which says where every
 button is and stamps, with CLOCK_MONOTONIC, each touch Kivy dispatches and
 each frame flipped to the screen (after the buffer swap) into frames.log.
 

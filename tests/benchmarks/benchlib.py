@@ -366,7 +366,7 @@ class Screen:
 
 
 class FrameLog:
-    """Reads ``frames.log`` that the app's probe appends to (see kiosk/ui/probe.py)."""
+    """Reads ``frames.log`` that the app's probe appends to (see tests/support/probe.py)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -427,17 +427,19 @@ def write_settings(directory: Path, dialog: Path = RESTAURANT) -> Path:
 def start_kiosk(
     xvfb: Xvfb, directory: Path, *, probe: bool, dialog: Path = RESTAURANT
 ) -> subprocess.Popen:
-    """``kiosk run`` in a session of its own; with the probe when ``probe``."""
+    """``kiosk run`` in a session of its own; with the test probe attached when ``probe``
+    (support/probed_app.py), else exactly as shipped."""
     settings = write_settings(directory, dialog)
     env = dict(os.environ)
-    env.pop("KIOSK_TEST_PROBE", None)
     env.update(kivy_window_env(xvfb, directory / "kivy-home"))
+    command = [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"]
     if probe:
-        env["KIOSK_TEST_PROBE"] = str(directory / "probe")
+        command, probe_env = harness.probed_app(directory / "probe", settings)
+        env.update(probe_env)
     log = (directory / "kiosk.log").open("wb")
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run"],
+            command,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -2,7 +2,7 @@
 
 ``python minimal_kivy_app.py FRAMES_LOG`` with the same KCFG_* window
 settings and the same input provider as the kiosk. It stamps touches and
-flips into FRAMES_LOG exactly as kiosk/ui/probe.py does, so the bench measures
+flips into FRAMES_LOG exactly as tests/support/probe.py does, so the bench measures
 both apps with one ruler: whatever the kiosk adds on top of this is the
 kiosk's own cost, not X's, SDL's, Kivy's or llvmpipe's.
 """

@@ -115,7 +115,7 @@ by Mesa's llvmpipe (software OpenGL: every frame is rasterised by the CPU).
    its keyboard every other visit), waiting for the screen to settle between
    taps. With the probe on, the app stamps (CLOCK_MONOTONIC, shared by all
    processes) each touch Kivy dispatches, each draw and each flip, after the
-   buffer swap, in frames.log (kiosk/ui/probe.py). The figure is from just
+   buffer swap, in frames.log (tests/support/probe.py). The figure is from just
    before the X release request to the end of the first flip after the app
    dispatched that touch up — the frame that shows the tap's result (Kivy
    buttons act on release). *Baseline*: a minimal Kivy app, one button

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -9,10 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from support.outbox_damage import corrupt_page, corrupt_table
 from support.visits import salty_food
 from sync import quarantine
+from sync.errors import OutboxInUseError
 from sync.outbox import Outbox
+from sync.outbox.layout import SERVICE_LOCK_NAME, hold_alone
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 40
@@ -123,6 +128,44 @@ def test_repair_keeps_the_damaged_file_and_copies_every_readable_message(tmp_pat
         assert box.read_media(first, "photo") == b"\xff\xd8jpeg"
     assert f"{len(after)} message(s) copied" in done.stdout
     assert str(aside) in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("service_runs", "who"),
+    [(False, "the app or another kiosk command"), (True, "the delivery service (kiosk sync)")],
+)
+def test_repair_refuses_while_the_outbox_is_open_and_says_to_stop_the_services(
+    tmp_path, service_runs, who
+):
+    settings, data = terminal(tmp_path)
+    filled_outbox(data)
+    with Outbox(data, reserve_bytes=0) as box:  # as the app or the service holds it
+        service_lock = os.open(data / SERVICE_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if service_runs:
+                fcntl.flock(service_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            refused = kiosk(settings, "outbox", "repair")
+        finally:
+            os.close(service_lock)
+        # Untouched: the open outbox still works on its own database.
+        assert len(list(box.messages())) == MESSAGES
+    assert refused.returncode == 1
+    assert f"{who} has the outbox in {data} open" in refused.stderr
+    assert "sudo systemctl stop kiosk kiosk-sync" in refused.stderr
+    assert not list(data.glob("damaged-*"))
+
+
+def test_the_outbox_does_not_open_while_a_repair_runs(tmp_path):
+    _, data = terminal(tmp_path)
+    filled_outbox(data)
+    repairing = hold_alone(data)
+    try:
+        with pytest.raises(OutboxInUseError, match="is being repaired"):
+            Outbox(data, reserve_bytes=0)
+    finally:
+        os.close(repairing)
+    with Outbox(data, reserve_bytes=0) as box:
+        assert len(list(box.messages())) == MESSAGES
 
 
 def test_a_quarantined_message_is_counted_and_requeued(tmp_path):

@@ -1,4 +1,5 @@
-"""The doctor's checks of the display, the disk and the clock, where the CLI cannot reach.
+"""The doctor's checks of the display, the disk, the clock and a hostile mail server,
+where the CLI cannot reach.
 
 A clock in 1970, a disk fuller than the reserve or a terminal without X
 cannot be arranged for a subprocess on a test machine; these call the check
@@ -11,9 +12,11 @@ import shutil
 import time
 from dataclasses import replace
 
-from kiosk.doctor import BYTES_PER_MB, check_clock, check_disk, check_display
+from kiosk.doctor import BYTES_PER_MB, check_clock, check_disk, check_display, check_mailbox
 from kiosk.settings import Settings
 from support.harness import Xvfb
+from support.smtp_server import DrippingSMTPServer
+from sync.targets.mailbox import MailboxTarget
 
 
 def test_a_clock_before_the_software_was_installed_fails_with_the_ntp_hint():
@@ -90,3 +93,24 @@ def test_a_data_dir_not_made_yet_is_checked_where_it_will_be(tmp_path):
     )
     assert result.state == "ok"
     assert f"(not made yet; {tmp_path} is its nearest folder): writable" in result.detail
+
+
+def test_a_mail_server_dripping_its_greeting_fails_at_the_deadline():
+    """The doctor's mailbox check keeps the delivery's deadline: it cannot hang."""
+    with DrippingSMTPServer(gap_s=0.1) as server:
+        target = MailboxTarget(
+            "127.0.0.1",
+            server.port,
+            sender="kiosk@example.com",
+            recipients=("quality@example.com",),
+            security="none",
+            timeout_s=1.0,
+            deadline_s=2.0,
+        )
+        started = time.monotonic()
+        result = check_mailbox(target, Settings(terminal_id="t"))
+        elapsed = time.monotonic() - started
+    assert 2.0 <= elapsed < 3.5, elapsed
+    assert result.state == "failed"
+    assert "did not finish within its deadline of 2 s" in result.detail
+    assert "sync.mailbox.host" in result.hint

@@ -1,9 +1,10 @@
 """Drives the real app under Xvfb with real X input, as a visitor's finger would.
 
-The app runs as ``python -m kiosk run`` in its own process, on its own X
-display. With ``KIOSK_TEST_PROBE`` set it writes where each button is
-(``kiosk/ui/probe.py``); the harness moves X's pointer there and clicks with
-xdotool, so every tap goes through X, SDL and Kivy's input providers.
+The app runs as ``kiosk run`` does, in its own process, on its own X
+display, started through ``python -m support.probed_app`` which attaches
+the test probe (support/probe.py): it writes where each button is; the
+harness moves X's pointer there and clicks with xdotool, so every tap goes
+through X, SDL and Kivy's input providers.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from pathlib import Path
 from support.waiting import wait_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-#: The environment variable that turns the app's probe on, and its event log (kiosk/probe.py).
-PROBE_ENV = "KIOSK_TEST_PROBE"
+TESTS_DIR = PROJECT_ROOT / "tests"
+#: The probe's event log (support/probe.py).
 FRAMES_LOG = "frames.log"
 #: Debian packages that provide the tools, for the message when one is missing.
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
@@ -125,6 +126,18 @@ def kivy_window_env(xvfb: Xvfb, kivy_home: Path) -> dict[str, str]:
     }
 
 
+def probed_app(probe_dir: Path, settings: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``kiosk run`` with the test probe in ``probe_dir``.
+
+    ``args`` go after ``run``. The environment holds what to add to the
+    caller's: the tests' folder on the path, for ``support.probed_app``.
+    """
+    command = [sys.executable, "-m", "support.probed_app", str(probe_dir)]
+    command += ["--settings", str(settings), "run", *args]
+    path = [str(PROJECT_ROOT), str(TESTS_DIR), os.environ.get("PYTHONPATH", "")]
+    return command, {"PYTHONPATH": os.pathsep.join(filter(None, path))}
+
+
 class Kiosk:
     """``kiosk run`` on an X display, with its probe directory."""
 
@@ -142,14 +155,16 @@ class Kiosk:
         self.probe_dir = probe_dir
         probe_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
-        env = dict(os.environ, **{PROBE_ENV: str(probe_dir)})
-        # The app refuses its probe under systemd; a test run may itself be a unit's child.
+        env = dict(os.environ)
+        # A test run may itself be a unit's child: the app must not talk to that unit's systemd.
         for name in ("INVOCATION_ID", "NOTIFY_SOCKET"):
             env.pop(name, None)
         env.update(kivy_window_env(xvfb, probe_dir / "kivy-home"))
+        command, probe_env = probed_app(probe_dir, settings, *args)
+        env.update(probe_env)
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--settings", str(settings), "run", *args],
+            command,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -350,7 +365,7 @@ class Kiosk:
         self.control({})
 
     def fail_next(self, action: str, times: int = 1) -> None:
-        """The flow's ``action`` raises ValueError on its next ``times`` calls (kiosk/ui/probe.py)."""
+        """The flow's ``action`` raises ValueError on its next ``times`` calls (support/probe.py)."""
         self.control({"fail": action, "times": times})
 
     def control(self, command: dict, *, timeout_s: float = STEP_TIMEOUT_S) -> None:
@@ -383,7 +398,7 @@ class Kiosk:
                 control.unlink(missing_ok=True)
                 raise AssertionError(
                     f"the app did not take {command} within {timeout_s:g} s: its clock does "
-                    f"not tick or it runs without the probe ({PROBE_ENV}); its log:\n"
+                    f"not tick or it runs without the probe (support/probed_app.py); its log:\n"
                     f"{self.log_text()}"
                 )
             time.sleep(0.02)
@@ -414,7 +429,7 @@ class Kiosk:
     def touches(self, kind: str) -> list[float]:
         """When the app saw each touch down (``"d"``) or up (``"u"``), on CLOCK_MONOTONIC.
 
-        Read from the probe's ``frames.log`` (kiosk/probe.py), stamped as Kivy
+        Read from the probe's ``frames.log`` (support/probe.py), stamped as Kivy
         dispatched the touch; this process's ``time.monotonic()`` is the same clock.
         """
         try:

@@ -13,7 +13,9 @@ Messages are stored by id: 201 the first time, 200 for a repeat. Faults are
 programmable: ``script`` (a list of actions used one per request, in order)
 and ``fault`` (a function of the request returning an action or None).
 An action is ``Reply(status, headers, body)``, ``Reset()``, ``Stall(s)``, ``Delay(s)``,
-``Stream(...)`` (a hostile answer: endless, huge, dripping, any content type);
+``Stream(...)`` (a hostile answer: endless, huge, dripping, any content type),
+``DripHead(...)`` (the status line and headers a byte at a time, never ending)
+or ``SlowRead(...)`` (the request body taken a little at a time);
 ``when="after"`` applies it after the message is stored.
 """
 
@@ -37,7 +39,7 @@ from typing import Any
 import uvicorn
 from jsonschema import Draft202012Validator
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
@@ -97,6 +99,35 @@ class Stream:
     when: str = "before"
     #: Bytes handed to the connection so far: how much the client let through.
     sent_bytes: int = 0
+
+
+@dataclasses.dataclass
+class DripHead:
+    """The answer's status line and headers, one byte every ``gap_s``, for ``for_s``.
+
+    Then the connection is reset: a client without an overall deadline is
+    held that long, where it would be held for ever by a server dripping on.
+    """
+
+    gap_s: float
+    for_s: float = 30.0
+    when: str = "before"
+    #: Bytes of the head handed to the connection so far.
+    sent_bytes: int = 0
+
+
+@dataclasses.dataclass
+class SlowRead:
+    """Takes the request body a little at a time: one receive every ``gap_s``, for ``for_s``.
+
+    Then the connection is reset (as with DripHead). Used before the body is read.
+    """
+
+    gap_s: float
+    for_s: float = 30.0
+    when: str = "before"
+    #: Bytes of the request body taken so far.
+    received_bytes: int = 0
 
 
 @dataclasses.dataclass
@@ -250,6 +281,12 @@ class ManagerServer:
 
     async def _endpoint(self, request: Request) -> Response:
         path = "/" + request.path_params["rest"]
+        with self._lock:
+            slow = (
+                self.script.pop(0) if self.script and isinstance(self.script[0], SlowRead) else None
+            )
+        if slow is not None:
+            return await _read_slowly(slow, request)
         body = await request.body()
         with self._lock:
             self.requests.append((request.method, path, dict(request.headers)))
@@ -283,14 +320,12 @@ class ManagerServer:
                 headers=action.headers,
                 media_type=action.content_type,
             )
+        if isinstance(action, DripHead):
+            return await _drip_head(action, request.scope["raw_transport"])
         if isinstance(action, Stall):
             await asyncio.sleep(action.seconds)
             return Response(b'{"status": "late"}', status_code=503)
-        transport = request.scope["raw_transport"]
-        sock = transport.get_extra_info("socket")
-        # Linger 0: close() sends a TCP reset instead of a polite FIN.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        transport.abort()
+        _reset(request.scope["raw_transport"])
         return Response(b"", status_code=500)
 
     def _handle(self, request: Request, path: str, body: bytes) -> Response:
@@ -385,6 +420,50 @@ class ManagerServer:
             status_code=status,
             media_type="application/problem+json",
         )
+
+
+def _reset(transport: Any) -> None:
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        # Linger 0: close() sends a TCP reset instead of a polite FIN.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
+#: What DripHead sends, a byte at a time: a real status line, then a header without end.
+DRIPPED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/yaml\r\nX-Padding: "
+
+
+async def _drip_head(action: DripHead, transport: Any) -> Response:
+    ends_at = time.monotonic() + action.for_s
+    # Stops when the client hangs up, or at ends_at with a reset.
+    while not transport.is_closing():
+        if time.monotonic() > ends_at:
+            _reset(transport)
+            break
+        at = action.sent_bytes
+        transport.write(DRIPPED_HEAD[at : at + 1] or b"a")
+        action.sent_bytes += 1
+        await asyncio.sleep(action.gap_s)
+    # Never reaches the client: the connection is gone by now.
+    return Response(b"", status_code=500)
+
+
+async def _read_slowly(action: SlowRead, request: Request) -> Response:
+    transport = request.scope["raw_transport"]
+    ends_at = time.monotonic() + action.for_s
+    try:
+        # uvicorn stops reading the socket while the body it holds is not taken:
+        # each receive lets in what arrived since, and the client's sends block.
+        async for chunk in request.stream():
+            action.received_bytes += len(chunk)
+            if time.monotonic() > ends_at:
+                _reset(transport)
+                break
+            await asyncio.sleep(action.gap_s)
+    except ClientDisconnect:
+        pass
+    return Response(b"", status_code=500)
 
 
 async def _chunks(stream: Stream, transport: Any):

@@ -3,12 +3,17 @@
 It keeps what it received exactly as it came (envelope and raw bytes), and
 its replies are programmable: ``rcpt_reply`` / ``data_reply`` (e.g.
 "550 5.1.1 no such user") answer RCPT TO / DATA instead of accepting.
+``DrippingSMTPServer`` is a hostile one: its greeting comes a byte at a time
+and never ends.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import socket
 import ssl
+import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -97,3 +102,58 @@ class SMTPServer:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+#: What DrippingSMTPServer greets with, a byte at a time: continuation lines without end.
+DRIPPED_GREETING_LINE = b"220-mail.example.com ESMTP, almost ready\r\n"
+
+
+class DrippingSMTPServer:
+    """Greets each connection one byte every ``gap_s``, for ``for_s``, then closes it.
+
+    Each byte comes well within a client's read timeout; only a deadline over
+    the whole exchange ends it sooner.
+    """
+
+    def __init__(self, *, gap_s: float, for_s: float = 30.0):
+        self.gap_s = gap_s
+        self.for_s = for_s
+        #: Bytes of the greeting handed to connections so far.
+        self.sent_bytes = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="dripping-smtp", daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return  # the listener was closed
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        ends_at = time.monotonic() + self.for_s
+        with connection:
+            at = 0
+            while time.monotonic() < ends_at and not self._stopped.is_set():
+                line = DRIPPED_GREETING_LINE
+                try:
+                    connection.sendall(line[at % len(line) : at % len(line) + 1])
+                except OSError:
+                    return  # the client hung up
+                at += 1
+                self.sent_bytes += 1
+                self._stopped.wait(self.gap_s)
+
+    def __enter__(self) -> DrippingSMTPServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopped.set()
+        # Wakes accept(): closing the listener alone may leave it blocked.
+        self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        self._thread.join(10)

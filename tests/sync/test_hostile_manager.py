@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import time
+import traceback
 
 import pytest
 
 from dialog_config import DEFAULT_DIALOG
-from support.manager_server import Reply, Stream
+from support.manager_server import DRIPPED_HEAD, DripHead, Reply, SlowRead, Stream
 from sync.dialog_update import DialogUpdater
 from sync.outbox import Outbox
 from sync.state import ServiceState
@@ -77,9 +78,66 @@ def test_a_dripping_answer_is_given_up_at_the_overall_deadline(
     manager_server.script = [Stream(chunk=b"a", count=None, gap_s=0.05)]
     target = manager_target_factory(manager_server.url, read_timeout_s=2.0, deadline_s=1.0)
     started = time.monotonic()
-    with pytest.raises(Retry, match="did not end within 1 s"):
+    with pytest.raises(Retry, match="did not finish within its deadline of 1 s"):
         target.fetch_dialog()
     assert time.monotonic() - started < 3.0
+
+
+#: The deadline the tests set, and how far past it the exchange may end.
+DEADLINE_S = 2.0
+LATE_S = 1.5
+
+
+def assert_cut_at_the_deadline(caught, started: float, token: str) -> None:
+    elapsed = time.monotonic() - started
+    assert DEADLINE_S <= elapsed < DEADLINE_S + LATE_S, elapsed
+    reason = caught.value.reason
+    assert f"did not finish within its deadline of {DEADLINE_S:g} s" in reason
+    assert "check the network and sync.manager.url" in reason
+    # Neither the reason nor anything chained to it (the journal logs both) has the token.
+    assert token not in "".join(traceback.format_exception(caught.value))
+
+
+def test_headers_dripped_a_byte_at_a_time_are_given_up_at_the_deadline(
+    manager_server, manager_target_factory
+):
+    # Each byte well within the read timeout, for far longer than the deadline:
+    # without a deadline over the whole exchange the status line and the
+    # headers would hold the terminal for ever.
+    drip = DripHead(gap_s=0.1, for_s=30.0)
+    manager_server.script = [drip]
+    target = manager_target_factory(manager_server.url, read_timeout_s=1.0, deadline_s=DEADLINE_S)
+    started = time.monotonic()
+    with pytest.raises(Retry) as caught:
+        target.fetch_dialog()
+    assert_cut_at_the_deadline(caught, started, manager_server.token)
+    # The status line came whole, and headers after it: bytes kept arriving.
+    assert drip.sent_bytes > DRIPPED_HEAD.index(b"\r\n")
+
+
+def test_a_server_reading_the_photo_slowly_is_given_up_at_the_deadline(
+    data_dir, make_message, manager_server, manager_target_factory
+):
+    # A photo far larger than the socket buffers between the two (a few MB),
+    # taken a little at a time: each send() goes through within the write
+    # timeout, so without a deadline the upload would go on for as long as
+    # the server cares to read.
+    photo = b"\xff\xd8\xff\xe0" + bytes(24_000_000)
+    with Outbox(data_dir, reserve_bytes=0) as outbox:
+        outbox.register_targets(["manager"])
+        outbox.add(make_message(), photo=photo)
+        [delivery] = outbox.claim("manager")
+    slow = SlowRead(gap_s=0.2, for_s=30.0)
+    manager_server.script = [slow]
+    target = manager_target_factory(
+        manager_server.url, write_timeout_s=10.0, read_timeout_s=1.0, deadline_s=DEADLINE_S
+    )
+    started = time.monotonic()
+    with pytest.raises(Retry) as caught:
+        target.deliver(delivery)
+    assert_cut_at_the_deadline(caught, started, manager_server.token)
+    # The server was taking the upload, and far from all of it, when the terminal gave up.
+    assert 0 < slow.received_bytes < len(photo)
 
 
 def test_a_dialog_with_the_wrong_content_type_is_not_taken(manager_server, manager_target_factory):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import time
+import traceback
 
 import pytest
 
 from support.ports import free_port
-from support.smtp_server import SMTPServer
+from support.smtp_server import DrippingSMTPServer, SMTPServer
 from sync.outbox import Outbox
 from sync.targets.base import Paused, Rejected, Retry
 from sync.targets.mailbox import MailboxTarget
@@ -283,3 +285,26 @@ def test_a_closed_port_is_retried(outbox, make_message):
     with pytest.raises(Retry, match="cannot send") as caught:
         mailbox(free_port()).deliver(delivery)
     assert isinstance(caught.value.__cause__, OSError)
+
+
+def test_a_server_dripping_its_replies_is_given_up_at_the_deadline(outbox, make_message):
+    """smtplib's timeout counts per read: a greeting a byte at a time, without end,
+    would hold the delivery service for ever without a deadline over the whole mail."""
+    delivery = claim(outbox, make_message())
+    deadline_s = 2.0
+    with DrippingSMTPServer(gap_s=0.1, for_s=30.0) as server:
+        target = mailbox(
+            server.port, timeout_s=1.0, deadline_s=deadline_s, username="kiosk", password="s3cret"
+        )
+        started = time.monotonic()
+        with pytest.raises(Retry) as caught:
+            target.deliver(delivery)
+        elapsed = time.monotonic() - started
+        target.close()
+    assert deadline_s <= elapsed < deadline_s + 1.5, elapsed
+    reason = caught.value.reason
+    assert f"did not finish within its deadline of {deadline_s:g} s" in reason
+    assert "check the network and sync.mailbox.host" in reason
+    assert "s3cret" not in "".join(traceback.format_exception(caught.value))
+    # Bytes kept coming, each within the read timeout, past that timeout.
+    assert server.sent_bytes * 0.1 > 1.0

@@ -61,6 +61,7 @@ def test_the_first_opener_gives_every_file_the_shared_data_dirs_group_and_mode(
                     data / "outbox.sqlite3-shm",
                     data / "outbox.sqlite3",
                     data / "outbox.lock",
+                    data / "outbox.users",
                     data / "media",
                 )
             }

@@ -177,7 +177,7 @@ def test_the_app_says_ready_once_drawn_and_feeds_the_watchdog_from_its_clock(
             KCFG_GRAPHICS_WIDTH="800",
             KCFG_GRAPHICS_HEIGHT="480",
         )
-        # Under systemd the app refuses the test probe, which could steer it.
+        # The app as installed has no test probe: the variable steers nothing.
         probe_dir = tmp_path / "probe"
         env["KIOSK_TEST_PROBE"] = str(probe_dir)
         with log_path.open("wb") as log:
@@ -192,10 +192,9 @@ def test_the_app_says_ready_once_drawn_and_feeds_the_watchdog_from_its_clock(
             ready = notify_socket.wait_for("READY", timeout_s=START_TIMEOUT_S, process=process)
             assert ready["STATUS"] == "showing the start screen"
             assert_fed_repeatedly(notify_socket, process)
-            assert not probe_dir.exists(), "the probe ran under systemd"
+            assert not probe_dir.exists(), "the installed app ran a test probe"
         finally:
             stop(process, notify_socket, log_path)
-        assert "the test probe stays off" in log_path.read_text(errors="replace")
     finally:
         xvfb.close()
 

@@ -1,27 +1,28 @@
-"""A window into the running app for UI tests and screenshots, off unless asked for.
+"""A window into the running app for UI tests, screenshots and benchmarks.
 
-With ``KIOSK_TEST_PROBE=DIR`` in the environment the app writes
-``DIR/state.json`` after every change of screen: the step, the language and
-every button on screen with its place in X's coordinates, so a test can
-send real X input to it. The test may write ``DIR/control.json`` with
-``{"advance_s": N}`` to move the app's clock forward (idle reset, PIN
-lockout) without waiting, or with ``{"fail": "choose", "times": N}`` to make
-the flow's ``choose`` raise ``ValueError`` on its next N calls, as a bug in
-the flow would (the app's recovery from unexpected errors).
+Not part of the product: ``python -m support.probed_app DIR ...`` (tests/support/
+probed_app.py) starts the real app as ``kiosk run`` does and attaches a probe
+that writes ``DIR/state.json`` after every change of screen: the step, the
+language and every button on screen with its place in X's coordinates, so a
+test can send real X input to it. The test may write ``DIR/control.json``
+with ``{"advance_s": N}`` to move the app's clock forward (the idle reset)
+without waiting, or with ``{"fail": "choose", "times": N}`` to make the
+flow's ``choose`` raise ``ValueError`` on its next N calls, as a bug in the
+flow would (the app's recovery from unexpected errors). The PIN lockout
+keeps its own monotonic clock (kiosk/operator.py), which no probe moves.
 
 For the benchmarks (``tests/benchmarks``) it also appends to ``DIR/frames.log``
 one line per event, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the
 clock every process on the machine shares): ``d T`` when Kivy dispatches a
 touch down, ``u T`` a touch up, ``b T`` when the window starts drawing a frame
 and ``f T`` when that frame has been flipped to the screen. A bench pairs the
-X input it sent with the first flip after the app saw it. Without the probe
-none of this exists, so the product pays nothing.
+X input it sent with the first flip after the app saw it. The app as
+installed runs without any of this.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
 import types
@@ -32,39 +33,12 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from .text import KioskLabel as CoreLabel
+from kiosk.ui.text import KioskLabel as CoreLabel
 
-PROBE_ENV = "KIOSK_TEST_PROBE"
 #: Layouts settle within a frame or two after a change; the state is written after that.
 SETTLE_S = 0.15
 RECHECK_S = 0.25
 FRAMES_LOG = "frames.log"
-
-
-#: Set by systemd for every service it runs: a terminal in service, never a test.
-SYSTEMD_ENV = ("INVOCATION_ID", "NOTIFY_SOCKET")
-
-
-def probe_from_environment(app) -> Probe | None:
-    """The test probe, when KIOSK_TEST_PROBE asks for it and the app is not a service.
-
-    The probe takes commands from a file (moving the app's clock, for one):
-    under systemd, whoever could write that file must not steer the terminal.
-    """
-    directory = os.environ.get(PROBE_ENV)
-    if not directory:
-        return None
-    service = next((name for name in SYSTEMD_ENV if os.environ.get(name)), None)
-    if service is not None:
-        logging.getLogger(__name__).error(
-            "%s is set, but the app runs under systemd (%s is set): the test probe stays "
-            "off; remove %s from the unit's environment",
-            PROBE_ENV,
-            service,
-            PROBE_ENV,
-        )
-        return None
-    return Probe(app, Path(directory))
 
 
 class Probe:
@@ -106,7 +80,9 @@ class Probe:
     def changed(self) -> None:
         self._trigger()
 
-    def poll_control(self, app) -> None:
+    def tick(self) -> None:
+        """Takes a command from ``control.json``, in the app's tick (before the flow's)."""
+        app = self.app
         control = self.directory / "control.json"
         try:
             command = json.loads(control.read_text(encoding="utf-8"))
@@ -281,6 +257,6 @@ def fail_next_calls(flow, name: str, times: int) -> None:
         left[0] -= 1
         if left[0] <= 0:
             del self.__dict__[name]
-        raise ValueError(f"Flow.{name} failed as the test probe asked ({PROBE_ENV})")
+        raise ValueError(f"Flow.{name} failed as the test probe asked")
 
     setattr(flow, name, types.MethodType(failing, flow))
