@@ -110,6 +110,21 @@ def post_all(
     return elapsed, latencies
 
 
+def server_cpu_s(roots: list[int]) -> float:
+    """User + system CPU seconds of these processes and their descendants, with what their
+    ended children used (PostgreSQL's backends end with their connections)."""
+    from benchmarks.benchlib import CLOCK_TICKS, _stat_fields, process_tree
+
+    total = 0.0
+    for root in roots:
+        for pid in process_tree(root):
+            fields = _stat_fields(pid)
+            if fields is not None:
+                # utime, stime, cutime, cstime: fields 14 to 17 of stat, 12 to 15 after the name.
+                total += sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    return total
+
+
 def measure(backend: str, messages: int, workers: int, rounds: int = ROUNDS, log=print) -> dict:
     """The three phases, ``rounds`` times, against one server on ``backend``; the rates (/s)
     and p95s (ms) of the round with the median ratio, and every round's ratio."""
@@ -132,12 +147,27 @@ def measure(backend: str, messages: int, workers: int, rounds: int = ROUNDS, log
                 bare = f"{manager.base}/{BARE_PATH}"
                 for url in (api, bare):
                     post_all(url, token, payload, WARM_UP_PER_WORKER * workers)
+                roots = [manager.process.pid]
+                if cluster is not None:
+                    roots.append(int((cluster.data / "postmaster.pid").read_text().split()[0]))
+                cpu: dict[str, float] = {}
+
+                def phase(url: str, name: str) -> tuple[float, list[float]]:
+                    before = server_cpu_s(roots)
+                    result = post_all(url, token, payload, messages)
+                    cpu[name] = (server_cpu_s(roots) - before) / messages * 1000
+                    return result
+
                 results = []
                 for number in range(1, rounds + 1):
-                    bare_1, bare_lat_1 = post_all(bare, token, payload, messages)
-                    api_s, api_lat = post_all(api, token, payload, messages)
-                    bare_2, bare_lat_2 = post_all(bare, token, payload, messages)
+                    bare_1, bare_lat_1 = phase(bare, "bare_1")
+                    api_s, api_lat = phase(api, "manager")
+                    bare_2, bare_lat_2 = phase(bare, "bare_2")
+                    bare_cpu_ms = (cpu["bare_1"] + cpu["bare_2"]) / 2
                     figures = {
+                        "manager_cpu_ms": cpu["manager"],
+                        "bare_cpu_ms": bare_cpu_ms,
+                        "cpu_ratio": bare_cpu_ms / cpu["manager"],
                         "manager_rate": messages / api_s,
                         "bare_rate": (messages / bare_1 + messages / bare_2) / 2,
                         "manager_p95_ms": p95(api_lat) * 1000,
@@ -151,7 +181,9 @@ def measure(backend: str, messages: int, workers: int, rounds: int = ROUNDS, log
                         f"manager {figures['manager_rate']:.0f} messages/s, ratio "
                         f"{figures['ratio']:.2f}; p95 {figures['manager_p95_ms']:.0f} ms "
                         f"(bare {figures['bare_p95_ms']:.0f} ms), {workers} workers, "
-                        f"{CLIENTS} clients"
+                        f"{CLIENTS} clients; server CPU a message (serve processes and "
+                        f"PostgreSQL) {figures['manager_cpu_ms']:.2f} ms, bare "
+                        f"{bare_cpu_ms:.2f} ms, ratio {figures['cpu_ratio']:.2f}"
                     )
                 if "Traceback" in manager.output():
                     raise RuntimeError(f"the manager logged an error:\n{manager.output()[-2000:]}")
@@ -195,6 +227,17 @@ def bench_ingest(
                 baseline + ", mean of before and after",
                 f"≥ {GOAL_RATIO}",
                 lambda r: r >= GOAL_RATIO,
+            )
+        )
+        rows.append(
+            Row(
+                "8",
+                f"ingest on {name}, server CPU a message (serve processes and database), "
+                "same round",
+                figures["manager_cpu_ms"],
+                "ms",
+                figures["bare_cpu_ms"],
+                baseline + ", mean of before and after",
             )
         )
         rows.append(
