@@ -182,7 +182,7 @@ def measure(backend: str, messages: int, workers: int, rounds: int = ROUNDS, log
                         f"{figures['ratio']:.2f}; p95 {figures['manager_p95_ms']:.0f} ms "
                         f"(bare {figures['bare_p95_ms']:.0f} ms), {workers} workers, "
                         f"{CLIENTS} clients; server CPU a message (serve processes and "
-                        f"PostgreSQL) {figures['manager_cpu_ms']:.2f} ms, bare "
+                        f"database) {figures['manager_cpu_ms']:.2f} ms, bare "
                         f"{bare_cpu_ms:.2f} ms, ratio {figures['cpu_ratio']:.2f}"
                     )
                 if "Traceback" in manager.output():
