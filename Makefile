@@ -110,8 +110,9 @@ screenshots: system-test $(STAMP)
 	PYTHONPATH=tests $(VENV_PYTHON) -m support.screenshots
 
 # make bench — the terminal measured against Chromium, a minimal Kivy app, bare
-# fsyncs and a bare httpx loop, and the manager's ingest against a bare Django
-# view, in one run (~30 min; not part of make test).
+# fsyncs and a bare httpx loop, the manager's ingest against a bare Django
+# view and its inbox over a million messages against the bare queries, in one
+# run (~40 min; not part of make test, which runs the inbox bench on 1,000).
 # Prints the table and writes it with the machine's description to
 # docs/benchmarks.md. Chromium (~100 MB) is the start-up baseline only, so
 # it is installed here rather than for every test run.

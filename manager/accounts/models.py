@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,8 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=16, choices=ROLES, default=VIEWER)
     sites = models.ManyToManyField("fleet.Site", blank=True, related_name="users")
+    #: The language of the mails this person gets; empty: the manager's LANGUAGE_CODE.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
 
     @property
     def is_admin(self) -> bool:

@@ -5,7 +5,7 @@ its type (415), the Idempotency-Key (400), the parts (400), the message
 JSON (400) and its schema (422), the terminal it claims to come from
 (403), and each attachment: its part's type (415), size, SHA-256 and magic
 bytes (422). Only then is anything written: the media to the storage, then
-one transaction with the receipt and the message. Of concurrent posts of
+the receipt and the message in one transaction (on PostgreSQL one statement). Of concurrent posts of
 one id exactly one inserts the receipt; the others, refused by its primary
 key, delete their media, find it and answer as for a repeat.
 """
@@ -23,10 +23,11 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.http import parse_header_parameters
 
+from manager import prepared
 from manager.api.models import Receipt
 from manager.api.problems import Problem
 from manager.fleet.models import Terminal
@@ -234,14 +235,22 @@ class Upload:
                     )
                     saved.append(name)
                     setattr(message, attachment.kind, name)
-            with transaction.atomic():
-                Receipt.objects.create(
-                    message_id=message.id,
-                    terminal=self.terminal,
-                    body_sha256=self.body_sha256,
-                    received_at=message.received_at,
-                )
-                message.save(force_insert=True)
+            receipt = Receipt(
+                message_id=message.id,
+                terminal=self.terminal,
+                body_sha256=self.body_sha256,
+                received_at=message.received_at,
+            )
+            connection = connections[Message.objects.db]
+            if connection.vendor == "postgresql":
+                stored = _insert_once(connection, receipt, message)
+            else:
+                with transaction.atomic():
+                    receipt.save(force_insert=True)
+                    message.save(force_insert=True)
+                stored = True
+            if not stored:
+                raise IntegrityError(f"message {message.id} has a receipt already")
         except IntegrityError:
             # This id is stored already (a repeat, or a concurrent post that won).
             for name in saved:
@@ -290,6 +299,47 @@ class Upload:
             voice_meta=sent["voice"],
             lost_attachments=sent.get("lost_attachments", []),
         )
+
+
+def _insert_once(connection, receipt: Receipt, message: Message) -> bool:
+    """Receipt and message in one statement, one round trip, on PostgreSQL; False when
+    the receipt exists (the message is then not inserted either).
+
+    Four round trips (BEGIN, two INSERTs, COMMIT) and the ORM's compilation of a
+    30-column INSERT were most of what a message cost beyond the bare media writes.
+    One statement is atomic alone; ON CONFLICT waits for a concurrent post of the
+    same id and then inserts nothing, where an error would abort an outer transaction.
+    """
+    values = [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for row in (receipt, message)
+        for field in row._meta.concrete_fields
+    ]
+    rows, _ = prepared.run(connection, _insert_once_sql(connection.alias), values)
+    return bool(rows)
+
+
+@functools.cache
+def _insert_once_sql(alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+
+    def columns(model) -> str:
+        return ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+
+    receipt_key = quote(Receipt._meta.pk.column)
+    placeholders = ", ".join("%s" for _ in Receipt._meta.concrete_fields)
+    # A SELECT list has no target column to take its type from: each value is cast.
+    selected = ", ".join(
+        f"%s::{field.cast_db_type(connection)}" for field in Message._meta.concrete_fields
+    )
+    return (
+        f"WITH receipt AS (INSERT INTO {quote(Receipt._meta.db_table)} ({columns(Receipt)}) "
+        f"VALUES ({placeholders}) ON CONFLICT ({receipt_key}) DO NOTHING "
+        f"RETURNING {receipt_key}) "
+        f"INSERT INTO {quote(Message._meta.db_table)} ({columns(Message)}) "
+        f"SELECT {selected} FROM receipt RETURNING {quote(Message._meta.pk.column)}"
+    )
 
 
 @dataclasses.dataclass

@@ -11,7 +11,7 @@ from django.db import connections, models, transaction
 from django.utils.text import slugify
 from django.utils.timezone import now
 
-from manager import tokens
+from manager import prepared, tokens
 
 TERMINAL_TOKEN_PREFIX = "kmt"
 #: last_seen_at is updated at most this often by a terminal's requests.
@@ -179,11 +179,10 @@ class Terminal(models.Model):
             f"SELECT {', '.join(quote(field.column) for field in fields)} "
             f"FROM {quote(table)} WHERE {quote(key_column)} = %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key_id])
-            row = cursor.fetchone()
-        if row is None:
+        rows, _ = prepared.run(connection, sql, [key_id])
+        if not rows:
             return None
+        row = rows[0]
         values = []
         for field, value in zip(fields, row, strict=True):
             column = field.get_col(table)

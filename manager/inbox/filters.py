@@ -49,7 +49,10 @@ class InboxFilter(forms.Form):
         super().__init__(data)
         self.user = user
         self.fields["site"].queryset = Site.objects.visible_to(user)
-        self.fields["terminal"].queryset = Terminal.objects.visible_to(user).order_by("terminal_id")
+        # Only what an option shows: a terminal's row carries its latest status document.
+        self.fields["terminal"].queryset = (
+            Terminal.objects.visible_to(user).only("id", "terminal_id").order_by("terminal_id")
+        )
         self.fields["terminal"].to_field_name = "terminal_id"
         self.fields["site"].to_field_name = "slug"
         self.fields["status"].choices = [("", _("open cases")), ("all", _("all"))] + [

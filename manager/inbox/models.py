@@ -114,6 +114,19 @@ class Message(models.Model):
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["status", "site"]),
             models.Index(fields=["received_at"]),
+            # The inbox as it opens (open cases, newest first, any of the user's
+            # sites): its first page reads about 50 entries of this index.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(
+                    status__in=["new", "in_progress"], deleted_at=None, merged_into=None
+                ),
+                name="inbox_message_open_newest",
+            ),
+            # A site and a status (the inbox filtered), in keyset order.
+            models.Index(
+                fields=["site", "status", "-created_at", "-id"], name="inbox_message_site_status"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,9 +24,11 @@ import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from manager.accounts.models import User
+from manager.inbox.filters import status_labels
 from manager.inbox.models import Message, Notice, SiteDeadlines, Webhook
 
 log = logging.getLogger(__name__)
@@ -225,9 +227,9 @@ def case_url(message: Message) -> str:
 
 
 SUBJECTS = {
-    "new": "New case",
-    "overdue": "Overdue case",
-    "escalation": "Overdue case, escalated",
+    "new": _("New case"),
+    "overdue": _("Overdue case"),
+    "escalation": _("Overdue case, escalated"),
 }
 
 
@@ -236,31 +238,42 @@ def summary(message: Message) -> str:
     when = timezone.localtime(message.created_at, message.site.zone).strftime("%Y-%m-%d %H:%M")
     parts = [f"{message.site.name}, {when}"]
     if message.alert:
-        parts.append("ALERT")
+        parts.append(str(_("ALERT")))
     if message.rating_value is not None:
-        parts.append(f"rating {message.rating_value}/{message.rating_scale}")
+        parts.append(
+            str(_("rating %(value)s/%(scale)s"))
+            % {"value": message.rating_value, "scale": message.rating_scale}
+        )
     if labels:
         parts.append(labels)
     if message.callback_phone:
-        parts.append("callback requested")
+        parts.append(str(_("callback requested")))
     return " · ".join(parts)
 
 
+def recipient_language(person: User) -> str:
+    """The person's own language setting, else the manager's (sites have none)."""
+    return person.language or settings.LANGUAGE_CODE
+
+
 def mail(notice: Notice) -> None:
-    message = notice.message
-    lines = [summary(message), ""]
-    if message.text:
-        lines += [message.text, ""]
-    if notice.kind != "new" and message.due_at:
-        due = timezone.localtime(message.due_at, message.site.zone).strftime("%Y-%m-%d %H:%M")
-        lines += [f"It was due at {due} and is still {message.status.replace('_', ' ')}.", ""]
-    lines.append(f"Open the case: {case_url(message)}")
-    send_mail(
-        f"[{message.site.name}] {SUBJECTS[notice.kind]}",
-        "\n".join(lines),
-        None,
-        [notice.recipient.email],
-    )
+    """The notice's mail, in the words of its recipient's language."""
+    with translation.override(recipient_language(notice.recipient)):
+        message = notice.message
+        lines = [summary(message), ""]
+        if message.text:
+            lines += [message.text, ""]
+        if notice.kind != "new" and message.due_at:
+            due = timezone.localtime(message.due_at, message.site.zone).strftime("%Y-%m-%d %H:%M")
+            status = dict(status_labels()).get(message.status, message.status)
+            lines += [
+                str(_("It was due at %(due)s and is still %(status)s."))
+                % {"due": due, "status": status},
+                "",
+            ]
+        lines.append(str(_("Open the case: %(url)s")) % {"url": case_url(message)})
+        subject = f"[{message.site.name}] {SUBJECTS[notice.kind]}"
+    send_mail(subject, "\n".join(lines), None, [notice.recipient.email])
 
 
 def webhook_body(notice: Notice) -> bytes:

@@ -8,7 +8,8 @@ import uuid
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +33,20 @@ def _cases(user):
         .filter(deleted_at=None, merged_into=None)
         .select_related("site", "terminal", "assignee")
         .prefetch_related("tags")
-        .annotate(repeats=Count("merged", distinct=True))
+        # A count per row of the page (a correlated subquery), not a GROUP BY of every
+        # case the filters let through before the page is cut.
+        .annotate(
+            repeats=Coalesce(
+                Subquery(
+                    Message.objects.filter(merged_into=OuterRef("pk"))
+                    .order_by()
+                    .values("merged_into")
+                    .annotate(count=Count("*"))
+                    .values("count")
+                ),
+                0,
+            )
+        )
     )
 
 
@@ -107,6 +121,7 @@ def message_page(request, message_id):
         Message.objects.visible_to(request.user)
         .filter(site=message.site, deleted_at=None, merged_into=None)
         .exclude(pk=message.pk)
+        .select_related("site")
         .order_by("-created_at")[:30]
     )
     return render(
@@ -114,7 +129,9 @@ def message_page(request, message_id):
         "inbox/message.html",
         {
             "m": message,
-            "repeats": message.merged.filter(deleted_at=None).order_by("-created_at"),
+            "repeats": message.merged.filter(deleted_at=None)
+            .select_related("site")
+            .order_by("-created_at"),
             "events": message.events.select_related("actor"),
             "tags": message.tags.all(),
             "may_work": roles.may_work_cases(request.user),
@@ -216,12 +233,18 @@ def _apply(request, message: Message, action: str, data) -> None:
 
 #: How many of a site's distinct paths are offered to qualify a case with.
 PATH_CHOICES = 300
+#: The paths are those of the site's newest messages: a dialog changes seldom, and
+#: the DISTINCT over every message of a busy site took a second at a million rows
+#: (over the newest 5,000, 40 ms).
+PATH_SCAN_ROWS = 2000
 
 
 def path_choices(site_id) -> dict[str, list[dict]]:
-    """The paths the site's visitors have chosen, by their labels: where a case can be moved."""
+    """The paths the site's visitors have chosen lately, by their labels: where a case
+    can be moved."""
+    newest = Message.objects.filter(site=site_id).order_by("-created_at", "-id")[:PATH_SCAN_ROWS]
     paths = (
-        Message.objects.filter(site=site_id)
+        Message.objects.filter(pk__in=Subquery(newest.values("pk")))
         .exclude(topic="")
         .order_by()  # the model's ordering would make every row distinct
         .values_list("path", flat=True)

@@ -159,6 +159,7 @@ def test_case_actions_are_recorded_with_who_and_when(client, chain):
     # The merged repeat leaves the inbox; the case stays (resolved cases leave the default view).
     listing = client.get("/inbox/?status=all").content.decode()
     assert "Di nuovo freddo" not in listing and "Il risotto era freddo" in listing
+    assert "<span>+1</span>" in listing  # the case's row counts its repeat
 
 
 def test_a_viewer_reads_but_cannot_change(client, chain):

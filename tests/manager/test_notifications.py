@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import email
+import email.policy
 import hashlib
 import hmac
 import io
@@ -186,3 +187,34 @@ def test_an_admin_configures_deadlines_and_webhooks_in_the_admin(client, sites):
     client.force_login(boss)
     for url in ("/admin/inbox/sitedeadlines/add/", "/admin/inbox/webhook/add/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_each_recipient_gets_the_mail_in_their_own_language(smtp, sites, settings):
+    settings.LANGUAGE_CODE = "en"
+    User.objects.filter(pk=sites["anna"].pk).update(language="ru")
+    case = deliver(sites, alert=True, text="Fumo in cucina")
+    notify.tick()
+    received = {
+        m["To"]: m
+        for m in (
+            email.message_from_bytes(i.data, policy=email.policy.default) for i in smtp.received
+        )
+    }
+    russian = received["anna@example.com"]
+    assert russian["Subject"].strip() == "[Trattoria Roma] Новое обращение"
+    body = russian.get_content()
+    assert "ТРЕВОГА" in body and "оценка 2/5" in body
+    assert f"Открыть обращение: https://manager.example.com/inbox/{case.pk}/" in body
+    english = received["bruno@example.com"]
+    assert english["Subject"] == "[Trattoria Roma] New case"
+    assert "Open the case:" in english.get_content()
+    # Overdue, assigned to her: the reminder is in Russian too, the status in her words.
+    Message.objects.filter(pk=case.pk).update(assignee=sites["anna"], status="in_progress")
+    case.refresh_from_db()
+    smtp.handler.received.clear()
+    notify.tick(case.due_at + datetime.timedelta(minutes=1))
+    (overdue,) = [
+        email.message_from_bytes(i.data, policy=email.policy.default) for i in smtp.received
+    ]
+    assert overdue["Subject"].strip() == "[Trattoria Roma] Просроченное обращение"
+    assert "а статус всё ещё «в работе»" in overdue.get_content()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.waiting import wait_for
-
 CHROMIUM = "/usr/bin/chromium"
 #: Debian's chromium-driver; Selenium must never fetch a driver of its own.
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -48,16 +46,47 @@ def sign_in(driver, base: str, name: str, password: str) -> None:
 
 
 def full_page_screenshot(driver, path: Path, width: int) -> None:
-    """The whole page at ``width``: the window is grown to the page's height first."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    wanted = max(400, min(int(height), 4000))
-    driver.set_window_size(width, wanted)
-    wait_for(
-        lambda: driver.execute_script("return window.innerHeight") >= wanted - 150,
-        what="the window grown to the page's height",
+    """The whole page at ``width``, however tall.
+
+    Headless Chromium keeps its window within the screen it was started with,
+    so growing the window cut tall pages at the screen's height: the viewport
+    itself is made as tall as the document (DevTools' device metrics), then
+    captured, and the PNG is checked to hold the whole document.
+    """
+    import base64
+    import struct
+
+    def document_height() -> int:
+        return int(driver.execute_script("return document.documentElement.scrollHeight"))
+
+    height = document_height()
+    for _ in range(3):  # the layout may change once the viewport is taller (no scrollbar)
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        if document_height() == height:
+            break
+        height = document_height()
+    try:
+        shot = driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    png = base64.b64decode(shot["data"])
+    # A PNG's IHDR chunk: width and height, big-endian, at bytes 16-24.
+    shot_width, shot_height = struct.unpack(">II", png[16:24])
+    assert (shot_width, shot_height) == (width, height), (
+        f"the screenshot of {path.name} is {shot_width}x{shot_height}, the page {width}x{height}"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(path))
+    path.write_bytes(png)
 
 
 def horizontal_overflow_px(driver) -> int:

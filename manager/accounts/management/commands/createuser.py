@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -40,10 +41,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--email", default="")
         parser.add_argument(
+            "--language",
+            choices=[code for code, _ in settings.LANGUAGES],
+            default="",
+            help="the language of this user's notification mails (default: the manager's)",
+        )
+        parser.add_argument(
             "--password-file", metavar="FILE", help="read the password from this file's first line"
         )
 
-    def handle(self, *args, name, admin, role, site, email, password_file, **options):
+    def handle(self, *args, name, admin, role, site, email, language, password_file, **options):
         if User.objects.filter(username=name).exists():
             raise CommandError(
                 f"the user {name!r} exists; change the password with "
@@ -62,6 +69,7 @@ class Command(BaseCommand):
         user = User(
             username=name,
             email=email,
+            language=language,
             role=User.ADMIN if admin else role,
             is_staff=admin,
             is_superuser=admin,
