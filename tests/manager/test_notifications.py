@@ -186,3 +186,70 @@ def test_an_admin_configures_deadlines_and_webhooks_in_the_admin(client, sites):
     client.force_login(boss)
     for url in ("/admin/inbox/sitedeadlines/add/", "/admin/inbox/webhook/add/"):
         assert client.get(url).status_code == 200, url
+
+
+# ------------------------------------------------------------------ terminals
+
+
+def report(sites, **changes):
+    body = {
+        "at": "2026-11-22T15:00:00+01:00",
+        "version": "0.3.1",
+        "dialog_sha256": "",
+        "queue": {"pending": 0, "rejected": 0, "oldest_pending_at": None},
+        "camera": "ok",
+        "microphone": "ok",
+        **changes,
+    }
+    response = sites["client"].put(
+        "/api/v1/terminals/rome-01/status",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sites['token']}"},
+    )
+    assert response.status_code == 204
+
+
+@pytest.fixture
+def rome_admin(sites):
+    """An admin who looks after Rome; the other admin, boss, has no site of his own."""
+    rita = User.objects.create_user("rita", email="rita@example.com", role=User.ADMIN)
+    rita.sites.set([sites["rome"]])
+    return rita
+
+
+def test_a_silent_terminal_mails_its_sites_admin_once_per_incident(
+    smtp, sites, rome_admin, settings
+):
+    settings.SILENT_AFTER_S = 15 * 60
+    report(sites)
+    start = timezone.now()
+    notify.tick(start + datetime.timedelta(minutes=14))
+    assert mails(smtp) == []
+    later = start + datetime.timedelta(minutes=16)
+    notify.tick(later)
+    notify.tick(later + datetime.timedelta(minutes=1))  # still silent: told already
+    [sent] = mails(smtp)
+    assert sent["To"] == "rita@example.com"
+    assert sent["Subject"] == "[Trattoria Roma] Terminal rome-01 is silent"
+    body = sent.get_payload(decode=True).decode()
+    assert "https://manager.example.com/terminals/rome-01/" in body
+    assert "rome-01 at Trattoria Roma: last seen" in body
+
+    # It comes back: the flag clears; silent again later, a new incident is told again.
+    report(sites)
+    notify.tick(timezone.now())
+    assert len(mails(smtp)) == 1
+    notify.tick(timezone.now() + datetime.timedelta(minutes=16))
+    assert len(mails(smtp)) == 2
+
+
+def test_a_failed_camera_is_told_once_and_every_admin_hears_when_none_has_the_site(smtp, sites):
+    report(sites, camera="error")
+    notify.tick()
+    notify.tick()
+    [sent] = mails(smtp)
+    assert sent["To"] == "boss@example.com"  # no admin has Rome as a site: every admin
+    assert sent["Subject"] == "[Trattoria Roma] Terminal rome-01: a device failed"
+    assert "camera error" in sent.get_payload(decode=True).decode()
+    assert Notice.objects.filter(kind="terminal").count() == 1
