@@ -42,6 +42,9 @@ def sites(client, settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
     }
+    # The case tests move the tick's clock on by hours with no word from the
+    # terminal: a week before it counts as silent keeps its own notices out of theirs.
+    settings.SILENT_AFTER_S = 7 * 24 * 3600
     rome, rome_token = make_terminal("rome-01", "Trattoria Roma")
     milan, milan_token = make_terminal("milano-01", "Trattoria Milano")
     people = {}

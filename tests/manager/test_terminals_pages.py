@@ -250,3 +250,17 @@ def test_the_actions_need_the_csrf_token(fleet):
     done = browser.post("/terminals/rome-01/revoke/", {"csrfmiddlewaretoken": token.group(1)})
     assert done.status_code == 302
     assert not Terminal.objects.get(terminal_id="rome-01").active
+
+
+def test_the_page_speaks_the_readers_language(fleet, settings):
+    put_status(fleet["client"], "rome-01", fleet["tokens"]["rome-01"], status(camera="missing"))
+    boss = signed_in(person("boss", role=User.ADMIN))
+    for language, words in (
+        ("ru", ["Терминалы", "1 терминал требует внимания.", "Камера"]),
+        ("it", ["Terminali", "1 terminale richiede attenzione.", "assente"]),
+        ("ko", ["단말기", "주의가 필요한 단말기 1대", "마이크"]),
+    ):
+        boss.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = boss.get("/terminals/").content.decode()
+        for word in words:
+            assert word in html, (language, word)

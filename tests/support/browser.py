@@ -56,6 +56,14 @@ def full_page_screenshot(driver, path: Path, width: int) -> None:
         lambda: driver.execute_script("return window.innerHeight") >= wanted - 150,
         what="the window grown to the page's height",
     )
+    # The window's own frame takes part of its height: grow it by what is missing.
+    short = wanted - int(driver.execute_script("return window.innerHeight"))
+    if short > 0:
+        driver.set_window_size(width, wanted + short)
+        wait_for(
+            lambda: driver.execute_script("return window.innerHeight") >= wanted,
+            what="the window grown past its frame",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(path))
 
