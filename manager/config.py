@@ -129,6 +129,14 @@ OPTIONS = (
     Option(
         "api", "max_message_mb", _integer, 20, "a message POST larger than this is refused with 413"
     ),
+    Option(
+        "terminals",
+        "silent_after_s",
+        _integer,
+        15 * 60,
+        "a terminal not heard from for this many seconds is flagged on the terminals "
+        "page and its site's admins are mailed once",
+    ),
     Option("api", "enrolment_code_hours", _integer, 24, "how long a one-time enrolment code works"),
     Option(
         "retention",

@@ -155,6 +155,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ENROLMENT_CODE_HOURS = CONFIG["api_enrolment_code_hours"]
 MEDIA_RETENTION_DAYS = CONFIG["retention_media_days"]
 STATUS_RETENTION_DAYS = CONFIG["retention_status_days"]
+SILENT_AFTER_S = CONFIG["terminals_silent_after_s"]
 SERVE_WORKERS = CONFIG["serve_workers"]
 
 if CONFIG["mail_host"]:

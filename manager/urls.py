@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("manager.api.urls")),
     path("accounts/", include("manager.accounts.urls")),
     path("inbox/", include("manager.inbox.urls")),
+    path("terminals/", include("manager.fleet.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -56,7 +56,7 @@ def terminal_status(
     """The manager API's Status: queue, dialog, disk, devices, version, uptime.
 
     The queue counts messages across targets (pending while any target
-    still has to deliver one). ``uptime_s`` is the terminal's (from
+    still has to deliver one), and each target's own backlog. ``uptime_s`` is the terminal's (from
     /proc/uptime), or the service's where that cannot be read.
     """
     queue = outbox.queue_summary()
@@ -65,7 +65,13 @@ def terminal_status(
         "version": version,
         "dialog_sha256": _sha256_of(Path(dialog_path)),
         "dialog_errors": list(dialog_errors),
-        "queue": {key: queue[key] for key in ("pending", "rejected", "oldest_pending_at")},
+        "queue": {
+            **{key: queue[key] for key in ("pending", "rejected", "oldest_pending_at")},
+            "targets": {
+                name: {"pending": entry["pending"], "rejected": entry["rejected"]}
+                for name, entry in outbox.counts().items()
+            },
+        },
         "last_delivery_at": rfc3339(queue["last_delivery_at"]),
         "disk_free_bytes": int(shutil.disk_usage(outbox.data_dir).free),
     }

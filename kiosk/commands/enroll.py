@@ -1,7 +1,8 @@
 """``kiosk enroll URL CODE``: joins this terminal to a feedback manager with a one-time code.
 
-The manager's admin registers the terminal (``kiosk-manager terminal add``)
-and reads out a code; this exchanges it for the terminal's token, writes
+The manager's admin registers the terminal (``kiosk-manager terminal add``,
+or the manager's terminals page) and reads out a code, or shows the
+enrolment link ``URL#code=CODE`` as a QR code, which is taken alone; this exchanges it for the terminal's token, writes
 the token file (mode 0600) and the ``terminal_id``, ``site`` and
 ``sync.manager`` settings, and says which service to restart.
 """
@@ -31,10 +32,18 @@ def add_parser(commands) -> None:
         description="Exchange the one-time CODE that the manager's admin gave for this "
         "terminal's token, write the token file (mode 0600) and the sync.manager "
         "section of the settings file, then restart kiosk-sync to start "
-        "delivering. URL is the manager's API, e.g. https://feedback.example.com/api.",
+        "delivering. URL is the manager's API, e.g. https://feedback.example.com/api; "
+        "the enrolment link of the manager's terminals page (its QR code), "
+        "https://feedback.example.com/api#code=K7QM-3WZP-HX9D, holds both.",
     )
-    parser.add_argument("url", help="the manager's API address, ending in /api")
-    parser.add_argument("code", help="the one-time enrolment code, e.g. K7QM-3WZP-HX9D")
+    parser.add_argument(
+        "url", help="the manager's API address, ending in /api, or the whole enrolment link"
+    )
+    parser.add_argument(
+        "code",
+        nargs="?",
+        help="the one-time enrolment code, e.g. K7QM-3WZP-HX9D (in the link when left out)",
+    )
     parser.add_argument(
         "--token-file",
         type=Path,
@@ -54,8 +63,8 @@ def command_enroll(args: argparse.Namespace) -> int:
     from ..settings import SETTINGS_ENV, SYSTEM_SETTINGS, SettingsError, check_settings
 
     settings_path = Path(args.settings or os.environ.get(SETTINGS_ENV) or SYSTEM_SETTINGS)
-    url = args.url.rstrip("/")
-    answer = exchange_code(url, args.code, args.ca_file)
+    url, code = split_enrolment_link(args.url, args.code)
+    answer = exchange_code(url, code, args.ca_file)
     token_file = args.token_file or settings_path.parent / TOKEN_FILE_NAME
     try:
         current = yaml.safe_load(settings_path.read_bytes()) if settings_path.exists() else {}
@@ -99,6 +108,26 @@ def command_enroll(args: argparse.Namespace) -> int:
         f"Restart the delivery service to start delivering: systemctl restart kiosk-sync"
     )
     return EXIT_OK
+
+
+def split_enrolment_link(url: str, code: str | None) -> tuple[str, str]:
+    """The API address and the code, from ``URL CODE`` or from the link ``URL#code=CODE``."""
+    from urllib.parse import parse_qs
+
+    base, _, fragment = url.partition("#")
+    in_link = parse_qs(fragment).get("code", [""])[0].strip()
+    if code and in_link and code.strip().upper() != in_link.upper():
+        raise Failure(
+            "the link holds another code than the one given; give the link alone, "
+            "or the API address and the code"
+        )
+    code = code or in_link
+    if not code:
+        raise Failure(
+            "no enrolment code: give the link shown by the manager's terminals page "
+            "(…/api#code=XXXX-XXXX-XXXX), or the API address and the code"
+        )
+    return base.rstrip("/"), code
 
 
 def exchange_code(

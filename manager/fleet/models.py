@@ -257,3 +257,34 @@ class TerminalStatus(models.Model):
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["terminal", "-received_at"])]
+
+
+class TerminalIncident(models.Model):
+    """A stretch of time a terminal was flagged: silent, or reporting a failed device.
+
+    Opened by ``kiosk-manager tick`` when the flag appears and closed when it
+    goes; the site's admins are told once per incident, so a terminal that
+    recovers and fails again is told about again. At most one open incident
+    per terminal and kind, even with two ticks at once.
+    """
+
+    SILENT, DEVICE = "silent", "device"
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(max_length=16, choices=[(SILENT, SILENT), (DEVICE, DEVICE)])
+    detail = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terminal", "kind"],
+                condition=models.Q(cleared_at=None),
+                name="one_open_incident_per_terminal_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.terminal} {self.kind} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from manager.accounts.models import AuditRecord
-from manager.fleet.models import Site, Terminal
+from manager.fleet.models import Site, Terminal, TerminalIncident
 
 
 def media_path(message: Message, kind: str, extension: str, upload: str) -> str:
@@ -271,8 +271,14 @@ class Notice(models.Model):
     PENDING, SENDING, SENT, UNKNOWN = "pending", "sending", "sent", "unknown"
 
     key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=16)  # new, overdue, escalation
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=16)  # new, overdue, escalation, terminal
+    #: What the notice is about: a case, or a terminal's incident (kind "terminal").
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    incident = models.ForeignKey(
+        TerminalIncident, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )

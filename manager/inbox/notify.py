@@ -6,7 +6,9 @@
    site's managers by email, and to each webhook of the site.
 3. A case past its due time is a notice to its assignee (or, unassigned, to
    the site's managers); still open ESCALATE_AFTER later, to the admins.
-4. Pending notices are sent; a failed one is retried with backoff.
+4. A terminal flagged silent or with a failed device (manager.fleet.health)
+   is a notice to each of its site's admins, once per incident.
+5. Pending notices are sent; a failed one is retried with backoff.
 
 Every notice is a row with a unique key before anything is sent, so a
 second tick, a restart or two ticks at once never make or send it twice.
@@ -28,6 +30,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from manager.accounts.models import User
+from manager.fleet import health
+from manager.fleet.models import TerminalIncident
 from manager.inbox.filters import status_labels
 from manager.inbox.models import Message, Notice, SiteDeadlines, Webhook
 
@@ -62,7 +66,9 @@ def tick(now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
         "due": set_due_times(now),
-        "queued": queue_new_case_notices(now) + queue_overdue_notices(now),
+        "queued": queue_new_case_notices(now)
+        + queue_overdue_notices(now)
+        + queue_terminal_notices(now),
         "sent": send_pending(now),
     }
 
@@ -111,6 +117,13 @@ def admins() -> list[User]:
         .filter(Q(role=User.ADMIN) | Q(is_superuser=True))
         .exclude(email="")
     )
+
+
+def site_admins(site_id) -> list[User]:
+    """The admins who have this site among their sites; every admin when none has."""
+    everyone = admins()
+    granted = [person for person in everyone if person.sites.filter(pk=site_id).exists()]
+    return granted or everyone
 
 
 def _queue(rows: list[Notice], now: datetime.datetime) -> int:
@@ -184,6 +197,29 @@ def queue_overdue_notices(now: datetime.datetime) -> int:
     return _queue(rows, now)
 
 
+def queue_terminal_notices(now: datetime.datetime) -> int:
+    """Opens and closes the terminals' incidents; each open one not yet told is a notice to
+    its site's admins."""
+    health.review(now)
+    rows: list[Notice] = []
+    untold = (
+        TerminalIncident.objects.filter(cleared_at=None)
+        .exclude(notices__kind="terminal")
+        .select_related("terminal")
+    )
+    for incident in untold:
+        for person in site_admins(incident.terminal.site_id):
+            rows.append(
+                Notice(
+                    key=f"terminal:{incident.pk}:u{person.pk}",
+                    kind="terminal",
+                    incident=incident,
+                    recipient=person,
+                )
+            )
+    return _queue(rows, now)
+
+
 def send_pending(now: datetime.datetime) -> int:
     # A tick that died mid-send may or may not have sent: never send it again.
     Notice.objects.filter(state=Notice.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
@@ -198,10 +234,12 @@ def send_pending(now: datetime.datetime) -> int:
         if not claimed:
             continue  # another tick has it
         notice = Notice.objects.select_related(
-            "message__site", "message__terminal", "recipient", "webhook"
+            "message__site", "message__terminal", "recipient", "webhook", "incident__terminal__site"
         ).get(pk=notice_id)
         try:
-            if notice.webhook is not None:
+            if notice.incident is not None:
+                mail_incident(notice)
+            elif notice.webhook is not None:
                 post_webhook(notice)
             else:
                 mail(notice)
@@ -274,6 +312,35 @@ def mail(notice: Notice) -> None:
         lines.append(str(_("Open the case: %(url)s")) % {"url": case_url(message)})
         subject = f"[{message.site.name}] {SUBJECTS[notice.kind]}"
     send_mail(subject, "\n".join(lines), None, [notice.recipient.email])
+
+
+INCIDENT_SUBJECTS = {
+    TerminalIncident.SILENT: "Terminal {terminal} is silent",
+    TerminalIncident.DEVICE: "Terminal {terminal}: a device failed",
+}
+
+
+def terminal_url(terminal) -> str:
+    return f"{settings.PUBLIC_URL or 'http://127.0.0.1:8000'}/terminals/{terminal.terminal_id}/"
+
+
+def mail_incident(notice: Notice) -> None:
+    incident = notice.incident
+    terminal = incident.terminal
+    since = timezone.localtime(incident.started_at, terminal.site.zone).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        f"{terminal.terminal_id} at {terminal.site.name}: {incident.detail} (flagged {since}).",
+        "",
+        "You are told once; when the terminal recovers the flag clears by itself.",
+        f"Open the terminal: {terminal_url(terminal)}",
+    ]
+    send_mail(
+        f"[{terminal.site.name}] "
+        + INCIDENT_SUBJECTS[incident.kind].format(terminal=terminal.terminal_id),
+        "\n".join(lines),
+        None,
+        [notice.recipient.email],
+    )
 
 
 def webhook_body(notice: Notice) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from backends import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
 
+from dialog_config import DEFAULT_DIALOG
 from support.manager_live import PROJECT_ROOT, LiveManager, manager_env
 from support.manager_messages import BOUNDARY, PHOTO, VOICE, message, message_parts, multipart
 
@@ -160,6 +162,56 @@ def test_kiosk_enroll_joins_the_terminal_and_it_delivers(manager, tmp_path):
     assert count == 1
     twice = kiosk("enroll", manager.url, code, settings=tmp_path / "other.yaml")
     assert twice.returncode == 1 and "unknown, used or expired" in twice.stderr
+
+
+def test_kiosk_enroll_takes_the_enrolment_link_of_the_qr_code_alone(manager, tmp_path):
+    added = manager.run("terminal", "add", "rome-08", "--site", "Trattoria Roma").stdout
+    code = re.search(r"kiosk enroll \S+ (\S+)", added).group(1)
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
+    other = kiosk("enroll", f"{manager.url}#code=ZZZZ-ZZZZ-ZZZZ", code, settings=settings)
+    assert other.returncode == 1 and "another code" in other.stderr
+    missing = kiosk("enroll", manager.url, settings=settings)
+    assert missing.returncode == 1 and "no enrolment code" in missing.stderr
+    enrolled = kiosk("enroll", f"{manager.url}#code={code}", settings=settings)
+    assert enrolled.returncode == 0, enrolled.stderr
+    written = yaml.safe_load(settings.read_text())
+    assert written["terminal_id"] == "rome-08"
+    assert written["sync"]["manager"]["url"] == manager.url
+
+
+def test_dialog_status_lists_assigned_applied_and_refused_versions(manager, tmp_path):
+    tokens = {
+        terminal_id: manager.add_terminal(terminal_id, "Osteria Blu", tmp_path / terminal_id)
+        for terminal_id in ("blu-01", "blu-02", "blu-03")
+    }
+    dialog = tmp_path / "osteria.yaml"
+    dialog.write_bytes(DEFAULT_DIALOG.read_bytes())
+    manager.run("dialog", "publish", str(dialog), "--site", "osteria-blu")
+    dialog.write_bytes(DEFAULT_DIALOG.read_bytes() + b"\n# for blu-02\n")
+    manager.run("dialog", "publish", str(dialog), "--terminal", "blu-02")
+    first = hashlib.sha256(DEFAULT_DIALOG.read_bytes()).hexdigest()
+    reports = {
+        "blu-01": {"dialog_sha256": first},
+        "blu-02": {"dialog_sha256": first, "dialog_errors": ["dialog.yaml:4:3: colour: bad"]},
+        "blu-03": {"dialog_sha256": ""},
+    }
+    for terminal_id, fields in reports.items():
+        body = {"at": "2026-11-22T15:00:00Z", "version": "1", "queue": {}, **fields}
+        put = httpx.put(
+            f"{manager.url}/v1/terminals/{terminal_id}/status",
+            json=body,
+            headers={"Authorization": f"Bearer {tokens[terminal_id]}"},
+        )
+        assert put.status_code == 204
+    listed = manager.run("dialog", "status").stdout
+    table = listed.split("\n\n")[0].splitlines()
+    assert table[0].split() == ["TERMINAL", "SITE", "ASSIGNED", "APPLIED", "STATE"]
+    lines = {line.split()[0]: line.split() for line in table}
+    assert lines["blu-01"][1:] == ["osteria-blu", "osteria", "v1", "osteria", "v1", "applied"]
+    assert lines["blu-02"][1:] == ["osteria-blu", "osteria", "v2", "osteria", "v1", "refused"]
+    assert lines["blu-03"][1:] == ["osteria-blu", "osteria", "v1", "-", "pending"]
+    assert "blu-02 refused osteria v2:\n  dialog.yaml:4:3: colour: bad" in listed
 
 
 @pytest.mark.slow

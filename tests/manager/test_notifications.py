@@ -43,6 +43,9 @@ def sites(client, settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
     }
+    # The case tests move the tick's clock on by hours with no word from the
+    # terminal: a week before it counts as silent keeps its own notices out of theirs.
+    settings.SILENT_AFTER_S = 7 * 24 * 3600
     rome, rome_token = make_terminal("rome-01", "Trattoria Roma")
     milan, milan_token = make_terminal("milano-01", "Trattoria Milano")
     people = {}
@@ -218,3 +221,70 @@ def test_each_recipient_gets_the_mail_in_their_own_language(smtp, sites, setting
     ]
     assert overdue["Subject"].strip() == "[Trattoria Roma] Просроченное обращение"
     assert "а статус всё ещё «в работе»" in overdue.get_content()
+
+
+# ------------------------------------------------------------------ terminals
+
+
+def report(sites, **changes):
+    body = {
+        "at": "2026-11-22T15:00:00+01:00",
+        "version": "0.3.1",
+        "dialog_sha256": "",
+        "queue": {"pending": 0, "rejected": 0, "oldest_pending_at": None},
+        "camera": "ok",
+        "microphone": "ok",
+        **changes,
+    }
+    response = sites["client"].put(
+        "/api/v1/terminals/rome-01/status",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sites['token']}"},
+    )
+    assert response.status_code == 204
+
+
+@pytest.fixture
+def rome_admin(sites):
+    """An admin who looks after Rome; the other admin, boss, has no site of his own."""
+    rita = User.objects.create_user("rita", email="rita@example.com", role=User.ADMIN)
+    rita.sites.set([sites["rome"]])
+    return rita
+
+
+def test_a_silent_terminal_mails_its_sites_admin_once_per_incident(
+    smtp, sites, rome_admin, settings
+):
+    settings.SILENT_AFTER_S = 15 * 60
+    report(sites)
+    start = timezone.now()
+    notify.tick(start + datetime.timedelta(minutes=14))
+    assert mails(smtp) == []
+    later = start + datetime.timedelta(minutes=16)
+    notify.tick(later)
+    notify.tick(later + datetime.timedelta(minutes=1))  # still silent: told already
+    [sent] = mails(smtp)
+    assert sent["To"] == "rita@example.com"
+    assert sent["Subject"] == "[Trattoria Roma] Terminal rome-01 is silent"
+    body = sent.get_payload(decode=True).decode()
+    assert "https://manager.example.com/terminals/rome-01/" in body
+    assert "rome-01 at Trattoria Roma: last seen" in body
+
+    # It comes back: the flag clears; silent again later, a new incident is told again.
+    report(sites)
+    notify.tick(timezone.now())
+    assert len(mails(smtp)) == 1
+    notify.tick(timezone.now() + datetime.timedelta(minutes=16))
+    assert len(mails(smtp)) == 2
+
+
+def test_a_failed_camera_is_told_once_and_every_admin_hears_when_none_has_the_site(smtp, sites):
+    report(sites, camera="error")
+    notify.tick()
+    notify.tick()
+    [sent] = mails(smtp)
+    assert sent["To"] == "boss@example.com"  # no admin has Rome as a site: every admin
+    assert sent["Subject"] == "[Trattoria Roma] Terminal rome-01: a device failed"
+    assert "camera error" in sent.get_payload(decode=True).decode()
+    assert Notice.objects.filter(kind="terminal").count() == 1

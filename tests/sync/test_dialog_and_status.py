@@ -112,6 +112,7 @@ def test_the_status_put_matches_the_contract(
         "pending": 1,
         "rejected": 0,
         "oldest_pending_at": "2026-11-22T16:00:00+01:00",
+        "targets": {"manager": {"pending": 1, "rejected": 0}},
     }
     assert received["last_delivery_at"] is not None
     assert (received["camera"], received["microphone"]) == ("ok", "missing")

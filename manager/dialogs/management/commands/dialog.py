@@ -1,4 +1,4 @@
-"""``kiosk-manager dialog publish FILE (--site S | --terminal ID)…``"""
+"""``kiosk-manager dialog publish FILE (--site S | --terminal ID)…`` and ``dialog status``"""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from django.db import transaction
 from manager.accounts.models import AuditRecord
 from manager.core.commands import CLI_ACTOR
 from manager.dialogs.models import DialogError, DialogVersion
+from manager.dialogs.rollout import REFUSED, rollouts
 from manager.fleet.models import Site, Terminal
 
 
 class Command(BaseCommand):
-    help = "Publish dialog files and assign them to sites or terminals."
+    help = (
+        "Publish dialog files and assign them to sites or terminals; show which "
+        "terminals run which version."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -34,7 +38,50 @@ class Command(BaseCommand):
             "--terminal", action="append", default=[], help="assign to this terminal; repeatable"
         )
 
-    def handle(self, *args, action, file, name, site, terminal, **options):
+        actions.add_parser(
+            "status",
+            help="each terminal's assigned and applied version, and why it refused one",
+        )
+
+    def handle(self, *args, action, **options):
+        if action == "status":
+            return self._status()
+        return self._publish(**options)
+
+    def _status(self) -> None:
+        terminals = list(Terminal.objects.select_related("site"))
+        found = rollouts(terminals)
+        rows = [("TERMINAL", "SITE", "ASSIGNED", "APPLIED", "STATE")]
+        refusals = []
+        for one in terminals:
+            rollout = found[one.pk]
+            applied = (
+                str(rollout.applied)
+                if rollout.applied is not None
+                else (rollout.applied_sha256[:12] or "-")
+            )
+            rows.append(
+                (
+                    one.terminal_id,
+                    one.site.slug,
+                    str(rollout.assigned) if rollout.assigned else "-",
+                    applied,
+                    rollout.state,
+                )
+            )
+            if rollout.state == REFUSED:
+                refusals.append((one.terminal_id, rollout))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            self.stdout.write(
+                "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
+        for terminal_id, rollout in refusals:
+            self.stdout.write(f"\n{terminal_id} refused {rollout.assigned}:")
+            for error in rollout.errors:
+                self.stdout.write(f"  {error}")
+
+    def _publish(self, *, file, name, site, terminal, **options):
         try:
             content = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
