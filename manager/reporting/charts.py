@@ -11,14 +11,18 @@ from reports.figures import Choice, Week
 
 #: The drawing's own units; the SVG scales to its box (viewBox).
 WEEKLY_W, WEEKLY_H = 640, 240
-MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 44, 44, 12, 40
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 48, 64, 16, 40
 BAR_ROW_H = 24
 TOP_LABEL_W = 260
 TOP_W = 640
+#: The longest label drawn whole beside a bar; longer ones keep their end (the choice).
+LABEL_CHARS = 36
 COUNT_COLOUR, SCORE_COLOUR = "#3f6fb5", "#d9822b"
 
 
-def weekly(weeks: Sequence[Week], kind: str | None, counts_title: str, score_title: str) -> str:
+def weekly(
+    weeks: Sequence[Week], kind: str | None, counts_title: str, score_title: str
+) -> SafeString | str:
     """Messages per week as bars, the score as a line on its own axis (right)."""
     if not weeks:
         return ""
@@ -87,13 +91,17 @@ def top_choices(choices: Sequence[Choice], title: str) -> SafeString | str:
     most = max(choice.count for choice in choices) or 1
     bar_w = TOP_W - TOP_LABEL_W - 50
     parts = [
-        f'<svg class="chart top" viewBox="0 0 {TOP_W} {height}" role="img" '
+        f'<svg class="chart choices" viewBox="0 0 {TOP_W} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, choice in enumerate(choices):
         y = 4 + index * BAR_ROW_H
         width = bar_w * choice.count / most
-        label = choice.label if len(choice.label) <= 40 else "…" + choice.label[-39:]
+        label = (
+            choice.label
+            if len(choice.label) <= LABEL_CHARS
+            else "…" + choice.label[-(LABEL_CHARS - 1) :]
+        )
         parts.append(
             f'<text x="{TOP_LABEL_W - 6}" y="{y + 16}" text-anchor="end">'
             f"<title>{escape(choice.label)}</title>{escape(label)}</text>"
