@@ -11,7 +11,7 @@ from pathlib import Path
 from django import forms
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,7 +97,8 @@ def page(request):
         scheme = (main.kind, main.scale) if main else None
         per_site = compare.by_site(selection, scheme)
         previous, changes = compare.periods(selection, scheme)
-        strings = reports.strings_for(report.language)
+        # The page speaks the reader's language; the downloads the dialog's, as on the terminal.
+        strings = reports.strings_for(translation.get_language() or report.language)
         score_title = strings["nps"] if main and main.kind == "nps" else strings["satisfied_share"]
         context.update(
             selection=selection,

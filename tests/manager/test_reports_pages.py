@@ -183,3 +183,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_the_page_speaks_the_readers_language(shops):
+    browser = signed_in(shops["manager"])
+    browser.cookies["django_language"] = "ru"
+    html = browser.get(f"/reports/?{NOVEMBER}").content.decode()
+    assert "<h1>Отчёты</h1>" in html
+    assert "Сводка" in html and "По точкам" in html and "Прошлый месяц" in html
+    assert "9 сообщений с выбором." in html
+    assert "Satisfied" not in html
