@@ -38,7 +38,7 @@ from support.report_data import (
     sheet_cells,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("database")]
 #: The Summary sheet's "Generated" note: the minute each report was made, not data.
 GENERATED_CELL = (6, 1)
 MINUTE = r"\d{4}-\d\d-\d\d \d\d:\d\d"
