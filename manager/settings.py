@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "manager.fleet",
     "manager.dialogs",
     "manager.inbox",
+    "manager.reporting",
     "manager.api",
 ]
 

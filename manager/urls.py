@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("manager.accounts.urls")),
     path("inbox/", include("manager.inbox.urls")),
     path("terminals/", include("manager.fleet.urls")),
+    path("reports/", include("manager.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -228,38 +228,56 @@ def collect(
         if dialog is not None
         else {}
     )
-    rows = []
-    for order, message in enumerate(messages):
-        ts = created_ts(message)
-        if period.start_ts <= ts < period.end_ts:
-            rows.append((ts, order, message))
-            labels.see(message["path"], ts)
-    rows.sort(key=lambda row: row[:2])
-    if later_messages is not None and labels.missing_from_dialog():
-        for message in later_messages():
-            labels.see(message["path"], created_ts(message))
-
+    # One pass that keeps counters, and only the messages with a comment or a callback
+    # (their labels wait for every label to be seen): a year of a fleet's messages
+    # never sits in memory. Where order matters it is (time, position in the input).
+    messages_in = with_rating = with_voice = 0
     ratings: dict[tuple[str, int], Counter] = {}
+    #: Per scheme: its latest answer's time, and its first answer's (time, position).
     latest_rating: dict[tuple[str, int], float] = {}
+    first_rating: dict[tuple[str, int], tuple[float, int]] = {}
     weekly_counts: Counter = Counter()
-    weekly_ratings: dict[datetime.date, Counter] = defaultdict(Counter)
+    weekly_ratings: dict[tuple[str, int], dict[datetime.date, Counter]] = {}
     paths: Counter = Counter()
     prefixes: Counter = Counter()
-    comments, callbacks = [], []
-    for ts, _, message in rows:
+    noted: list[tuple[float, int, datetime.datetime, tuple[str, ...], Mapping[str, Any]]] = []
+    latest: tuple[float, int, Mapping[str, Any]] | None = None
+    for order, message in enumerate(messages):
+        ts = created_ts(message)
+        if not period.start_ts <= ts < period.end_ts:
+            continue
+        labels.see(message["path"], ts)
+        messages_in += 1
+        if latest is None or (ts, order) > latest[:2]:
+            latest = (ts, order, message)
         local = period.local(ts)
         week = _week_start(local.date(), period.first)
         weekly_counts[week] += 1
         rating = message.get("rating")
         if rating is not None:
+            with_rating += 1
             key = (rating["kind"], rating["scale"])
             ratings.setdefault(key, Counter())[rating["value"]] += 1
-            latest_rating[key] = ts
+            latest_rating[key] = max(ts, latest_rating.get(key, ts))
+            first_rating[key] = min((ts, order), first_rating.get(key, (ts, order)))
+            weekly_ratings.setdefault(key, defaultdict(Counter))[week][rating["value"]] += 1
+        if message.get("voice") is not None:
+            with_voice += 1
         ids = tuple(item["id"] for item in message["path"])
         if ids:
             paths[ids] += 1
             for n in range(1, len(ids) + 1):
                 prefixes[ids[:n]] += 1
+        if message.get("text") or message.get("callback") is not None:
+            noted.append((ts, order, local, ids, message))
+    noted.sort(key=lambda row: row[:2])
+    if later_messages is not None and labels.missing_from_dialog():
+        for message in later_messages():
+            labels.see(message["path"], created_ts(message))
+
+    comments, callbacks = [], []
+    for _, _, local, ids, message in noted:
+        rating = message.get("rating")
         value = rating["value"] if rating is not None else None
         if message.get("text"):
             comments.append(
@@ -285,20 +303,19 @@ def collect(
                 )
             )
 
-    schemes = sorted(ratings, key=lambda key: -latest_rating[key])
+    # The most recently used scheme first; of two used last at the same instant, the
+    # one used first.
+    schemes = sorted(ratings, key=lambda key: (-latest_rating[key], first_rating[key]))
     rating_figures = tuple(
         RatingFigures(kind, scale, dict(ratings[(kind, scale)])) for kind, scale in schemes
     )
     main = schemes[0] if schemes else None
-    for ts, _, message in rows:
-        rating = message.get("rating")
-        if main is not None and rating is not None and (rating["kind"], rating["scale"]) == main:
-            weekly_ratings[_week_start(period.local(ts).date(), period.first)][rating["value"]] += 1
+    main_weekly = weekly_ratings[main] if main is not None else {}
     weeks = tuple(
         Week(
             start,
             weekly_counts[start],
-            rating_score(main[0], main[1], weekly_ratings[start]) if main else None,
+            rating_score(main[0], main[1], main_weekly.get(start, Counter())) if main else None,
         )
         for start in _week_starts(period)
     )
@@ -313,19 +330,19 @@ def collect(
         Choice(ids, labels.path(ids), paths[ids], paths[ids] / chosen) for ids in top[:TOP_CHOICES]
     )
 
-    latest = rows[-1][2] if rows else {}
+    newest: Mapping[str, Any] = latest[2] if latest is not None else {}
     return Report(
         language=language,
         period=period,
         generated_at=(now or datetime.datetime.now(period.timezone))
         .astimezone(period.timezone)
         .replace(tzinfo=None, microsecond=0),
-        site=latest.get("site") or site,
-        terminal_id=latest.get("terminal_id") or terminal_id,
-        messages=len(rows),
-        with_rating=sum(1 for *_, m in rows if m.get("rating") is not None),
+        site=newest.get("site") or site,
+        terminal_id=newest.get("terminal_id") or terminal_id,
+        messages=messages_in,
+        with_rating=with_rating,
         with_text=len(comments),
-        with_voice=sum(1 for *_, m in rows if m.get("voice") is not None),
+        with_voice=with_voice,
         with_callback=len(callbacks),
         ratings=rating_figures,
         weeks=weeks,

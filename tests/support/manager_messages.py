@@ -104,3 +104,11 @@ def post_message(
         content_type=content_type or f"multipart/form-data; boundary={BOUNDARY}",
         headers=headers,
     )
+
+
+def store_message(terminal, body: dict) -> int:
+    """Stores a message through the API's ingest code, as a POST without its media does."""
+    from manager.api.ingest import Upload
+
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return Upload(terminal, body, [], hashlib.sha256(canonical.encode("utf-8")).hexdigest()).store()
