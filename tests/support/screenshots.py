@@ -205,8 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    if args.output.exists():
-        shutil.rmtree(args.output)
+    # Only the folders written here: docs/screenshots also holds the manager's pages.
+    for width, height in SIZES:
+        shutil.rmtree(args.output / f"{width}x{height}", ignore_errors=True)
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         for width, height in SIZES:
