@@ -88,3 +88,13 @@ def language_candidates(language: str) -> tuple[str, ...]:
 def locale_id(language: str) -> str:
     """A BCP 47 tag as gettext and Babel name locales: ``pt-BR`` → ``pt_BR``."""
     return language.replace("-", "_")
+
+
+def is_rtl_language(language: str) -> bool:
+    """Whether a language writes right to left (CLDR's character order): the screens
+    mirror for it and the report's sheets run from the right."""
+    try:
+        locale = Locale.parse(locale_id(language))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return locale.character_order == "right-to-left"

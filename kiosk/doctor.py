@@ -1,7 +1,8 @@
 """``kiosk doctor``: is this terminal ready to collect feedback and deliver it?
 
 Each check uses the real thing once, the way the app or the delivery
-service will: the settings and their secret files, the dialog, the camera
+service will: the settings and their secret files, the dialog and what this
+terminal lacks for its languages (as `kiosk validate` says it), the camera
 (one photo), the microphone (a second of level), the display ``kiosk run``
 would use, the disk under ``data_dir``, the clock, and each delivery target
 with its credentials, by a request that changes nothing on the other side.
@@ -76,6 +77,7 @@ def run_checks(
         result,
         *boot_folder,
         check_dialog(settings.dialog, settings.data_dir),
+        *check_languages(settings.dialog),
         check_camera(settings.camera),
         check_microphone(settings.microphone),
         check_display(),
@@ -207,6 +209,48 @@ def check_dialog(path: Path, data_dir: Path) -> CheckResult:
         f"sha256 {dialog.sha256[:12]}",
         f"`kiosk validate {path}` lists the warnings" if count else None,
     )
+
+
+def check_languages(path: Path) -> list[CheckResult]:
+    """What ``kiosk validate`` says this terminal lacks for the dialog's languages, one
+    line each: a character no installed font draws (a blank button: failed, with the
+    font package to install) and a language served in part, such as one without a
+    keyboard (ok with a hint, as the app runs with it). Nothing for a dialog that does
+    not load: the dialog check says why, and the app runs another one.
+    """
+    from dialog_config import check_dialog as check_format
+
+    from .languages import terminal_problems
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return []
+    result = check_format(data, file=str(path), base_dir=Path(path).resolve().parent)
+    if result.dialog is None or result.errors:
+        return []
+    problems = terminal_problems(data, str(path), result.dialog)
+    if not problems:
+        return [
+            CheckResult(
+                "languages",
+                PASSED,
+                f"{', '.join(result.dialog.languages)}: interface texts, a keyboard and "
+                "fonts for each",
+            )
+        ]
+    return [
+        CheckResult(
+            "languages",
+            FAILED if problem.is_error else PASSED,
+            f"{problem.path}: {problem.message}" if problem.is_error else problem.message,
+            f"`kiosk validate {path}` shows it at line {problem.line}"
+            if problem.is_error
+            else "a visitor in this language lacks it; "
+            f"`kiosk validate {path}` lists the same warnings",
+        )
+        for problem in problems
+    ]
 
 
 # ------------------------------------------------------------------ display, disk, clock

@@ -137,6 +137,15 @@ def letters(language: str, cldr_dir: Path = CLDR_DIR) -> list[str]:
     return result
 
 
+def characters(language: str, cldr_dir: Path = CLDR_DIR) -> list[str]:
+    """Every character of the language's main exemplar set, marks included, each once,
+    NFC, in CLDR's order: what its texts are written with, so what the fonts must draw."""
+    result: dict[str, None] = {}
+    for item in _find(cldr_locale(language), None, cldr_dir):
+        result.update(dict.fromkeys(unicodedata.normalize("NFC", item)))
+    return list(result)
+
+
 def index_letters(language: str, cldr_dir: Path = CLDR_DIR) -> list[str]:
     """The language's index exemplar set (``A B C …``): the heads of an alphabetical list."""
     return list(_find(cldr_locale(language), "index", cldr_dir))

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from dialog_config.catalogs import is_rtl_language as is_rtl_language
 
 from .i18n import translations
 
@@ -228,12 +228,3 @@ def visual_text(line: str, direction: str) -> str:
         result.extend(reversed(chars[index : last_ltr + 1]))
         index = last_ltr + 1
     return "".join(result)
-
-
-def is_rtl_language(language: str) -> bool:
-    """Whether a language writes right to left (CLDR's character order)."""
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return False
-    return locale.character_order == "right-to-left"

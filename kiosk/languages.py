@@ -136,3 +136,13 @@ def language_problems(data: bytes | str, file: str, dialog: Dialog) -> list[Prob
             path += (dialog.languages.index(code),)
         problems.append(document.problem(path, message, severity="warning"))
     return problems
+
+
+def terminal_problems(data: bytes | str, file: str, dialog: Dialog | None) -> list[Problem]:
+    """What this terminal, beyond the dialog format, cannot show: undrawable characters
+    (errors) and languages it serves only in part (warnings). ``kiosk validate`` prints
+    them and ``kiosk doctor`` shows them as its ``languages`` lines."""
+    problems = font_errors(data, file)
+    if dialog is not None:
+        problems += language_problems(data, file, dialog)
+    return problems

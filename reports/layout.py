@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialog_config.catalogs import language_display_name
+from dialog_config.catalogs import is_rtl_language, language_display_name
 from dialog_config.phone import format_for_display
 from dialog_config.rating import NPS_DETRACTORS, NPS_PASSIVES, NPS_PROMOTERS
 
@@ -100,11 +100,16 @@ class Sheet:
     notes: list[tuple[int, str]]
     blocks: list[Block]
     charts: list[Chart] = field(default_factory=list)
+    #: Whether the sheet runs from the right, as a reader of Arabic or Hebrew expects.
+    right_to_left: bool = False
 
 
 def layout(report: Report) -> list[Sheet]:
     """The report as sheets of tables, in the report's language."""
-    return [_summary(report), _classifier(report), _comments(report), _callbacks(report)]
+    sheets = [_summary(report), _classifier(report), _comments(report), _callbacks(report)]
+    for sheet in sheets:
+        sheet.right_to_left = is_rtl_language(report.language)
+    return sheets
 
 
 def _summary(report: Report) -> Sheet:

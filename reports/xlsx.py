@@ -52,6 +52,8 @@ WEEKLY_CHART_CM = (24.0, 11.0)
 SCORE_AXIS_ID = 200
 SCORE_CATEGORY_AXIS_ID = 500
 TOP_CHART_WIDTH_CM = 24.0
+#: Horizontal alignments on a right-to-left sheet.
+_MIRRORED = {"left": "right", "right": "left"}
 
 
 def display_width(text: str) -> int:
@@ -88,7 +90,11 @@ def write_xlsx(sheets: list[Sheet], path: str | os.PathLike[str]) -> None:
 
 
 def _write_sheet(ws, sheet: Sheet) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    # A right-to-left sheet has column A on the right, as Excel shows it to Arabic and
+    # Hebrew readers.
+    ws.sheet_view.rightToLeft = sheet.right_to_left
 
     # Fonts made here must name the workbook's font, or viewers fall back to a serif.
     bold = Font(name=FONT_NAME, bold=True)
@@ -115,7 +121,8 @@ def _write_sheet(ws, sheet: Sheet) -> None:
             # Headers of number columns sit over their numbers, on the right.
             numeric = block.kinds[offset] in NUMERIC
             after_number = offset and not numeric and block.kinds[offset - 1] in NUMERIC
-            cell.alignment = Alignment(
+            cell.alignment = _alignment(
+                sheet,
                 horizontal="right" if numeric else "left",
                 indent=1 if after_number else 0,
                 vertical="center",
@@ -143,18 +150,20 @@ def _write_sheet(ws, sheet: Sheet) -> None:
                     indent = 1
                 width = display_width(_shown(value, kind)) + indent * INDENT_WIDTH
                 if kind == WRAP:
-                    cell.alignment = Alignment(
-                        wrap_text=True, vertical="top", horizontal="left", indent=indent
+                    cell.alignment = _alignment(
+                        sheet, wrap_text=True, vertical="top", horizontal="left", indent=indent
                     )
                     wrapped_columns.add(cell.column)
                     width = min(width, WRAP_WIDTH)
                 elif kind in (LABEL, DATE, DATETIME):
-                    cell.alignment = Alignment(horizontal="left", vertical="top")
+                    cell.alignment = _alignment(sheet, horizontal="left", vertical="top")
                 elif indent:
                     # An indent shows only on left-aligned text.
-                    cell.alignment = Alignment(horizontal="left", indent=indent, vertical="top")
+                    cell.alignment = _alignment(
+                        sheet, horizontal="left", indent=indent, vertical="top"
+                    )
                 else:
-                    cell.alignment = Alignment(vertical="top")
+                    cell.alignment = _alignment(sheet, vertical="top")
                 if index in block.bold_rows:
                     cell.font = bold
                 widths[cell.column] = max(widths[cell.column], width)
@@ -191,6 +200,16 @@ def _write_sheet(ws, sheet: Sheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def _alignment(sheet: Sheet, **kwargs: Any) -> Any:
+    """openpyxl's alignment, mirrored on a right-to-left sheet: there text starts at the
+    right of its cell and numbers sit at its left, as Excel lays out an Arabic sheet."""
+    from openpyxl.styles import Alignment
+
+    if sheet.right_to_left and kwargs.get("horizontal") in _MIRRORED:
+        kwargs["horizontal"] = _MIRRORED[kwargs["horizontal"]]
+    return Alignment(**kwargs)
 
 
 def _set_text(cell, text: str) -> None:

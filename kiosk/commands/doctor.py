@@ -20,7 +20,7 @@ def add_parser(commands) -> None:
         "doctor",
         help="check a terminal: settings, devices, disk, clock, targets",
         description="Check this terminal as the app and the delivery service will use it: "
-        "the settings and their secret files, the dialog, the camera (one photo), "
+        "the settings and their secret files, the dialog and its languages, the camera (one photo), "
         "the microphone (one second), the display, the disk, the clock, and each "
         "delivery target with its credentials (nothing is sent). Run it as the "
         "user the services run as. Exit 0 when nothing failed, 1 otherwise.",

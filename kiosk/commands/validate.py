@@ -34,6 +34,8 @@ def add_parser(commands) -> None:
 def command_validate(args: argparse.Namespace) -> int:
     from dialog_config import check_dialog
 
+    from ..languages import terminal_problems
+
     if args.file is None:
         if not args.settings:
             print(
@@ -48,7 +50,7 @@ def command_validate(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise Failure(f"{path}: cannot read the file: {exc.strerror}") from exc
     result = check_dialog(data, file=str(path), base_dir=path.resolve().parent)
-    problems = list(result.problems) + _terminal_problems(data, str(path), result.dialog)
+    problems = list(result.problems) + terminal_problems(data, str(path), result.dialog)
     print_problems(problems)
     errors = [problem for problem in problems if problem.is_error]
     warnings = len(problems) - len(errors)
@@ -63,20 +65,10 @@ def command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _terminal_problems(data: bytes, file: str, dialog) -> list:
-    """What this terminal, beyond the dialog format, cannot show: undrawable characters
-    (errors) and languages it serves only in part (warnings)."""
-    from ..languages import font_errors, language_problems
-
-    problems = font_errors(data, file)
-    if dialog is not None:
-        problems += language_problems(data, file, dialog)
-    return problems
-
-
 def _validate_settings(args: argparse.Namespace) -> int:
     from dialog_config import DialogError, load_dialog
 
+    from ..languages import terminal_problems
     from ..settings import SettingsError
 
     settings = load_settings_or_fail(args)
@@ -93,7 +85,7 @@ def _validate_settings(args: argparse.Namespace) -> int:
         print_problems(exc.problems)
         failed = True
     else:
-        terminal = _terminal_problems(
+        terminal = terminal_problems(
             Path(settings.dialog).read_bytes(), str(settings.dialog), dialog
         )
         print_problems(list(dialog.warnings) + terminal)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import grp
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -167,6 +168,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     assert states == {
         "settings": "ok",
         "dialog": "ok",
+        "languages": "ok",
         "camera": "ok",
         "microphone": "ok",
         "display": "ok",
@@ -179,6 +181,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     text = done.stdout
     assert f"settings: {settings}; terminal rome-01; 3 secret file(s)" in text
     assert "restaurant.yaml: valid" in text
+    assert "languages: en, ru, it, ko: interface texts, a keyboard and fonts for each" in text
     assert "1280×720 JPEG" in text
     assert "'pulse' at 16000 Hz" in text and "dBFS" in text
     assert f"display: X display {xvfb.display}, screen 640×480" in text
@@ -201,6 +204,7 @@ def test_the_json_report_has_every_check_with_its_state_and_hint(tmp_path):
     assert list(checks) == [
         "settings",
         "dialog",
+        "languages",
         "camera",
         "microphone",
         "display",
@@ -344,6 +348,59 @@ def test_a_dialog_with_errors_names_the_last_good_copy_the_terminal_would_run(tm
         f"the terminal runs the last good dialog {kept} "
         f"(sha256 {load_dialog(kept).sha256[:12]}) instead"
     ) in check["detail"]
+
+
+#: Japanese has no keyboard and no interface texts here; the hieroglyph no font draws.
+PARTLY_SERVED_DIALOG = """\
+version: 1
+languages: [en, ja]
+topics:
+  - id: service
+    label: {en: "Service", ja: "サービス"}
+  - id: egypt
+    label: {en: "Egypt \U00013000", ja: "エジプト"}
+"""
+
+
+def test_the_doctor_shows_what_kiosk_validate_says_a_language_lacks(tmp_path):
+    dialog = tmp_path / "dialog.yaml"
+    dialog.write_text(PARTLY_SERVED_DIALOG, encoding="utf-8")
+    validate = kiosk("validate", str(dialog))
+    # Each problem as file:line:col: path: message (the last line sums them up).
+    said = [
+        line
+        for line in validate.stderr.splitlines()
+        if re.match(rf"{re.escape(str(dialog))}:\d+:\d+: ", line)
+    ]
+    assert validate.returncode == 1 and len(said) == 3, validate.stdout + validate.stderr
+
+    done = kiosk(
+        "doctor",
+        "--settings",
+        str(write_settings(tmp_path, extra=f"dialog: {dialog}\n")),
+        "--json",
+        env=without_display(),
+    )
+    lines = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "languages"]
+    assert done.returncode == 1
+    # The same three problems, each on a line of its own, in validate's order.
+    assert len(lines) == 3
+    for line, problem in zip(lines, said, strict=True):
+        assert line["detail"] in problem, (line, problem)
+    blank, no_texts, no_keyboard = lines
+    assert blank["state"] == "failed"
+    assert blank["detail"].startswith("topics[1].label.en: ") and "U+13000" in blank["detail"]
+    assert f"`kiosk validate {dialog}` shows it at line 7" == blank["hint"]
+    assert no_texts["state"] == "ok" and no_texts["detail"].startswith(
+        "ja: the terminal has no texts in this language"
+    )
+    assert no_keyboard == {
+        "name": "languages",
+        "state": "ok",
+        "detail": "ja: no keyboard; the text message is hidden for ja, voice and callback remain",
+        "hint": f"a visitor in this language lacks it; `kiosk validate {dialog}` lists the same "
+        "warnings",
+    }
 
 
 def test_settings_that_do_not_load_stop_the_doctor_at_the_first_line(tmp_path):

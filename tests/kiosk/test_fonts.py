@@ -20,7 +20,8 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from dialog_config import EXAMPLES_DIR
-from kiosk.fonts import all_faces
+from kiosk import exemplars
+from kiosk.fonts import all_faces, missing_package, needs_no_glyph
 from kiosk.i18n import LOCALE_DIR
 from kiosk.keyboard import DEFAULT_LABELS
 
@@ -152,6 +153,41 @@ def test_fonts_cover(weight, source):
         f"no {name} face draws {''.join(missing)!r} "
         f"({', '.join(f'U+{ord(char):04X}' for char in missing)}) used in the {source}: "
         "use another character, or add it with assets/fonts/make_subset.py"
+    )
+
+
+def shipped_languages() -> list[str]:
+    """English and every language the terminal has interface texts for, as dialogs name them."""
+    folders = sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+    return ["en", *(folder.replace("_", "-") for folder in folders)]
+
+
+def optional_face_cover(char: str) -> bool:
+    """Whether an installed optional face (Debian's fonts-noto-cjk) draws ``char``."""
+    return any(face.optional and face.installed and face.draws(char) for face in all_faces())
+
+
+@pytest.mark.parametrize("language", shipped_languages())
+def test_every_exemplar_character_of_a_shipped_language_is_drawn(weight, language):
+    """CLDR's exemplar set is what a language is written with: every character of it,
+    marks included, must come out of some face, in each weight."""
+    name, covered = weight
+    missing = [
+        char
+        for char in exemplars.characters(language)
+        if not needs_no_glyph(char) and ord(char) not in covered and not optional_face_cover(char)
+    ]
+    # As kiosk validate does: a character that only an optional font package draws
+    # asks for that package, which the terminal (and make test) installs.
+    packages = sorted({package for char in missing if (package := missing_package(char))})
+    assert not missing, (
+        f"{language}: no {name} face draws {''.join(missing)!r} "
+        f"({', '.join(f'U+{ord(char):04X}' for char in missing)}) of its CLDR exemplar set: "
+        + (
+            f"install {', '.join(packages)} (see assets/fonts/README.md)"
+            if packages
+            else "add them to the subset with assets/fonts/make_subset.py"
+        )
     )
 
 

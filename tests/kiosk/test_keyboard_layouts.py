@@ -18,15 +18,15 @@ from kiosk import exemplars, hangul
 from kiosk.keyboard import (
     FIELD_LAYOUTS,
     KEYBOARDS_DIR,
-    Key,
     KeyAction,
     KeyboardModel,
-    Layout,
     Shift,
     available_layouts,
     layout_name_for_language,
     load_layout,
 )
+from support.keyboards import KEYBOARD_LANGUAGES, key_presses, plan
+from support.screenshots import TYPED
 
 PROJECT_ROOT = KEYBOARDS_DIR.parents[1]
 SCRIPT = KEYBOARDS_DIR / "make_layouts.py"
@@ -72,23 +72,6 @@ def test_a_language_whose_layout_is_missing_has_no_keyboard(tmp_path):
 
 
 # Typing every letter ------------------------------------------------------------
-
-
-def plan(layout: Layout) -> dict[str, tuple[str, Key, bool, str]]:
-    """How to type each character: (layer, key, shift, variant or '')."""
-    ways: dict[str, tuple[str, Key, bool, str]] = {}
-    for layer in layout.layers:
-        for row in layer.rows:
-            for key in row:
-                if key.action is not KeyAction.TYPE:
-                    continue
-                ways.setdefault(key.text, (layer.name, key, False, ""))
-                ways.setdefault(key.shifted_text, (layer.name, key, True, ""))
-                for variant in key.variants:
-                    ways.setdefault(variant, (layer.name, key, False, variant))
-                for variant in key.shifted_variants:
-                    ways.setdefault(variant, (layer.name, key, True, variant))
-    return ways
 
 
 def switch_to(model: KeyboardModel, layer: str) -> None:
@@ -157,3 +140,23 @@ def test_every_korean_syllable_can_be_typed():
         model = KeyboardModel(layout, max_chars=1)
         type_with_keys(model, jamo_of(syllable))
         assert model.text == syllable
+
+
+def test_the_screenshots_type_a_remark_of_its_own_in_every_language_with_a_keyboard():
+    assert sorted(TYPED) == sorted(KEYBOARD_LANGUAGES)
+    for language, text in TYPED.items():
+        layout = load_layout(layout_name_for_language(language))
+        model = KeyboardModel(layout, max_chars=100)
+        # By the name the app gives each key (kb:<name>): its text, else its action.
+        keys = {k.text or k.action.value: k for row in layout.layers[0].rows for k in row}
+        for press in key_presses(language, text):
+            if isinstance(press, tuple):
+                model.press_variant(keys[press[0]], press[1])
+            else:
+                model.press(keys[press])
+        typed = model.text
+        expected = (
+            " ".join(hangul.compose(word) for word in text.split(" ")) if language == "ko" else text
+        )
+        assert typed == expected, language
+        assert len(typed.split()) >= 2, f"{language}: {typed!r} is not a remark"

@@ -9,11 +9,36 @@ import subprocess
 import pytest
 
 from dialog_config.catalogs import CatalogError
+from kiosk.i18n import LOCALE_DIR as TERMINAL_LOCALE_DIR
 from reports import texts
 from reports.texts import LOCALE_DIR, STRINGS, TEXTS, catalog_path, strings_for, translations
-from support.catalogs import catalog_ids, read_catalog
+from support.catalogs import catalog_ids, plural_rule_problems, read_catalog
 
-LANGUAGES = ("it", "ru", "ko")
+#: Every language the terminal ships texts for: a manager there reads the report in it.
+LANGUAGES = (
+    "it",
+    "ru",
+    "ko",
+    "de",
+    "fr",
+    "es",
+    "pt",
+    "pt_BR",
+    "nl",
+    "pl",
+    "uk",
+    "cs",
+    "ro",
+    "hu",
+    "tr",
+    "el",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "ar",
+    "he",
+)
 MSGIDS = tuple(text.english for text in TEXTS.values())
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -44,6 +69,18 @@ def test_every_text_has_a_finished_translation(language):
         assert not message.fuzzy, f"{language}: {msgid!r} is fuzzy; review it and drop the flag"
 
 
+def test_the_report_has_a_catalog_for_every_language_the_terminal_speaks():
+    def shipped(locale_dir, domain):
+        return {path.parent.parent.name for path in locale_dir.glob(f"*/LC_MESSAGES/{domain}.po")}
+
+    assert shipped(LOCALE_DIR, "reports") == shipped(TERMINAL_LOCALE_DIR, "kiosk") == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalog_declares_its_language_and_the_cldr_plural_rule(language):
+    assert plural_rule_problems(read_catalog(catalog_path(language)), language) == []
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders(language):
     catalog = read_catalog(catalog_path(language))
@@ -69,7 +106,7 @@ def test_catalogs_pass_msgfmt_check(language):
 
 
 def test_the_report_speaks_every_language_with_a_catalog():
-    assert sorted(STRINGS) == ["en", "it", "ko", "ru"]
+    assert sorted(STRINGS) == sorted(["en", *(code.replace("_", "-") for code in LANGUAGES)])
     assert (
         strings_for("ko")["period"].format("2026-03-01", "2026-03-31")
         == "기간: 2026-03-01 – 2026-03-31"
@@ -78,7 +115,10 @@ def test_the_report_speaks_every_language_with_a_catalog():
 
 def test_a_regional_language_uses_its_language_and_others_english():
     assert strings_for("ru-RU")["sheet_comments"] == "Комментарии"
-    assert strings_for("de")["sheet_comments"] == "Comments"
+    assert strings_for("pt-AO")["phone"] == "Telefone"
+    assert strings_for("pt-BR")["with_callback"] == "Retorno solicitado"
+    assert strings_for("pt")["with_callback"] == "Pedido de contacto"
+    assert strings_for("ja")["sheet_comments"] == "Comments"
 
 
 def test_a_text_the_catalog_lacks_or_has_as_a_draft_is_english(tmp_path, monkeypatch):

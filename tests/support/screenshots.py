@@ -17,7 +17,13 @@ from pathlib import Path
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.languages import has_keyboard
 from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
-from support.keyboards import dialog_file, has_variants, most_variants, open_keyboard
+from support.keyboards import (
+    dialog_file,
+    has_variants,
+    key_presses,
+    most_variants,
+    open_keyboard,
+)
 
 SIZES = ((1280, 800), (800, 480))
 OUTPUT = PROJECT_ROOT / "docs" / "screenshots"
@@ -33,8 +39,43 @@ def settings_file(directory: Path, example: str) -> Path:
     )
 
 
-#: Keys typed on the text screen per language (other languages leave the text empty).
-TYPED = {"en": "good", "ru": "суп", "it": "buono", "ko": "ㅁㅏㅅ"}
+#: What a visitor types on the text screen, in each language with a keyboard, as the
+#: dialogs name them: a short remark of the kind a terminal collects. Korean is
+#: typed as its keys, jamo that the keyboard composes (국이 식었어요).
+TYPED = {
+    "en": "The soup was cold",
+    "ru": "Суп был холодный",
+    "it": "La zuppa era fredda",
+    "ko": "ㄱㅜㄱㅇㅣ ㅅㅣㄱㅇㅓㅆㅇㅓㅇㅛ",
+    "de": "Die Suppe war leider kühl",
+    "fr": "Le café était très bon",
+    "es": "La sopa estaba fría",
+    "pt": "O café estava ótimo",
+    "pt-BR": "O atendimento foi ótimo",
+    "nl": "De soep was koud",
+    "pl": "Zupa była zimna",
+    "uk": "Усе було дуже смачно",
+    "cs": "Polévka byla studená",
+    "ro": "Mâncarea a fost bună",
+    "hu": "A kávé nagyon finom volt",
+    "tr": "Çorba soğuktu",
+    "el": "Η σούπα ήταν κρύα",
+    "sv": "Soppan var för kall",
+    "da": "Suppen var lidt kølig",
+    "nb": "Suppen var litt kjølig",
+    "fi": "Keitto oli liian kylmää",
+    "ar": "الطعام لذيذ جدا",
+    "he": "האוכל היה טעים מאוד",
+}
+
+
+def type_text(kiosk: Kiosk, language: str, text: str) -> None:
+    """Types ``text`` with the keys of ``language``'s keyboard, long presses included."""
+    for press in key_presses(language, text):
+        if isinstance(press, tuple):
+            kiosk.long_press(f"kb:{press[0]}", choose=press[1])
+        else:
+            kiosk.tap(f"kb:{press}")
 
 
 def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restaurant") -> None:
@@ -58,8 +99,7 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restauran
     if has_keyboard(language):
         kiosk.tap("text", then=lambda s: s["step"] == "text")
         kiosk.wait_step("text")
-        for key in TYPED.get(language, ""):
-            kiosk.tap(f"kb:{key}")
+        type_text(kiosk, language, TYPED[language])
         shot("06-text")
         kiosk.tap("done", then=lambda s: s["step"] == "message")
         kiosk.wait_step("message")
@@ -165,8 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    if args.output.exists():
-        shutil.rmtree(args.output)
+    # Only the folders written here: docs/screenshots also holds the manager's pages.
+    for width, height in SIZES:
+        shutil.rmtree(args.output / f"{width}x{height}", ignore_errors=True)
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         for width, height in SIZES:

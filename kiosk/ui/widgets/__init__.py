@@ -253,6 +253,31 @@ class TapArea(ButtonBehavior, Widget):
     key = StringProperty("")
 
 
+#: A check button's tick box: its side in pixels at scale 1, and its gap from the edge.
+TICK_BOX_PX = 28
+TICK_BOX_INSET_PX = 16
+
+
+def tick_box_x(x: float, right: float, mirrored: bool, scale: float) -> float:
+    """Where a check button draws its tick box: where its text begins, on the left, or
+    on the right of right-to-left text."""
+    if mirrored:
+        return right - (TICK_BOX_INSET_PX + TICK_BOX_PX) * scale
+    return x + TICK_BOX_INSET_PX * scale
+
+
+def tick_points(box_x: float, center_y: float, scale: float) -> list[float]:
+    """The tick's three points inside the box that starts at ``box_x``."""
+    return [
+        box_x + 6 * scale,
+        center_y,
+        box_x + 12 * scale,
+        center_y - 7 * scale,
+        box_x + 23 * scale,
+        center_y + 8 * scale,
+    ]
+
+
 def darker(color, amount: float = 0.18):
     r, g, b, a = color
     return [r * (1 - amount), g * (1 - amount), b * (1 - amount), a]
