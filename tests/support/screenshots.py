@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.languages import has_keyboard
+from kiosk.ui.design import LARGE_TEXT_SCALE
 from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 from support.keyboards import dialog_file, has_variants, most_variants, open_keyboard
 
@@ -37,11 +38,31 @@ def settings_file(directory: Path, example: str) -> Path:
 TYPED = {"en": "good", "ru": "суп", "it": "buono", "ko": "ㅁㅏㅅ"}
 
 
-def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restaurant") -> None:
+def larger_text(kiosk: Kiosk) -> None:
+    """Taps A+ on the start screen: the visit that follows has text 1.5 times larger."""
+    before = kiosk.button("larger_text")["font_size"]
+    normal = {b["key"]: b["font_size"] for b in kiosk.state["buttons"]}
+    # A long language name shrinks to its button; the others grow by half.
+    kiosk.tap(
+        "larger_text",
+        then=lambda s: any(
+            b["font_size"] == round(normal[b["key"]] * LARGE_TEXT_SCALE, 1)
+            for b in s["buttons"]
+            if b["key"].startswith("language:")
+        ),
+    )
+    assert kiosk.button("larger_text")["font_size"] == before, "A+ itself keeps its size"
+
+
+def walk_restaurant(
+    kiosk: Kiosk, language: str, shot, example: str = "restaurant", *, large: bool = False
+) -> None:
     """Every screen of the restaurant example (or a café example built like it);
-    ``shot(name)`` at each one."""
+    ``shot(name)`` at each one; with ``large``, A+ is tapped first."""
     dialog = load_dialog(EXAMPLES_DIR / f"{example}.yaml")
     kiosk.wait_step("start")
+    if large:
+        larger_text(kiosk)
     shot("01-start")
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
@@ -58,14 +79,15 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restauran
     if has_keyboard(language):
         kiosk.tap("text", then=lambda s: s["step"] == "text")
         kiosk.wait_step("text")
-        for key in TYPED.get(language, ""):
+        # At the larger size the screens are what is checked, not the typing again.
+        for key in "" if large else TYPED.get(language, ""):
             kiosk.tap(f"kb:{key}")
         shot("06-text")
         kiosk.tap("done", then=lambda s: s["step"] == "message")
         kiosk.wait_step("message")
     kiosk.tap("callback", then=lambda s: s["step"] == "callback")
     kiosk.wait_step("callback")
-    for key in "3331234567":
+    for key in "333" if large else "3331234567":
         kiosk.tap(f"kb:{key}")
     shot("07-callback")
     kiosk.tap("back", then=lambda s: s["step"] == "message")
@@ -76,10 +98,12 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restauran
     kiosk.tap("thanks", then=lambda s: s["step"] == "start")
 
 
-def walk_fitness(kiosk: Kiosk, language: str, shot) -> None:
+def walk_fitness(kiosk: Kiosk, language: str, shot, *, large: bool = False) -> None:
     """The NPS rating and the photo consent of the fitness club example."""
     dialog = load_dialog(EXAMPLES_DIR / "fitness_club.yaml")
     kiosk.wait_step("start")
+    if large:
+        larger_text(kiosk)
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
     shot("09-rating-nps")
@@ -104,8 +128,8 @@ def walk_operator(kiosk: Kiosk, shot) -> None:
     kiosk.tap("cancel", then=lambda s: s["screen"] == "start")
 
 
-def walk_cafe(kiosk: Kiosk, language: str, shot, example: str) -> None:
-    walk_restaurant(kiosk, language, shot, example)
+def walk_cafe(kiosk: Kiosk, language: str, shot, example: str, *, large: bool = False) -> None:
+    walk_restaurant(kiosk, language, shot, example, large=large)
 
 
 #: Each example walked, and the examples whose screens show every shipped language.
@@ -139,11 +163,17 @@ def walk_keyboards(xvfb: Xvfb, work: Path, shot) -> None:
         kiosk.stop()
 
 
-def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
+#: Appended to a screen's name in the walk with larger text (A+).
+LARGE_SUFFIX = "-large"
+
+
+def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -> None:
     """Starts the app on each example and walks every screen in every language.
 
     ``visit(kiosk, language, name)`` is called on each screen (language None
-    for the operator's).
+    for the operator's). With ``large_too`` each language is walked a second
+    time, on the same app, with A+ tapped first; those screens' names end in
+    LARGE_SUFFIX.
     """
     for example, walk in WALKS:
         settings = settings_file(work / example, example)
@@ -155,6 +185,13 @@ def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
         try:
             for language in languages:
                 step(kiosk, language, lambda name, lang=language, k=kiosk: visit(k, lang, name))
+                if large_too:
+                    step(
+                        kiosk,
+                        language,
+                        lambda name, lang=language, k=kiosk: visit(k, lang, name + LARGE_SUFFIX),
+                        large=True,
+                    )
             if example == "restaurant":
                 walk_operator(kiosk, lambda name, k=kiosk: visit(k, None, name))
         finally:

@@ -68,7 +68,16 @@ class Pulse:
 
         Read from the sink's monitor with ``parec``; digital silence is 0.
         """
-        wanted = int(duration_s * MONITOR_RATE) * 2
+        return max(self.monitor_levels(duration_s, chunk_s=duration_s))
+
+    def monitor_levels(
+        self, duration_s: float, *, chunk_s: float = 0.1, until: float | None = None
+    ) -> list[float]:
+        """The RMS of each ``chunk_s`` of the sink's monitor over the next ``duration_s``;
+        with ``until``, it stops at the first chunk at least that loud (sound awaited,
+        not slept for)."""
+        chunk_bytes = int(chunk_s * MONITOR_RATE) * 2
+        chunks = max(1, round(duration_s / chunk_s))
         recorder = subprocess.Popen(
             [
                 "parec",
@@ -83,19 +92,25 @@ class Pulse:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        data = b""
+        assert recorder.stdout is not None
+        levels: list[float] = []
         try:
-            while len(data) < wanted:
-                chunk = recorder.stdout.read(wanted - len(data))
-                if not chunk:
-                    raise AssertionError(f"parec ended after {len(data)} bytes of the monitor")
-                data += chunk
+            while len(levels) < chunks:
+                data = b""
+                while len(data) < chunk_bytes:
+                    more = recorder.stdout.read(chunk_bytes - len(data))
+                    if not more:
+                        raise AssertionError(f"parec ended after {len(levels)} chunks")
+                    data += more
+                samples = np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768
+                levels.append(float(np.sqrt(np.mean(samples**2))))
+                if until is not None and levels[-1] >= until:
+                    break
         finally:
             recorder.kill()
             recorder.wait()
             recorder.stdout.close()
-        samples = np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768
-        return float(np.sqrt(np.mean(samples**2)))
+        return levels
 
     def play(self, wav: Path) -> subprocess.Popen:
         """Starts playing a file into the null sink; the caller waits or terminates."""
