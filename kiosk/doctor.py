@@ -78,6 +78,7 @@ def run_checks(
         check_dialog(settings.dialog, settings.data_dir),
         check_camera(settings.camera),
         check_microphone(settings.microphone),
+        check_speech(settings.dialog, settings.data_dir),
         check_display(),
         check_disk(settings),
         check_outbox(settings),
@@ -207,6 +208,42 @@ def check_dialog(path: Path, data_dir: Path) -> CheckResult:
         f"sha256 {dialog.sha256[:12]}",
         f"`kiosk validate {path}` lists the warnings" if count else None,
     )
+
+
+def check_speech(path: Path, data_dir: Path) -> CheckResult:
+    """espeak-ng is there for the speaker button, with a voice for each of the dialog's languages.
+
+    A language without a voice is no failure (the terminal works; its
+    visitors hear nothing), but the detail names it.
+    """
+    from dialog_config import DialogError
+
+    from .devices.speech import ESPEAK_PACKAGE, installed_voices, voice_for
+    from .dialog_copies import DialogCopies, choose_start_dialog
+
+    voices = installed_voices()
+    if voices is None:
+        return CheckResult(
+            "speech",
+            FAILED,
+            "espeak-ng is not installed: the speaker button is hidden and no visitor can "
+            "hear the screens",
+            f"install the Debian package {ESPEAK_PACKAGE} (`sudo apt-get install {ESPEAK_PACKAGE}`)",
+        )
+    try:
+        languages = choose_start_dialog(path, DialogCopies(data_dir)).dialog.languages
+    except DialogError:
+        languages = ()
+    mute = [code for code in languages if voice_for(code, voices) is None]
+    if mute:
+        return CheckResult(
+            "speech",
+            PASSED,
+            f"espeak-ng has no voice for {', '.join(mute)}: a visitor in it who turns speech "
+            "on hears nothing",
+            "`espeak-ng --voices` lists the voices; a language without one stays silent",
+        )
+    return CheckResult("speech", PASSED, f"espeak-ng, a voice for {', '.join(languages)}")
 
 
 # ------------------------------------------------------------------ display, disk, clock

@@ -59,7 +59,15 @@ def has_catalog(language: str) -> bool:
 
 
 def language_warnings(dialog: Dialog) -> list[str]:
-    """One sentence per thing a visitor in one of the dialog's languages will lack."""
+    """One sentence per thing a visitor in one of the dialog's languages will lack.
+
+    Spoken prompts are checked against the espeak-ng of this machine; without
+    espeak-ng (a laptop checking a file) they are not judged.
+    """
+    # Here, not at the top: the devices package imports the flow, which imports this module.
+    from .devices.speech import installed_voices, voice_for
+
+    voices = installed_voices()
     warnings = []
     for code in dialog.languages:
         if not is_known_language(code):
@@ -83,6 +91,11 @@ def language_warnings(dialog: Dialog) -> list[str]:
             warnings.append(
                 f"{code}: no keyboard; the text message is hidden for {code}, "
                 "voice and callback remain"
+            )
+        if voices is not None and voice_for(code, voices) is None:
+            warnings.append(
+                f"{code}: espeak-ng has no voice for it; a visitor in {code} who turns "
+                "speech on hears nothing (`espeak-ng --voices` lists the voices)"
             )
     return warnings
 
