@@ -218,8 +218,8 @@ def check_speech(path: Path, data_dir: Path) -> CheckResult:
     """
     from dialog_config import DialogError
 
-    from .devices.speech import ESPEAK_PACKAGE, installed_voices, voice_for
     from .dialog_copies import DialogCopies, choose_start_dialog
+    from .voices import ESPEAK_PACKAGE, installed_voices, voice_for
 
     voices = installed_voices()
     if voices is None:

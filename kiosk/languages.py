@@ -24,6 +24,7 @@ from dialog_config.texts import SCREEN_TEXTS
 from . import fonts
 from .i18n import APP_STRINGS, SOURCE_LANGUAGE, translations
 from .keyboard import layout_name_for_language
+from .voices import installed_voices, voice_for
 
 #: A code that names no language: what a language without a layout of its own gets.
 _NO_LANGUAGE = "zxx"
@@ -64,9 +65,6 @@ def language_warnings(dialog: Dialog) -> list[str]:
     Spoken prompts are checked against the espeak-ng of this machine; without
     espeak-ng (a laptop checking a file) they are not judged.
     """
-    # Here, not at the top: the devices package imports the flow, which imports this module.
-    from .devices.speech import installed_voices, voice_for
-
     voices = installed_voices()
     warnings = []
     for code in dialog.languages:

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.devices.speech import (
-    EspeakSpeaker,
-    NoSpeaker,
-    espeak_command,
-    installed_voices,
-    open_speaker,
-    parse_voices,
-    voice_for,
-)
+from kiosk.devices.speech import EspeakSpeaker, NoSpeaker, espeak_command, open_speaker
 from kiosk.i18n import shipped_languages
+from kiosk.voices import installed_voices, parse_voices, voice_for
 
 #: RMS of the null sink's monitor: espeak-ng speech is around 0.1; digital silence is 0.
 SPEECH_RMS = 0.02
