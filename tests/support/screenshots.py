@@ -1,4 +1,5 @@
-"""``make screenshots``: every screen in each language, at 1280×800 and 800×480.
+"""``make screenshots``: every screen in each language, at 1280×800 and 800×480;
+with A+ (``large/``) in a few languages.
 
 Runs the real app under Xvfb and walks it with real X input, as the UI
 tests do; the PNGs go to ``docs/screenshots/<width>x<height>/<language>/``.
@@ -198,6 +199,31 @@ def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -
             kiosk.stop()
 
 
+#: The screens shown with A+ (``large/``): a Latin, a Cyrillic, a Greek, an Arabic
+#: and a Korean language, from the examples that have them.
+LARGE_SHOTS = (("restaurant", ("it", "ru", "ko")), ("cafe_world", ("el", "ar")))
+
+
+def walk_large(xvfb: Xvfb, work: Path, shot) -> None:
+    """The visit's screens with A+ in LARGE_SHOTS' languages: ``shot(kiosk, language, name)``."""
+    for example, languages in LARGE_SHOTS:
+        settings = settings_file(work / example, example)
+        kiosk = Kiosk(
+            xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
+        )
+        try:
+            for language in languages:
+                walk_restaurant(
+                    kiosk,
+                    language,
+                    lambda name, lang=language, k=kiosk: shot(k, lang, name),
+                    example,
+                    large=True,
+                )
+        finally:
+            kiosk.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=OUTPUT)
@@ -215,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
                     work / f"{width}x{height}",
                     lambda kiosk, language, name, out=size_dir: kiosk.screenshot(
                         out / (language or "") / f"{name}.png"
+                    ),
+                )
+                walk_large(
+                    xvfb,
+                    work / f"{width}x{height}" / "large",
+                    lambda kiosk, language, name, out=size_dir / "large": kiosk.screenshot(
+                        out / language / f"{name}.png"
                     ),
                 )
                 walk_keyboards(
