@@ -75,8 +75,8 @@ class KioskApp(App):
     scale = NumericProperty(1.0)
     #: LARGE_TEXT_SCALE while the visitor wants larger text (A+), else 1.
     text_scale = NumericProperty(1.0)
-    #: What every font size is multiplied by: the screen's scale times the visitor's
-    #: text scale. kv and the screens read only this for text, so no screen is left out.
+    #: The window's scale times the visitor's text scale. Every font size comes from
+    #: :meth:`font`, which kv calls with this as a dependency, so no text is left out.
     type_scale = NumericProperty(1.0)
     #: Whether this terminal can speak (espeak-ng is installed): the speaker button shows.
     speech_available = BooleanProperty(False)
