@@ -20,8 +20,9 @@ STAMP := $(VENV)/.installed
 
 # What the app needs on Debian 12 / Raspberry Pi OS: venv support, tzdata (its
 # zone.tab gives the phone region of a timezone), the GL and
-# input libraries that Kivy's bundled SDL2 loads, and PortAudio for the microphone.
-RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2
+# input libraries that Kivy's bundled SDL2 loads, PortAudio for the microphone,
+# and espeak-ng, which speaks the screens to a visitor who turns speech on.
+RUN_PACKAGES := python3-venv tzdata libgl1 libegl1 libgles2 libmtdev1 libportaudio2 espeak-ng
 # The manager's tests run it on Debian's PostgreSQL too (a private cluster
 # made by the test with initdb, as an unprivileged user); the inbox's browser
 # tests drive Debian's Chromium through Debian's chromedriver (nothing downloaded).
@@ -45,7 +46,7 @@ MANAGER_TEST_PACKAGES := postgresql \
 #   assemble and read back a disk image, ssh-keygen checks the SSH key file.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xdotool imagemagick \
 	xkb-data libxkbcommon0 unicode-cldr-core \
-	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng \
+	pulseaudio pulseaudio-utils libasound2-plugins \
 	gettext libreoffice-calc poppler-utils fonts-noto-cjk \
 	debootstrap systemd \
 	fdisk dosfstools mtools e2fsprogs xz-utils openssh-client \

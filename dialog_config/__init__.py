@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Dialog, Label, MessageOptions, Node, PromoterLink, Rating, Style
+from .model import (
+    Accessibility,
+    Dialog,
+    Label,
+    MessageOptions,
+    Node,
+    PromoterLink,
+    Rating,
+    Style,
+)
 from .positioned_yaml import Problem
 from .validate import DialogCheck, check_dialog
 
@@ -42,6 +51,7 @@ def load_dialog(path: str | Path) -> Dialog:
 
 
 __all__ = [
+    "Accessibility",
     "DEFAULT_DIALOG",
     "Dialog",
     "DialogCheck",

@@ -109,6 +109,14 @@ class PromoterLink:
 
 
 @dataclass(frozen=True)
+class Accessibility:
+    """What the terminal offers every visitor from the start, before they ask."""
+
+    #: Speak each screen's question and each tapped button's label.
+    speech: bool = False
+
+
+@dataclass(frozen=True)
 class Dialog:
     version: int
     languages: tuple[str, ...]
@@ -122,6 +130,7 @@ class Dialog:
     #: SHA-256 of the file's bytes: the dialog's identity, recorded in every message.
     sha256: str
     source: Path | None = None
+    accessibility: Accessibility = Accessibility()
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property

@@ -27,6 +27,7 @@ from .model import (
     RATING_KINDS,
     SMILEY_SCALES,
     TONES,
+    Accessibility,
     Dialog,
     Label,
     MessageOptions,
@@ -104,7 +105,15 @@ def read_icon_head(icon: Path, size: int = 8) -> bytes:
 
 
 TOP_KEYS_REQUIRED = ("version", "languages", "topics")
-TOP_KEYS_OPTIONAL = ("idle_reset_s", "texts", "rating", "message", "photo", "promoter_link")
+TOP_KEYS_OPTIONAL = (
+    "idle_reset_s",
+    "texts",
+    "rating",
+    "message",
+    "photo",
+    "promoter_link",
+    "accessibility",
+)
 NODE_KEYS = ("id", "label", "categories", "details", "tone", "alert", "message", "style")
 #: The key that holds a node's children, by the level of the node.
 CHILDREN_KEY = {"topic": "categories", "category": "details"}
@@ -173,6 +182,7 @@ class _DialogChecker(Checker):
         message = self.message_options(("message",), top.get("message", {}), MessageOptions())
         photo_mode = self.photo(top.get("photo", {}))
         promoter = self.promoter(top["promoter_link"]) if "promoter_link" in top else None
+        accessibility = self.accessibility(top.get("accessibility", {}))
         topics = (
             self.nodes(
                 ("topics",),
@@ -200,6 +210,7 @@ class _DialogChecker(Checker):
             promoter_link=promoter,
             sha256=sha256,
             source=Path(self.doc.file) if self.base_dir is not None else None,
+            accessibility=accessibility,
         )
 
     # -- top level -----------------------------------------------------------
@@ -304,6 +315,17 @@ class _DialogChecker(Checker):
         ):
             return "off"
         return self.choice(("photo", "mode"), mode, PHOTO_MODES) or "notice"
+
+    def accessibility(self, value: Any) -> Accessibility:
+        mapping = self.mapping(("accessibility",), value, optional=("speech",))
+        if mapping is None or "speech" not in mapping:
+            return Accessibility()
+        speech = mapping["speech"]
+        # YAML 1.1 reads `on` and `off` as true and false: `speech: on` reads as written.
+        if not isinstance(speech, bool):
+            self.error(("accessibility", "speech"), f"must be on or off (found {describe(speech)})")
+            return Accessibility()
+        return Accessibility(speech=speech)
 
     def promoter(self, value: Any) -> PromoterLink | None:
         path: TreePath = ("promoter_link",)

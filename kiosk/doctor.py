@@ -80,6 +80,7 @@ def run_checks(
         *check_languages(settings.dialog),
         check_camera(settings.camera),
         check_microphone(settings.microphone),
+        check_speech(settings.dialog, settings.data_dir),
         check_display(),
         check_disk(settings),
         check_outbox(settings),
@@ -251,6 +252,42 @@ def check_languages(path: Path) -> list[CheckResult]:
         )
         for problem in problems
     ]
+
+
+def check_speech(path: Path, data_dir: Path) -> CheckResult:
+    """espeak-ng is there for the speaker button, with a voice for each of the dialog's languages.
+
+    A language without a voice is no failure (the terminal works; its
+    visitors hear nothing), but the detail names it.
+    """
+    from dialog_config import DialogError
+
+    from .dialog_copies import DialogCopies, choose_start_dialog
+    from .voices import ESPEAK_PACKAGE, installed_voices, voice_for
+
+    voices = installed_voices()
+    if voices is None:
+        return CheckResult(
+            "speech",
+            FAILED,
+            "espeak-ng is not installed: the speaker button is hidden and no visitor can "
+            "hear the screens",
+            f"install the Debian package {ESPEAK_PACKAGE} (`sudo apt-get install {ESPEAK_PACKAGE}`)",
+        )
+    try:
+        languages = choose_start_dialog(path, DialogCopies(data_dir)).dialog.languages
+    except DialogError:
+        languages = ()
+    mute = [code for code in languages if voice_for(code, voices) is None]
+    if mute:
+        return CheckResult(
+            "speech",
+            PASSED,
+            f"espeak-ng has no voice for {', '.join(mute)}: a visitor in it who turns speech "
+            "on hears nothing",
+            "`espeak-ng --voices` lists the voices; a language without one stays silent",
+        )
+    return CheckResult("speech", PASSED, f"espeak-ng, a voice for {', '.join(languages)}")
 
 
 # ------------------------------------------------------------------ display, disk, clock

@@ -78,6 +78,14 @@ class Submission:
     idle: bool = False
 
 
+@dataclass(frozen=True)
+class Access:
+    """How the visitor wants the screens: larger text, spoken prompts. Ends with the visit."""
+
+    large_text: bool = False
+    speech: bool = False
+
+
 @dataclass
 class Visit:
     """What one visitor has chosen so far."""
@@ -162,6 +170,7 @@ class Flow:
         self.pending_dialog: Dialog | None = None
         self.step = Step.START
         self.visit = Visit(language=dialog.default_language)
+        self.access = self.default_access()
         self.last_touch = clock()
         self.last_submission: Submission | None = None
         self._history: list[Step] = []
@@ -202,6 +211,10 @@ class Flow:
             and is_top_rating(rating.kind, self.visit.rating, rating.scale)
         )
 
+    def default_access(self) -> Access:
+        """What every visitor starts with: the dialog may turn speech on for its site."""
+        return Access(speech=self.dialog.accessibility.speech)
+
     def columns(self) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
         """The categories and details columns on the choice screen, for the path so far."""
         path = self.visit.path
@@ -220,6 +233,17 @@ class Flow:
             raise ValueError(f"{language!r} is not one of the dialog's languages")
         self.touch()
         self.visit.language = language
+
+    def set_access(self, *, large_text: bool | None = None, speech: bool | None = None) -> None:
+        """The A+ or speaker button: on for the rest of this visit, or off again.
+
+        Tapped on the start screen, it holds for the visit that follows.
+        """
+        self.touch()
+        self.access = Access(
+            large_text=self.access.large_text if large_text is None else large_text,
+            speech=self.access.speech if speech is None else speech,
+        )
 
     def begin(self, language: str | None = None) -> None:
         """The visitor touched the start screen (or a language button on it)."""
@@ -359,6 +383,13 @@ class Flow:
         dropped. The thanks screen gives way to the start after THANKS_S.
         """
         idle_s = self.clock() - self.last_touch
+        if (
+            self.step == Step.START
+            and idle_s >= self.dialog.idle_reset_s
+            and self.access != self.default_access()
+        ):
+            # A+ tapped on the start screen by someone who then walked away.
+            self.access = self.default_access()
         if self.step == Step.THANKS and idle_s >= THANKS_S:
             self._reset()
         elif self.step not in (Step.START, Step.THANKS) and idle_s >= self.dialog.idle_reset_s:
@@ -378,9 +409,13 @@ class Flow:
 
     def _apply_pending_dialog(self) -> None:
         if self.pending_dialog is not None:
+            untouched = self.access == self.default_access()
             self.dialog, self.pending_dialog = self.pending_dialog, None
             if self.visit.language not in self.dialog.languages:
                 self.visit = Visit(language=self.dialog.default_language)
+            if untouched:
+                # What the visitor chose on the start screen stays; the site's default follows.
+                self.access = self.default_access()
             self.on_dialog_applied(self.dialog)
 
     # -- the message ----------------------------------------------------------
@@ -452,6 +487,7 @@ class Flow:
         self.step = Step.START
         self._apply_pending_dialog()
         self.visit = Visit(language=self.dialog.default_language)
+        self.access = self.default_access()
         self.touch()
 
     def _go(self, step: Step) -> None:

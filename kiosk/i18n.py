@@ -90,6 +90,16 @@ def catalog_path(language: str) -> Path:
     return catalogs.catalog_path(LOCALE_DIR, DOMAIN, language)
 
 
+def shipped_languages() -> tuple[str, ...]:
+    """The languages the terminal has its own texts in: English and every catalog
+    (``pt-BR`` for the folder ``pt_BR``)."""
+    found = {
+        path.parent.parent.name.replace("_", "-")
+        for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    }
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
 @functools.cache
 def translations(language: str) -> Mapping[str, str]:
     """The usable translations of ``language``: message id → text, read once and cached.

@@ -24,6 +24,7 @@ from dialog_config.texts import SCREEN_TEXTS
 from . import fonts
 from .i18n import APP_STRINGS, SOURCE_LANGUAGE, translations
 from .keyboard import layout_name_for_language
+from .voices import installed_voices, voice_for
 
 #: A code that names no language: what a language without a layout of its own gets.
 _NO_LANGUAGE = "zxx"
@@ -59,7 +60,12 @@ def has_catalog(language: str) -> bool:
 
 
 def language_warnings(dialog: Dialog) -> list[str]:
-    """One sentence per thing a visitor in one of the dialog's languages will lack."""
+    """One sentence per thing a visitor in one of the dialog's languages will lack.
+
+    Spoken prompts are checked against the espeak-ng of this machine; without
+    espeak-ng (a laptop checking a file) they are not judged.
+    """
+    voices = installed_voices()
     warnings = []
     for code in dialog.languages:
         if not is_known_language(code):
@@ -83,6 +89,11 @@ def language_warnings(dialog: Dialog) -> list[str]:
             warnings.append(
                 f"{code}: no keyboard; the text message is hidden for {code}, "
                 "voice and callback remain"
+            )
+        if voices is not None and voice_for(code, voices) is None:
+            warnings.append(
+                f"{code}: espeak-ng has no voice for it; a visitor in {code} who turns "
+                "speech on hears nothing (`espeak-ng --voices` lists the voices)"
             )
     return warnings
 

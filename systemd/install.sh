@@ -46,10 +46,10 @@ SHARED_GROUP=kiosk
 # microphone; video also covers a USB camera.
 DEVICE_GROUPS="video render input audio"
 # The Makefile's RUN_PACKAGES (Python venv, tzdata, the GL, DRM and input
-# libraries Kivy's bundled SDL2 loads, PortAudio for the microphone), plus
-# CA certificates for pip and systemd for the units.
+# libraries Kivy's bundled SDL2 loads, PortAudio for the microphone, espeak-ng
+# for spoken prompts), plus CA certificates for pip and systemd for the units.
 PACKAGES="python3-venv tzdata libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 \
-libportaudio2 ca-certificates systemd"
+libportaudio2 espeak-ng ca-certificates systemd"
 # What of the checkout is the product (tests and tools stay behind).
 SOURCE_ITEMS="kiosk sync dialog_config assets systemd setup.cfg pyproject.toml README.md"
 # Marks that this script added consoleblank=0, so that uninstall.sh removes

@@ -35,6 +35,7 @@ from sync.outbox import OutboxError
 
 from .. import fonts
 from ..cli import EXIT_FAILURE, EXIT_OK
+from ..devices.speech import Speaker, open_speaker
 from ..dialog_copies import BUNDLED_DEFAULT, DialogCopies, StartDialog
 from ..faults import FaultBudget
 from ..flow import Flow, InvalidStep, Step
@@ -42,11 +43,12 @@ from ..i18n import gettext, screen_text
 from ..operator import MAX_WRONG_TRIES, PinFormatError, PinGuard, verify_pin
 from ..outbox_health import OutboxHealth, open_outbox
 from ..settings import Settings, SettingsError
+from ..speech import Announcer
 from ..submitter import Submitter
 from ..watcher import POLL_S, DialogWatcher
 from . import text as label_text
 from . import theme
-from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
+from .design import ASSETS_DIR, DESIGN_SIZE_PX, LARGE_TEXT_SCALE, MIN_SCALE, font_px
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,15 @@ class KioskApp(App):
     title = "Feedback terminal"
     #: Sizes in kv are multiplied by this, so one design serves 1280×800 and 800×480.
     scale = NumericProperty(1.0)
+    #: LARGE_TEXT_SCALE while the visitor wants larger text (A+), else 1.
+    text_scale = NumericProperty(1.0)
+    #: The window's scale times the visitor's text scale. Every font size comes from
+    #: :meth:`font`, which kv calls with this as a dependency, so no text is left out.
+    type_scale = NumericProperty(1.0)
+    #: Whether this terminal can speak (espeak-ng is installed): the speaker button shows.
+    speech_available = BooleanProperty(False)
+    #: The visitor turned spoken prompts on (or the dialog did, for every visit).
+    speech_on = BooleanProperty(False)
     #: The visitor's language; kv texts depend on it so they change with it.
     language = StringProperty("en")
     #: The visitor's language writes right to left: rows run mirrored (Back on the right).
@@ -83,11 +94,20 @@ class KioskApp(App):
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
 
-    def __init__(self, *, settings: Settings, start: StartDialog, devices=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        start: StartDialog,
+        devices=None,
+        speaker: Speaker | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.settings = settings
         self.initial_dialog = start.dialog
         self.devices = devices
+        self.speaker = speaker
         #: An observer attached from outside once the app has started (the UI
         #: tests' probe): told of each change of screen and called in each tick.
         self.probe = None
@@ -125,6 +145,7 @@ class KioskApp(App):
             size=self._on_window_size,
         )
         Window.bind(on_touch_down=self._on_any_touch)
+        self.bind(scale=self._set_type_scale, text_scale=self._set_type_scale)
         self._on_window_size(Window, Window.size)
         # systemd stops the app with SIGTERM: finish storing, then exit cleanly.
         signal.signal(signal.SIGTERM, self._on_sigterm)
@@ -167,6 +188,10 @@ class KioskApp(App):
             clock=self.now,
         )
         self.language = self.flow.language
+        if self.speaker is None:
+            self.speaker = open_speaker()
+        self.speech_available = self.speaker.available
+        self.announcer = Announcer(self.speaker)
         if self.dialog_fallback is None:
             # A fallback is a copy already, or the bundled dialog: never "last good".
             self._keep_dialog(self.flow.dialog)
@@ -224,6 +249,7 @@ class KioskApp(App):
         ExceptionManager.remove_handler(self._fault_handler)
         self._stop_watching.set()
         self.outbox_health.stop()
+        self.speaker.close()
         self.submitter.close()
         self.devices.close()
         self.outbox.close()
@@ -279,12 +305,16 @@ class KioskApp(App):
             self.rtl = fonts.is_rtl_language(self.flow.language)
             self.onward_mark = "‹" if self.rtl else "›"
             self.language = self.flow.language
+        self._apply_access()
         if not self.operator_open:
             name = self.flow.step.value
             if name == Step.START.value and self.outbox_health.problem:
                 # No visit starts while the outbox cannot store it.
                 name = "out_of_order"
             self._switch(name)
+            self.announcer.shown(self.flow)
+        else:
+            self.speaker.stop()
         if self.probe:
             self.probe.changed()
 
@@ -293,6 +323,27 @@ class KioskApp(App):
         if self.manager.current != name:
             self.manager.current = name
         screen.refresh()
+
+    # -- larger text and speech ---------------------------------------------
+
+    def _apply_access(self) -> None:
+        access = self.flow.access
+        self.text_scale = LARGE_TEXT_SCALE if access.large_text else 1.0
+        self.speech_on = access.speech and self.speech_available
+
+    def toggle_large_text(self) -> None:
+        """The A+ button: larger text for the rest of the visit, or normal again."""
+        self.flow.set_access(large_text=not self.flow.access.large_text)
+        self.show()
+
+    def toggle_speech(self) -> None:
+        """The speaker button: spoken prompts for the rest of the visit, or none."""
+        self.flow.set_access(speech=not self.flow.access.speech)
+        self.show()
+
+    def button_tapped(self, text: str) -> None:
+        """A button with this text is being tapped: it is said with what comes next."""
+        self.announcer.tapped(text)
 
     def screen(self, name: str):
         """The screen called ``name``, made (with its kv file) the first time it is needed."""
@@ -410,6 +461,14 @@ class KioskApp(App):
         width, height = size
         self.scale = max(MIN_SCALE, min(width / DESIGN_SIZE_PX[0], height / DESIGN_SIZE_PX[1]))
 
+    def _set_type_scale(self, *_args) -> None:
+        self.type_scale = self.scale * self.text_scale
+
+    def font(self, design_px: float, *_depends) -> float:
+        """A font size for a text of ``design_px`` at the design size; kv passes
+        ``app.type_scale`` as ``_depends`` so the size follows the window and A+."""
+        return font_px(design_px, self.scale, self.text_scale)
+
     def _on_request_close(self, *_args, **_kwargs) -> bool:
         """The window's close button and Alt+F4 do nothing; only the operator screen exits."""
         if self.may_exit:
@@ -496,6 +555,10 @@ class KioskApp(App):
         """The operator corner was held: ask for the PIN (or open, on embedded defaults)."""
         if self.flow.step != Step.START:
             return
+        # What a visitor chose on the start screen is not the operator's.
+        self.flow.cancel()
+        self._apply_access()
+        self.speaker.stop()
         self.operator_open = True
         if self.settings.operator_pin_file is None and self.settings.source is None:
             # A terminal on its embedded defaults is a demonstration in a window.

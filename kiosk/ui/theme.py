@@ -36,6 +36,10 @@ FONT_SMALL = 18
 #: Heights at the design size, in pixels.
 BUTTON_HEIGHT = 78
 BAR_HEIGHT = 88
+#: The strip above every visit screen with A+ and the speaker button; its buttons
+#: are this less two margins high, 48 px (a thumb) at the smallest scale.
+ACCESS_BAR_HEIGHT = 72
+ACCESS_BAR_MARGIN = 4
 #: The choice screen's row of topics; taller where icons stand above the text.
 TOPIC_ROW_HEIGHT = 112
 #: An icon beside a button's text is this share of the button's height.

@@ -57,6 +57,12 @@ EXPECTED: dict[str, list[str]] = {
     "icon_missing.yaml": [
         '7:19: topics[0].style.icon: "icons/nope.png": no such file (looked for {dir}/icons/nope.png, then for the bundled {examples}/icons/nope.png)',
     ],
+    "accessibility_speech_not_boolean.yaml": [
+        '4:25: accessibility.speech: must be on or off (found "loud")',
+    ],
+    "accessibility_unknown_key.yaml": [
+        "5:3: accessibility.speach: unknown key; did you mean `speech`?",
+    ],
     "icon_not_image.yaml": [
         '7:19: topics[0].style.icon: "icons/not_an_image.png" must be a PNG or JPEG image',
     ],

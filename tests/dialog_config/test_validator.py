@@ -432,6 +432,13 @@ def test_a_bare_off_photo_mode_means_off():
     assert load_dialog(path).photo_mode == "off"
 
 
+def test_speech_is_off_unless_the_dialog_turns_it_on():
+    assert valid(MINIMAL).accessibility.speech is False
+    assert valid(MINIMAL + "accessibility: {speech: on}\n").accessibility.speech is True
+    assert valid(MINIMAL + "accessibility: {speech: off}\n").accessibility.speech is False
+    assert valid(MINIMAL + "accessibility: {}\n").accessibility.speech is False
+
+
 def test_keys_merged_with_an_anchor_may_be_overridden():
     data = textwrap.dedent("""\
         version: 1

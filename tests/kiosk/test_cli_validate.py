@@ -180,6 +180,20 @@ class TestLanguages:
             "pt-BR or zh-Hant",
             "dialog.yaml:2:17: languages[1]: warning: qq: no keyboard; the text message is "
             "hidden for qq, voice and callback remain",
+            "dialog.yaml:2:17: languages[1]: warning: qq: espeak-ng has no voice for it; a "
+            "visitor in qq who turns speech on hears nothing (`espeak-ng --voices` lists the "
+            "voices)",
+        ]
+
+    def test_a_language_without_an_espeak_voice_is_named(self, tmp_path):
+        self.write(tmp_path, "en, it, yo", '{en: "Food", it: "Cibo", yo: "Oúnjẹ"}')
+        result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        spoken = [line for line in result.stderr.splitlines() if "espeak-ng" in line]
+        assert spoken == [
+            "dialog.yaml:2:21: languages[2]: warning: yo: espeak-ng has no voice for it; a "
+            "visitor in yo who turns speech on hears nothing (`espeak-ng --voices` lists the "
+            "voices)"
         ]
 
     def test_a_character_no_font_draws_is_an_error_naming_the_label(self, tmp_path):

@@ -171,6 +171,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
         "languages": "ok",
         "camera": "ok",
         "microphone": "ok",
+        "speech": "ok",
         "display": "ok",
         "disk": "ok",
         "outbox": "ok",
@@ -185,6 +186,7 @@ def test_a_terminal_in_order_passes_every_check(tmp_path, manager, smtp, test_ca
     assert "1280×720 JPEG" in text
     assert "'pulse' at 16000 Hz" in text and "dBFS" in text
     assert f"display: X display {xvfb.display}, screen 640×480" in text
+    assert "speech: espeak-ng, a voice for en, ru, it, ko" in text
     assert "reserve 1 MB" in text
     assert f"outbox: {tmp_path / 'data'}: no outbox yet" in text
     assert f"manager: {manager.url} as rome-01: reachable, token accepted (dialog: 404" in text
@@ -207,6 +209,7 @@ def test_the_json_report_has_every_check_with_its_state_and_hint(tmp_path):
         "languages",
         "camera",
         "microphone",
+        "speech",
         "display",
         "disk",
         "outbox",

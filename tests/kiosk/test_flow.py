@@ -507,3 +507,77 @@ def load_dialog_text(text: str):
     result = check_dialog(text.encode(), file="d.yaml")
     assert result.dialog is not None, result.errors
     return result.dialog
+
+
+# -- larger text and speech ------------------------------------------------------
+
+
+def test_larger_text_and_speech_last_the_visit_and_end_with_it(restaurant):
+    stored: list = []
+    flow = make_flow(restaurant, stored)
+    flow.set_access(large_text=True)
+    flow.begin("it")
+    flow.set_access(speech=True)
+    flow.rate(4)
+    assert (flow.access.large_text, flow.access.speech) == (True, True)
+    choose_path(flow, ["food_quality", "soups", "cold"])
+    flow.send()
+    assert flow.access.large_text and flow.access.speech
+    flow.tick()
+    flow.clock.now += 10
+    flow.tick()
+    assert flow.step == Step.START
+    assert (flow.access.large_text, flow.access.speech) == (False, False)
+
+
+def test_a_tap_on_a_plus_again_turns_it_off(restaurant):
+    flow = make_flow(restaurant, [])
+    flow.begin()
+    flow.set_access(large_text=True)
+    flow.set_access(large_text=False)
+    assert flow.access.large_text is False
+
+
+def test_cancel_and_the_idle_reset_give_the_next_visitor_normal_text(restaurant):
+    clock = Clock()
+    flow = make_flow(restaurant, [], clock)
+    flow.begin()
+    flow.set_access(large_text=True)
+    flow.cancel()
+    assert flow.access.large_text is False
+    flow.begin()
+    flow.set_access(large_text=True, speech=True)
+    clock.now += restaurant.idle_reset_s
+    flow.tick()
+    assert flow.step == Step.START and not flow.access.large_text and not flow.access.speech
+
+
+def test_a_plus_left_on_the_start_screen_is_undone_after_the_idle_time(restaurant):
+    clock = Clock()
+    flow = make_flow(restaurant, [], clock)
+    flow.set_access(large_text=True)
+    clock.now += restaurant.idle_reset_s - 1
+    flow.tick()
+    assert flow.access.large_text
+    clock.now += 1
+    flow.tick()
+    assert not flow.access.large_text
+
+
+def speech_on(dialog):
+    text = dialog.source.read_text(encoding="utf-8") + "\naccessibility: {speech: on}\n"
+    result = check_dialog(text.encode(), file="speech.yaml", base_dir=dialog.source.parent)
+    assert result.dialog is not None, [str(p) for p in result.errors]
+    return result.dialog
+
+
+def test_a_dialog_can_start_every_visit_with_speech_on(restaurant):
+    dialog = speech_on(restaurant)
+    flow = make_flow(dialog, [])
+    assert flow.access.speech
+    flow.begin()
+    flow.set_access(speech=False)
+    flow.cancel()
+    assert flow.access.speech, "the next visitor hears the screens again"
+    flow.offer_dialog(restaurant)
+    assert not flow.access.speech, "the new dialog's default applies at the start screen"

@@ -142,6 +142,7 @@ class Probe:
                 "text": getattr(widget, "text", ""),
                 "disabled": widget.disabled,
                 "words_fit": self._words_fit(widget),
+                "font_size": round(getattr(widget, "font_size", 0), 1),
                 # X counts from the top; Kivy from the bottom.
                 "x": round(x),
                 "y": round(height - y - widget.height),

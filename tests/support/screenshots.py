@@ -1,4 +1,5 @@
-"""``make screenshots``: every screen in each language, at 1280×800 and 800×480.
+"""``make screenshots``: every screen in each language, at 1280×800 and 800×480;
+with A+ (``large/``) in a few languages.
 
 Runs the real app under Xvfb and walks it with real X input, as the UI
 tests do; the PNGs go to ``docs/screenshots/<width>x<height>/<language>/``.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.languages import has_keyboard
+from kiosk.ui.design import LARGE_TEXT_SCALE
 from support.harness import PROJECT_ROOT, Kiosk, Xvfb, write_settings
 from support.keyboards import (
     dialog_file,
@@ -78,11 +80,31 @@ def type_text(kiosk: Kiosk, language: str, text: str) -> None:
             kiosk.tap(f"kb:{press}")
 
 
-def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restaurant") -> None:
+def larger_text(kiosk: Kiosk) -> None:
+    """Taps A+ on the start screen: the visit that follows has text 1.5 times larger."""
+    before = kiosk.button("larger_text")["font_size"]
+    normal = {b["key"]: b["font_size"] for b in kiosk.state["buttons"]}
+    # A long language name shrinks to its button; the others grow by half.
+    kiosk.tap(
+        "larger_text",
+        then=lambda s: any(
+            b["font_size"] == round(normal[b["key"]] * LARGE_TEXT_SCALE, 1)
+            for b in s["buttons"]
+            if b["key"].startswith("language:")
+        ),
+    )
+    assert kiosk.button("larger_text")["font_size"] == before, "A+ itself keeps its size"
+
+
+def walk_restaurant(
+    kiosk: Kiosk, language: str, shot, example: str = "restaurant", *, large: bool = False
+) -> None:
     """Every screen of the restaurant example (or a café example built like it);
-    ``shot(name)`` at each one."""
+    ``shot(name)`` at each one; with ``large``, A+ is tapped first."""
     dialog = load_dialog(EXAMPLES_DIR / f"{example}.yaml")
     kiosk.wait_step("start")
+    if large:
+        larger_text(kiosk)
     shot("01-start")
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
@@ -99,13 +121,15 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restauran
     if has_keyboard(language):
         kiosk.tap("text", then=lambda s: s["step"] == "text")
         kiosk.wait_step("text")
-        type_text(kiosk, language, TYPED[language])
+        # At the larger size the screens are what is checked, not the typing again.
+        if not large:
+            type_text(kiosk, language, TYPED[language])
         shot("06-text")
         kiosk.tap("done", then=lambda s: s["step"] == "message")
         kiosk.wait_step("message")
     kiosk.tap("callback", then=lambda s: s["step"] == "callback")
     kiosk.wait_step("callback")
-    for key in "3331234567":
+    for key in "333" if large else "3331234567":
         kiosk.tap(f"kb:{key}")
     shot("07-callback")
     kiosk.tap("back", then=lambda s: s["step"] == "message")
@@ -116,10 +140,12 @@ def walk_restaurant(kiosk: Kiosk, language: str, shot, example: str = "restauran
     kiosk.tap("thanks", then=lambda s: s["step"] == "start")
 
 
-def walk_fitness(kiosk: Kiosk, language: str, shot) -> None:
+def walk_fitness(kiosk: Kiosk, language: str, shot, *, large: bool = False) -> None:
     """The NPS rating and the photo consent of the fitness club example."""
     dialog = load_dialog(EXAMPLES_DIR / "fitness_club.yaml")
     kiosk.wait_step("start")
+    if large:
+        larger_text(kiosk)
     kiosk.tap(f"language:{language}", then=lambda s: s["step"] == "rating")
     kiosk.wait_step("rating")
     shot("09-rating-nps")
@@ -144,8 +170,8 @@ def walk_operator(kiosk: Kiosk, shot) -> None:
     kiosk.tap("cancel", then=lambda s: s["screen"] == "start")
 
 
-def walk_cafe(kiosk: Kiosk, language: str, shot, example: str) -> None:
-    walk_restaurant(kiosk, language, shot, example)
+def walk_cafe(kiosk: Kiosk, language: str, shot, example: str, *, large: bool = False) -> None:
+    walk_restaurant(kiosk, language, shot, example, large=large)
 
 
 #: Each example walked, and the examples whose screens show every shipped language.
@@ -179,11 +205,17 @@ def walk_keyboards(xvfb: Xvfb, work: Path, shot) -> None:
         kiosk.stop()
 
 
-def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
+#: Appended to a screen's name in the walk with larger text (A+).
+LARGE_SUFFIX = "-large"
+
+
+def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -> None:
     """Starts the app on each example and walks every screen in every language.
 
     ``visit(kiosk, language, name)`` is called on each screen (language None
-    for the operator's).
+    for the operator's). With ``large_too`` each language is walked a second
+    time, on the same app, with A+ tapped first; those screens' names end in
+    LARGE_SUFFIX.
     """
     for example, walk in WALKS:
         settings = settings_file(work / example, example)
@@ -195,8 +227,40 @@ def walk_everything(xvfb: Xvfb, work: Path, visit) -> None:
         try:
             for language in languages:
                 step(kiosk, language, lambda name, lang=language, k=kiosk: visit(k, lang, name))
+                if large_too:
+                    step(
+                        kiosk,
+                        language,
+                        lambda name, lang=language, k=kiosk: visit(k, lang, name + LARGE_SUFFIX),
+                        large=True,
+                    )
             if example == "restaurant":
                 walk_operator(kiosk, lambda name, k=kiosk: visit(k, None, name))
+        finally:
+            kiosk.stop()
+
+
+#: The screens shown with A+ (``large/``): a Latin, a Cyrillic, a Greek, an Arabic
+#: and a Korean language, from the examples that have them.
+LARGE_SHOTS = (("restaurant", ("it", "ru", "ko")), ("cafe_world", ("el", "ar")))
+
+
+def walk_large(xvfb: Xvfb, work: Path, shot) -> None:
+    """The visit's screens with A+ in LARGE_SHOTS' languages: ``shot(kiosk, language, name)``."""
+    for example, languages in LARGE_SHOTS:
+        settings = settings_file(work / example, example)
+        kiosk = Kiosk(
+            xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
+        )
+        try:
+            for language in languages:
+                walk_restaurant(
+                    kiosk,
+                    language,
+                    lambda name, lang=language, k=kiosk: shot(k, lang, name),
+                    example,
+                    large=True,
+                )
         finally:
             kiosk.stop()
 
@@ -219,6 +283,13 @@ def main(argv: list[str] | None = None) -> int:
                     work / f"{width}x{height}",
                     lambda kiosk, language, name, out=size_dir: kiosk.screenshot(
                         out / (language or "") / f"{name}.png"
+                    ),
+                )
+                walk_large(
+                    xvfb,
+                    work / f"{width}x{height}" / "large",
+                    lambda kiosk, language, name, out=size_dir / "large": kiosk.screenshot(
+                        out / language / f"{name}.png"
                     ),
                 )
                 walk_keyboards(

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 #: The sentence played into the null sink; about 4.5 s of speech.
@@ -27,6 +28,8 @@ PULSE_START_TIMEOUT_S = 10.0
 SINK = "null"
 #: ALSA's PCM plugin that routes the `pulse` device to PulseAudio.
 ALSA_PULSE_PLUGIN = "libasound_module_pcm_pulse.so"
+#: Samples per second read from the sink's monitor.
+MONITOR_RATE = 16000
 #: How long the first, stalling stream is kept open.
 PRIME_S = 0.3
 
@@ -59,6 +62,55 @@ class Pulse:
 
     sink: str
     env: dict[str, str]
+
+    def monitor_rms(self, duration_s: float) -> float:
+        """How loud (RMS, 0 to 1) what plays into the sink is over the next ``duration_s``.
+
+        Read from the sink's monitor with ``parec``; digital silence is 0.
+        """
+        return max(self.monitor_levels(duration_s, chunk_s=duration_s))
+
+    def monitor_levels(
+        self, duration_s: float, *, chunk_s: float = 0.1, until: float | None = None
+    ) -> list[float]:
+        """The RMS of each ``chunk_s`` of the sink's monitor over the next ``duration_s``;
+        with ``until``, it stops at the first chunk at least that loud (sound awaited,
+        not slept for)."""
+        chunk_bytes = int(chunk_s * MONITOR_RATE) * 2
+        chunks = max(1, round(duration_s / chunk_s))
+        recorder = subprocess.Popen(
+            [
+                "parec",
+                f"--device={self.sink}.monitor",
+                "--raw",
+                "--format=s16le",
+                f"--rate={MONITOR_RATE}",
+                "--channels=1",
+                "--latency-msec=50",
+            ],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert recorder.stdout is not None
+        levels: list[float] = []
+        try:
+            while len(levels) < chunks:
+                data = b""
+                while len(data) < chunk_bytes:
+                    more = recorder.stdout.read(chunk_bytes - len(data))
+                    if not more:
+                        raise AssertionError(f"parec ended after {len(levels)} chunks")
+                    data += more
+                samples = np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768
+                levels.append(float(np.sqrt(np.mean(samples**2))))
+                if until is not None and levels[-1] >= until:
+                    break
+        finally:
+            recorder.kill()
+            recorder.wait()
+            recorder.stdout.close()
+        return levels
 
     def play(self, wav: Path) -> subprocess.Popen:
         """Starts playing a file into the null sink; the caller waits or terminates."""
@@ -97,6 +149,7 @@ def pulse_server(base: Path) -> Iterator[Pulse]:
     require_tool("paplay", "pulseaudio-utils")
     require_tool("pactl", "pulseaudio-utils")
     require_tool("pacat", "pulseaudio-utils")
+    require_tool("parec", "pulseaudio-utils")
     require_alsa_pulse_plugin()
     runtime = base / "run"
     runtime.mkdir(mode=0o700)

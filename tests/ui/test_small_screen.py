@@ -1,6 +1,7 @@
 """On a 7-inch 800×480 screen and a 10-inch 1280×800 one, in every language of the
-examples, every button is big enough for a thumb, inside the screen, and shows its
-words whole; the promoter link's QR code reads back."""
+examples, at the normal text size and with A+ (text 1.5 times larger), every button
+is big enough for a thumb, inside the screen, and shows its words whole; the promoter
+link's QR code reads back."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import cv2
 import pytest
 
 from dialog_config import EXAMPLES_DIR, load_dialog
+from kiosk.ui.design import DESIGN_SIZE_PX, LARGE_TEXT_SCALE, MIN_SCALE
+from kiosk.ui.theme import FONT_BUTTON
 from support.harness import Xvfb
-from support.screenshots import walk_everything
+from support.screenshots import LARGE_SUFFIX, walk_everything
 
 #: Screen size in pixels → the panel's width in mm: a 7-inch 800×480 panel is about
 #: 154 mm wide (5.2 px per mm, so 9 mm is 47 px), a 10.1-inch 1280×800 one 217 mm.
@@ -32,9 +35,18 @@ def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path):
     problems: list[str] = []
     seen: set[str] = set()
 
+    scale = max(MIN_SCALE, min(size[0] / DESIGN_SIZE_PX[0], size[1] / DESIGN_SIZE_PX[1]))
+    large_font = round(FONT_BUTTON * scale * LARGE_TEXT_SCALE, 1)
+
     def check(kiosk, language, name):
         state = kiosk.wait(lambda s: True)
         seen.add(name)
+        cancel = [b for b in state["buttons"] if b["key"] == "cancel"]
+        if name.endswith(LARGE_SUFFIX) and cancel and cancel[0]["font_size"] != large_font:
+            problems.append(f"{name} ({language}): Cancel is not 1.5× larger: {cancel[0]}")
+        for key in ("larger_text", "speech"):
+            if name != "11-operator-pin" and key not in {b["key"] for b in state["buttons"]}:
+                problems.append(f"{name} ({language}): no {key} button")
         if name == "08-thanks-promoter-link":
             image = cv2.imread(str(kiosk.screenshot(tmp_path / f"qr-{language}.png")))
             decoded = cv2.QRCodeDetector().detectAndDecode(image)[0]
@@ -56,6 +68,7 @@ def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path):
             ):
                 problems.append(f"{where} sticks out of the screen")
 
-    walk_everything(screen, tmp_path, check)
-    assert len(seen) == 11, sorted(seen)
+    walk_everything(screen, tmp_path, check, large_too=True)
+    # Eleven screens, ten of them again with larger text (not the operator's).
+    assert len(seen) == 21, sorted(seen)
     assert not problems, "\n".join(problems)

@@ -155,7 +155,7 @@ class ChoiceScreen(KioskScreen):
         ]
         font_scale = self._fitting_font(texts, rooms)
         if font_scale >= MIN_FONT_SCALE_BESIDE_ICON:
-            font_size = FONT_BUTTON * scale * font_scale
+            font_size = self.kiosk.font(FONT_BUTTON) * font_scale
             # The text keeps the lines it has at the left edge beside the
             # icon; only the space around the pair is shared out evenly.
             offsets = tuple(
@@ -170,7 +170,7 @@ class ChoiceScreen(KioskScreen):
             return TopicLayout(font_scale, beside, False, height, offsets)
         above = round(height * ICON_ABOVE_SHARE)
         font_scale = self._fitting_font(texts, [room] * count)
-        font_size = FONT_BUTTON * scale * font_scale
+        font_size = self.kiosk.font(FONT_BUTTON) * font_scale
         tallest = max(wrapped_size(text, font_size, room)[1] for text in texts)
         stack = above + ICON_GAP * scale + tallest
         return TopicLayout(
@@ -185,7 +185,8 @@ class ChoiceScreen(KioskScreen):
     def _fitting_font(self, texts: list[str], rooms: list[float]) -> float:
         """The font scale at which each text's longest word fits its room, within limits."""
         scale = self.kiosk.scale
-        base = FONT_BUTTON * scale
+        # Larger text (A+) starts larger; the floor stays the same.
+        base = self.kiosk.font(FONT_BUTTON)
         ratio = min(
             (
                 room / word_width(word, base)

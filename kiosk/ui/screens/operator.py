@@ -12,6 +12,7 @@ ERRORS_SHOWN = 3
 
 
 class OperatorScreen(KioskScreen):
+    has_access_bar = False
     #: What the last button did, shown under the title.
     notice = StringProperty("")
 

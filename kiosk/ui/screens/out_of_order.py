@@ -17,6 +17,7 @@ from .start import WELCOME_CYCLE_S
 
 
 class OutOfOrderScreen(KioskScreen):
+    has_access_bar = False
     #: Which of the dialog's languages the notice is shown in now.
     shown_index = NumericProperty(0)
 

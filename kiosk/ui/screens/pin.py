@@ -14,6 +14,7 @@ PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok")
 
 
 class PinScreen(KioskScreen):
+    has_access_bar = False
     entered = StringProperty("")
     status = StringProperty("")
 

@@ -48,7 +48,11 @@ class StartScreen(KioskScreen):
         self.language_rows, self.language_columns = language_grid(len(dialog.languages))
         for code in dialog.languages:
             button = KioskButton(
-                text=language_name(code), key=f"language:{code}", bg_color=[1, 1, 1, 1]
+                text=language_name(code),
+                key=f"language:{code}",
+                bg_color=[1, 1, 1, 1],
+                # Ten languages in a grid: a long name shrinks rather than breaks.
+                fit_words=True,
             )
             button.bind(
                 on_release=lambda _b, code=code: self.kiosk.act(self.kiosk.flow.begin, code)

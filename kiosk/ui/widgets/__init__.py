@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.graphics.texture import Texture
@@ -154,10 +155,23 @@ class KioskButton(ButtonBehavior, Label):
     icon_source = StringProperty("")
     #: The icon file's own size in pixels (it is drawn at most that big).
     icon_source_size = ListProperty([0, 0])
+    #: Its text is spoken when it is tapped, while the visitor has speech on.
+    speaks = BooleanProperty(True)
+    #: Shrink the font (``font_scale``) until the longest word fits the width:
+    #: for buttons too narrow for their words at a larger text size.
+    fit_words = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._place_icon = Clock.create_trigger(self.place_icon)
+        self._fit_words = Clock.create_trigger(self.fit_words_to_width)
         super().__init__(**kwargs)
+        self.fbind("width", self._fit_words)
+        self.fbind("text", self._fit_words)
+        self.fbind("fit_words", self._fit_words)
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "type_scale"):
+            app.fbind("type_scale", self._fit_words)
+        self._fit_words()
         self.bind(
             pos=self._place_icon,
             size=self._place_icon,
@@ -168,6 +182,28 @@ class KioskButton(ButtonBehavior, Label):
             icon_above=self._place_icon,
             parent=self._follow_scroll_views,
         )
+
+    def fit_words_to_width(self, *_args) -> None:
+        """With ``fit_words``: the largest font scale (up to 1) at which every word fits."""
+        if not self.fit_words or not self.text or self.width < 2:
+            return
+        from ..text import KioskLabel
+
+        app = App.get_running_app()
+        scale = getattr(app, "scale", 1.0)
+        base = self.font_size / self.font_scale if self.font_scale else self.font_size
+        # As widgets.kv lays the text out: its margins, and the padding of an icon.
+        room = self.width - 2 * BUTTON_TEXT_MARGIN * scale - self.padding[0] - self.padding[2]
+        measure = KioskLabel(text=self.text, font_size=base, bold=self.bold)
+        widest = max(measure.get_extents(word)[0] for word in self.text.split())
+        self.font_scale = min(1.0, room / widest) if widest else 1.0
+
+    def on_press(self) -> None:
+        # On press, not release: the release's own handler shows the next
+        # screen, whose question is said after this label.
+        app = App.get_running_app()
+        if self.speaks and self.text and hasattr(app, "button_tapped"):
+            app.button_tapped(self.text)
 
     def _follow_scroll_views(self, *_args) -> None:
         """Places the icon again when a scroll view above it moves (it moves no ``pos``)."""
@@ -224,6 +260,11 @@ class KioskButton(ButtonBehavior, Label):
         self.icon_source_size = list(icon.size)
         self.icon_texture = icon.texture(size)
         self._place_icon()
+
+
+class AccessBar(BoxLayout):
+    """The strip along the top of every visit screen: A+ and the speaker button at the
+    left, the operator's corner at the right (look and actions in ``widgets.kv``)."""
 
 
 class MirrorBox(BoxLayout):

@@ -110,6 +110,9 @@ class KeyboardView(BoxLayout):
                     ),
                     color=PRIMARY_INK if key.action is KeyAction.DONE else INK,
                     radius=8,
+                    # A key's text (a wide letter, Done, a language's name) shrinks
+                    # to the key rather than breaking, at any text size.
+                    fit_words=True,
                 )
                 if key.variants:
                     button.bind(on_press=lambda b, key=key: self._start_long_press(b, key))
