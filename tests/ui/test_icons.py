@@ -114,7 +114,9 @@ def check_icons(
     return problems
 
 
-def walk_and_check(kiosk: Kiosk, dialog, languages, tmp_path) -> list[str]:
+def walk_and_check(
+    kiosk: Kiosk, dialog, languages, tmp_path, *, categories_in_view: int = 3
+) -> list[str]:
     nodes = {f"topic:{t.id}": t for t in dialog.topics}
     problems = []
     for language in languages:
@@ -128,9 +130,10 @@ def walk_and_check(kiosk: Kiosk, dialog, languages, tmp_path) -> list[str]:
         nodes.update({f"category:{c.id}": c for c in topic.children})
         shot = cv2.imread(str(kiosk.screenshot(tmp_path / f"{language}.png")))
         buttons = [b for b in state["buttons"] if b["key"] in nodes]
-        assert len(buttons) >= len(dialog.topics) + 3, [b["key"] for b in state["buttons"]]
-        # Every topic, and the categories whole in view (two at least).
-        problems += check_icons(kiosk, buttons, shot, nodes, len(dialog.topics) + 2)
+        shown = len(dialog.topics) + categories_in_view
+        assert len(buttons) >= shown, [b["key"] for b in state["buttons"]]
+        # Every topic, and the categories whole in view (all but the last, cut by the edge).
+        problems += check_icons(kiosk, buttons, shot, nodes, shown - 1)
         topics = [b["icon"] for b in buttons if b["key"].startswith("topic:")]
         # One row, one look: the icons line up and have one size.
         if len({(i["y"], i["height"], i["above"]) for i in topics if i}) != 1:
@@ -153,7 +156,9 @@ def test_the_restaurant_draws_its_icons_at_800x480(small_xvfb, tmp_path):
         small_xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"
     )
     try:
-        problems = walk_and_check(kiosk, dialog, dialog.languages, tmp_path)
+        # Below the A+ and speaker bar, a 480 px high screen has room for one whole
+        # category and the top of the next: the column visibly scrolls.
+        problems = walk_and_check(kiosk, dialog, dialog.languages, tmp_path, categories_in_view=2)
     finally:
         kiosk.stop()
     assert not problems, "\n".join(problems)
