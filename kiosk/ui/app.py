@@ -47,6 +47,7 @@ from ..watcher import POLL_S, DialogWatcher
 from . import text as label_text
 from . import theme
 from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
+from .widgets import MoreTimePrompt
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class KioskApp(App):
         self._screens: dict[str, object] = {}
         self._resting = False
         self._awake_fps = 0.0
+        self._more_time_prompt: MoreTimePrompt | None = None
 
     def now(self) -> float:
         return time.monotonic() + self.clock_offset_s
@@ -123,7 +125,8 @@ class KioskApp(App):
             on_keyboard=self._on_keyboard,
             size=self._on_window_size,
         )
-        Window.bind(on_touch_down=self._on_any_touch)
+        # A finger lifted counts too: a key held for its variants is activity.
+        Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch)
         self._on_window_size(Window, Window.size)
         # systemd stops the app with SIGTERM: finish storing, then exit cleanly.
         signal.signal(signal.SIGTERM, self._on_sigterm)
@@ -288,8 +291,38 @@ class KioskApp(App):
                 # No visit starts while the outbox cannot store it.
                 name = "out_of_order"
             self._switch(name)
+        self._ask_for_more_time_if_due()
         if self.probe:
             self.probe.changed()
+
+    def _ask_for_more_time_if_due(self) -> None:
+        """Puts "Do you need more time?" over the current screen while the flow says it is
+        due, and takes it away once it is not (an answer, any touch, or the reset)."""
+        prompt = self._more_time_prompt
+        screen = self.current_screen()
+        if self.flow.asks_for_more_time and not self.operator_open and screen is not None:
+            if prompt is None:
+                prompt = self._more_time_prompt = MoreTimePrompt()
+                prompt.bind(on_more_time=lambda _prompt: self.more_time())
+            prompt.seconds_left = self.flow.seconds_left
+            if prompt.parent is not screen:
+                if prompt.parent is not None:
+                    prompt.parent.remove_widget(prompt)
+                # Added last, it is drawn over the screen and takes touches first.
+                screen.add_widget(prompt)
+                log.info("asking whether the visitor needs more time")
+                if self.probe:
+                    self.probe.changed()
+        elif prompt is not None and prompt.parent is not None:
+            prompt.parent.remove_widget(prompt)
+            if self.probe:
+                self.probe.changed()
+
+    def more_time(self) -> None:
+        """The visitor answered the prompt: the visit goes on where it was."""
+        log.info("the visitor asked for more time")
+        self.flow.more_time()
+        self._ask_for_more_time_if_due()
 
     def _switch(self, name: str) -> None:
         screen = self.screen(name)
@@ -324,6 +357,8 @@ class KioskApp(App):
             # The operator screen is left alone for as long as the operator
             # needs; the visit behind it has ended.
             self.flow.cancel()
+        else:
+            self._ask_for_more_time_if_due()
 
     def recover(self, error: BaseException) -> int:
         """An exception escaped into Kivy's loop: log it, end the visit, show the start screen.
@@ -421,7 +456,11 @@ class KioskApp(App):
         return True
 
     def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
-        """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app."""
+        """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app.
+
+        Any key counts as activity, as a touch does.
+        """
+        self.flow.touch()
         if (
             key == ESCAPE_KEY
             or (key == F4_KEY and "alt" in modifiers)

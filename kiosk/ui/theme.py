@@ -15,6 +15,8 @@ INK = hex_color("#1F2933")
 MUTED_INK_HEX = "#52606D"
 MUTED_INK = hex_color(MUTED_INK_HEX)
 NEUTRAL = hex_color("#E4E7EB")
+#: Dims the screen behind a prompt that stands over it.
+SCRIM = hex_color("#1F2933", 0.6)
 PRIMARY = hex_color("#1F6F8B")
 PRIMARY_INK = hex_color("#FFFFFF")
 DANGER = hex_color("#B3261E")

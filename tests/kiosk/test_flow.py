@@ -383,9 +383,7 @@ class TestIdleReset:
             flow.tick()
         assert flow.step == Step.RATING
 
-    def test_the_visitor_is_asked_twenty_seconds_before_the_reset_and_not_before(
-        self, restaurant
-    ):
+    def test_the_visitor_is_asked_twenty_seconds_before_the_reset_and_not_before(self, restaurant):
         clock = Clock()
         stored: list[Submission] = []
         flow = make_flow(restaurant, stored, clock)
