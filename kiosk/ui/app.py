@@ -46,7 +46,7 @@ from ..submitter import Submitter
 from ..watcher import POLL_S, DialogWatcher
 from . import text as label_text
 from . import theme
-from .design import ASSETS_DIR, DESIGN_SIZE_PX, MIN_SCALE
+from .design import ASSETS_DIR, DESIGN_SIZE_PX, LOW_REACH_TOP_SHARE, MIN_SCALE
 from .widgets import MoreTimePrompt
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,11 @@ class KioskApp(App):
     #: Set by the operator screen's "leave the app"; any other close is refused.
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
+    #: The share of the window at the top that holds no control (``display.reach``)...
+    reach_top = NumericProperty(0.0)
+    #: ... and its height in pixels: the screens make their question that tall, which
+    #: pushes the controls down.
+    reach_top_px = NumericProperty(0.0)
 
     def __init__(
         self, *, settings: Settings, start: StartDialog, devices=None, probe=None, **kwargs
@@ -90,6 +95,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.settings = settings
         self.initial_dialog = start.dialog
+        self.reach_top = LOW_REACH_TOP_SHARE if settings.display.reach == "low" else 0.0
         self.devices = devices
         self.probe = probe
         #: Added to the monotonic clock: a test probe may advance time.
@@ -447,6 +453,7 @@ class KioskApp(App):
     def _on_window_size(self, _window, size) -> None:
         width, height = size
         self.scale = max(MIN_SCALE, min(width / DESIGN_SIZE_PX[0], height / DESIGN_SIZE_PX[1]))
+        self.reach_top_px = self.reach_top * height
 
     def _on_request_close(self, *_args, **_kwargs) -> bool:
         """The window's close button and Alt+F4 do nothing; only the operator screen exits."""

@@ -14,3 +14,6 @@ DESIGN_SIZE_PX = (1280, 800)
 #: The smallest scale: at 800×480 on a 7-inch screen it keeps a button at
 #: 48 px, which is 9 mm, the size of a thumb.
 MIN_SCALE = 0.75
+#: With ``display.reach: low`` no control of a visit stands in this top share of the
+#: screen: the lower 60 % is within reach from a wheelchair or of a child.
+LOW_REACH_TOP_SHARE = 0.4
