@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from dialog_config import EXAMPLES_DIR
+from dialog_config import EXAMPLES_DIR, load_dialog
+from kiosk.flow import MORE_TIME_WARNING_S
 from kiosk.ui.design import LOW_REACH_TOP_SHARE
 from support.harness import Kiosk, Xvfb, write_settings
 
+RESTAURANT = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
 SIZES = ((1280, 800), (800, 480))
 #: The start and thanks screens take a tap anywhere: their tap area is the whole screen.
 WHOLE_SCREEN_KEYS = ("start", "thanks")
@@ -142,3 +144,30 @@ def test_the_layout_checks_find_a_control_too_high():
     assert layout_problems(state, (800, 480), "choice") == [
         "choice: next 'Next' at y=100 is above the lower 60%"
     ]
+
+
+def test_the_more_time_prompt_stands_low_too(screen, tmp_path):
+    settings = write_settings(
+        tmp_path, EXAMPLES_DIR / "restaurant.yaml", display="{fullscreen: false, reach: low}"
+    )
+    kiosk = Kiosk(screen, settings, tmp_path / "probe", log_path=tmp_path / "kiosk.log")
+    try:
+        kiosk.wait_step("start")
+        kiosk.tap("language:en", then=lambda s: s["step"] == "rating")
+        kiosk.wait_step("rating")
+        kiosk.advance_clock(RESTAURANT.idle_reset_s - MORE_TIME_WARNING_S)
+        state = kiosk.wait(
+            lambda s: any(b["key"] == "more_time" for b in s["buttons"]),
+            what="the more-time prompt",
+        )
+        kiosk.screenshot(tmp_path / "more-time-low.png")
+        (button,) = (b for b in state["buttons"] if b["key"] == "more_time")
+        assert (
+            layout_problems(
+                {"offscreen": state["offscreen"], "buttons": [button]}, screen.size, "more time"
+            )
+            == []
+        )
+        assert "Do you need more time?" in state["texts"]
+    finally:
+        kiosk.stop()
