@@ -66,6 +66,14 @@ class Style:
     icon: Path | None = None
 
 
+#: The colours of a node's button where its ``style`` gives none (docs/contracts/dialog-format.md).
+DEFAULT_NODE_COLORS: dict[str, Style] = {
+    "topic": Style(color="#3E5C76", text_color="#FFFFFF"),
+    "category": Style(color="#FFFFFF", text_color="#1F2933"),
+    "detail": Style(color="#FFFFFF", text_color="#1F2933"),
+}
+
+
 @dataclass(frozen=True)
 class Node:
     """One button of the tree: a topic, a category or a detail."""

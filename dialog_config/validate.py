@@ -20,8 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
+from .contrast import NORMAL_TEXT_MIN_RATIO, contrast_ratio, format_ratio
 from .message import Level, RatingKind, Tone
 from .model import (
+    DEFAULT_NODE_COLORS,
     LEVELS,
     PHOTO_MODES,
     RATING_KINDS,
@@ -464,6 +466,7 @@ class _DialogChecker(Checker):
         if "message" in mapping:
             message = self.message_options(path + ("message",), mapping["message"], message)
         style = self.style(path + ("style",), mapping["style"]) if "style" in mapping else Style()
+        self.style_contrast(path + ("style",), style, level)
 
         children: tuple[Node, ...] = ()
         own_key = CHILDREN_KEY.get(level)
@@ -518,6 +521,32 @@ class _DialogChecker(Checker):
                 )
         icon = self.icon(path + ("icon",), mapping["icon"]) if "icon" in mapping else None
         return Style(color=colors.get("color"), text_color=colors.get("text_color"), icon=icon)
+
+    def style_contrast(self, path: TreePath, style: Style, level: Level) -> None:
+        """Warns where a style's text would be hard to read on its button (WCAG 2.2 AA).
+
+        A colour the style leaves out is the button's default for that level;
+        a node's text is button text, which at the smallest screen is normal
+        (not large) text, so it needs NORMAL_TEXT_MIN_RATIO.
+        """
+        if style.color is None and style.text_color is None:
+            return
+        default = DEFAULT_NODE_COLORS[level]
+        text = style.text_color or cast(str, default.text_color)
+        button = style.color or cast(str, default.color)
+        ratio = contrast_ratio(text, button)
+        if ratio >= NORMAL_TEXT_MIN_RATIO:
+            return
+        said = {
+            "text": text if style.text_color else f"{text} (the default)",
+            "button": button if style.color else f"{button} (the default)",
+        }
+        self.warning(
+            path + ("text_color" if style.text_color else "color",),
+            f"text {said['text']} on button {said['button']}: contrast "
+            f"{format_ratio(ratio)}, below {NORMAL_TEXT_MIN_RATIO:g}:1 (WCAG 2.2 AA); "
+            "visitors with low vision cannot read it: choose a darker or lighter colour",
+        )
 
     def icon(self, path: TreePath, value: Any) -> Path | None:
         name = self.string(path, value, what="a path to a PNG or JPEG file")

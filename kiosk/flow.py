@@ -11,13 +11,16 @@ A visit moves through these steps::
                                   ╰──────────── send ─────────────╯
 
 Any step can go back one step or cancel to the start; inactivity for the
-dialog's ``idle_reset_s`` ends the visit (see :meth:`Flow.tick`).
+dialog's ``idle_reset_s`` ends the visit (see :meth:`Flow.tick`), and
+MORE_TIME_WARNING_S before that the visitor is asked whether they need more
+time (:attr:`Flow.asks_for_more_time`, WCAG 2.2 success criterion 2.2.1).
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +51,12 @@ class Step(enum.Enum):
 MESSAGE_PARTS = (Step.TEXT, Step.VOICE, Step.CALLBACK)
 #: How long the thanks screen stays before the next visitor's start screen.
 THANKS_S = 6.0
+#: WCAG 2.2.1 (Timing Adjustable): a visitor is warned this long before an idle
+#: reset and given at least this long to ask for more time.
+MORE_TIME_WARNING_S = 20.0
+#: The least inactivity before that warning, so that a dialog with a short
+#: ``idle_reset_s`` does not ask a visitor who has just tapped.
+QUIET_BEFORE_WARNING_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,33 @@ class Flow:
         return self.options.text and has_keyboard(self.language)
 
     @property
+    def idle_s(self) -> float:
+        """Seconds since the visitor last did anything."""
+        return self.clock() - self.last_touch
+
+    @property
+    def warn_after_s(self) -> float:
+        """Inactivity after which the visitor is asked whether they need more time."""
+        return max(self.dialog.idle_reset_s - MORE_TIME_WARNING_S, QUIET_BEFORE_WARNING_S)
+
+    @property
+    def reset_after_s(self) -> float:
+        """Inactivity that ends a visit: the dialog's ``idle_reset_s``, or later where that
+        would leave less than MORE_TIME_WARNING_S to answer the warning."""
+        return self.warn_after_s + MORE_TIME_WARNING_S
+
+    @property
+    def asks_for_more_time(self) -> bool:
+        """Whether the "Do you need more time?" prompt is due: a visit in progress, left
+        alone past :attr:`warn_after_s`."""
+        return self.step not in (Step.START, Step.THANKS) and self.idle_s >= self.warn_after_s
+
+    @property
+    def seconds_left(self) -> int:
+        """Whole seconds until the idle reset, for the prompt's countdown."""
+        return max(0, math.ceil(self.reset_after_s - self.idle_s))
+
+    @property
     def shows_promoter_link(self) -> bool:
         rating = self.dialog.rating
         return (
@@ -225,8 +261,12 @@ class Flow:
     # -- taps -----------------------------------------------------------------
 
     def touch(self) -> None:
-        """Any touch anywhere: postpones the idle reset."""
+        """Any touch anywhere, a key typed, a voice recorded: postpones the idle reset."""
         self.last_touch = self.clock()
+
+    def more_time(self) -> None:
+        """The visitor answered "Do you need more time?": the visit goes on as it was."""
+        self.touch()
 
     def set_language(self, language: str) -> None:
         if language not in self.dialog.languages:
@@ -376,13 +416,14 @@ class Flow:
         self._reset()
 
     def tick(self) -> None:
-        """Called about once a second: ends a visit left alone for ``idle_reset_s``.
+        """Called about once a second: ends a visit left alone for :attr:`reset_after_s`
+        (the dialog's ``idle_reset_s``).
 
         A visit with at least a rating or a topic is stored as chosen, without
         photo and without text or voice that was never sent; anything less is
         dropped. The thanks screen gives way to the start after THANKS_S.
         """
-        idle_s = self.clock() - self.last_touch
+        idle_s = self.idle_s
         if (
             self.step == Step.START
             and idle_s >= self.dialog.idle_reset_s
@@ -392,7 +433,7 @@ class Flow:
             self.access = self.default_access()
         if self.step == Step.THANKS and idle_s >= THANKS_S:
             self._reset()
-        elif self.step not in (Step.START, Step.THANKS) and idle_s >= self.dialog.idle_reset_s:
+        elif self.step not in (Step.START, Step.THANKS) and idle_s >= self.reset_after_s:
             if self.visit.rating is not None or self.visit.path:
                 self.visit.text = None
                 self.visit.voice = None

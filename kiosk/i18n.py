@@ -82,6 +82,10 @@ APP_STRINGS: tuple[str, ...] = (
     "Touch to start",
     "Scan to leave a review",
     "Nothing was heard; please try again",
+    # asked before an idle reset (WCAG 2.2.1)
+    "Do you need more time?",
+    "Yes, more time",
+    "Otherwise the screen goes back to the start in {seconds} s",
 )
 
 

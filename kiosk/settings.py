@@ -151,11 +151,18 @@ class SecretFile:
         return SettingsError([replace(self.named_at, message=message)])
 
 
+#: Where the visitor's controls stand: ``full`` uses the whole screen; ``low`` keeps every
+#: control in the lower part (within reach from a wheelchair or of a child), the question
+#: above them.
+REACHES = ("full", "low")
+
+
 @dataclass(frozen=True)
 class DisplaySettings:
     fullscreen: bool = True
     rotation: int = 0
     show_cursor: bool = False
+    reach: str = "full"
 
 
 @dataclass(frozen=True)
@@ -484,7 +491,7 @@ class _SettingsChecker(Checker):
 
     def display(self, value: Any, default: DisplaySettings) -> DisplaySettings:
         mapping = self.mapping(
-            ("display",), value, optional=("fullscreen", "rotation", "show_cursor")
+            ("display",), value, optional=("fullscreen", "rotation", "show_cursor", "reach")
         )
         if mapping is None:
             return default
@@ -496,6 +503,8 @@ class _SettingsChecker(Checker):
             values["rotation"] = self.choice(
                 ("display", "rotation"), mapping["rotation"], ROTATIONS_DEG
             )
+        if "reach" in mapping:
+            values["reach"] = self.choice(("display", "reach"), mapping["reach"], REACHES)
         return replace(default, **values)
 
     def camera(self, value: Any, default: CameraSettings) -> CameraSettings:

@@ -48,7 +48,15 @@ from ..submitter import Submitter
 from ..watcher import POLL_S, DialogWatcher
 from . import text as label_text
 from . import theme
-from .design import ASSETS_DIR, DESIGN_SIZE_PX, LARGE_TEXT_SCALE, MIN_SCALE, font_px
+from .design import (
+    ASSETS_DIR,
+    DESIGN_SIZE_PX,
+    LARGE_TEXT_SCALE,
+    LOW_REACH_TOP_SHARE,
+    MIN_SCALE,
+    font_px,
+)
+from .widgets import MoreTimePrompt
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +101,11 @@ class KioskApp(App):
     #: Set by the operator screen's "leave the app"; any other close is refused.
     may_exit = BooleanProperty(False)
     operator_open = BooleanProperty(False)
+    #: The share of the window at the top that holds no control (``display.reach``)...
+    reach_top = NumericProperty(0.0)
+    #: ... and its height in pixels: the screens make their question that tall, which
+    #: pushes the controls down.
+    reach_top_px = NumericProperty(0.0)
 
     def __init__(
         self,
@@ -106,6 +119,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.settings = settings
         self.initial_dialog = start.dialog
+        self.reach_top = LOW_REACH_TOP_SHARE if settings.display.reach == "low" else 0.0
         self.devices = devices
         self.speaker = speaker
         #: An observer attached from outside once the app has started (the UI
@@ -129,6 +143,7 @@ class KioskApp(App):
         self._screens: dict[str, object] = {}
         self._resting = False
         self._awake_fps = 0.0
+        self._more_time_prompt: MoreTimePrompt | None = None
 
     def now(self) -> float:
         return time.monotonic() + self.clock_offset_s
@@ -144,7 +159,8 @@ class KioskApp(App):
             on_keyboard=self._on_keyboard,
             size=self._on_window_size,
         )
-        Window.bind(on_touch_down=self._on_any_touch)
+        # A finger lifted counts too: a key held for its variants is activity.
+        Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch)
         self.bind(scale=self._set_type_scale, text_scale=self._set_type_scale)
         self._on_window_size(Window, Window.size)
         # systemd stops the app with SIGTERM: finish storing, then exit cleanly.
@@ -315,8 +331,38 @@ class KioskApp(App):
             self.announcer.shown(self.flow)
         else:
             self.speaker.stop()
+        self._ask_for_more_time_if_due()
         if self.probe:
             self.probe.changed()
+
+    def _ask_for_more_time_if_due(self) -> None:
+        """Puts "Do you need more time?" over the current screen while the flow says it is
+        due, and takes it away once it is not (an answer, any touch, or the reset)."""
+        prompt = self._more_time_prompt
+        screen = self.current_screen()
+        if self.flow.asks_for_more_time and not self.operator_open and screen is not None:
+            if prompt is None:
+                prompt = self._more_time_prompt = MoreTimePrompt()
+                prompt.bind(on_more_time=lambda _prompt: self.more_time())
+            prompt.seconds_left = self.flow.seconds_left
+            if prompt.parent is not screen:
+                if prompt.parent is not None:
+                    prompt.parent.remove_widget(prompt)
+                # Added last, it is drawn over the screen and takes touches first.
+                screen.add_widget(prompt)
+                log.info("asking whether the visitor needs more time")
+                if self.probe:
+                    self.probe.changed()
+        elif prompt is not None and prompt.parent is not None:
+            prompt.parent.remove_widget(prompt)
+            if self.probe:
+                self.probe.changed()
+
+    def more_time(self) -> None:
+        """The visitor answered the prompt: the visit goes on where it was."""
+        log.info("the visitor asked for more time")
+        self.flow.more_time()
+        self._ask_for_more_time_if_due()
 
     def _switch(self, name: str) -> None:
         screen = self.screen(name)
@@ -372,6 +418,8 @@ class KioskApp(App):
             # The operator screen is left alone for as long as the operator
             # needs; the visit behind it has ended.
             self.flow.cancel()
+        else:
+            self._ask_for_more_time_if_due()
 
     def recover(self, error: BaseException) -> int:
         """An exception escaped into Kivy's loop: log it, end the visit, show the start screen.
@@ -460,6 +508,7 @@ class KioskApp(App):
     def _on_window_size(self, _window, size) -> None:
         width, height = size
         self.scale = max(MIN_SCALE, min(width / DESIGN_SIZE_PX[0], height / DESIGN_SIZE_PX[1]))
+        self.reach_top_px = self.reach_top * height
 
     def _set_type_scale(self, *_args) -> None:
         self.type_scale = self.scale * self.text_scale
@@ -477,7 +526,11 @@ class KioskApp(App):
         return True
 
     def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
-        """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app."""
+        """Swallows Escape, Alt+F4 and Ctrl+C; nothing typed on a keyboard leaves the app.
+
+        Any key counts as activity, as a touch does.
+        """
+        self.flow.touch()
         if (
             key == ESCAPE_KEY
             or (key == F4_KEY and "alt" in modifiers)

@@ -150,7 +150,7 @@ class TestLanguages:
             "language; these show in English unless `texts:` gives them: welcome, invitation, "
         )
         assert lines[0].endswith(
-            "thanks, promoter_prompt; and 40 words of the terminal's own (Next, Skip, Excellent…)"
+            "thanks, promoter_prompt; and 43 words of the terminal's own (Next, Skip, Excellent…)"
         )
         assert lines[1:] == [
             "dialog.yaml:2:17: languages[1]: warning: ja: no keyboard; the text message is "
@@ -207,3 +207,20 @@ class TestLanguages:
             "dialog.yaml: 1 error(s), 0 warning(s); the terminal will not use this file until "
             "the errors are fixed",
         ]
+
+
+def test_a_low_contrast_style_is_a_warning_with_its_ratio(tmp_path):
+    dialog = tmp_path / "dialog.yaml"
+    dialog.write_text(
+        "version: 1\nlanguages: [en]\ntopics:\n"
+        '  - {id: a, label: Food, style: {color: "#ffffff", text_color: "#ffff00"}}\n',
+        encoding="utf-8",
+    )
+    result = kiosk("validate", "dialog.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "dialog.yaml:4:64: topics[0].style.text_color: warning: text #ffff00 on button "
+        "#ffffff: contrast 1.07:1, below 4.5:1 (WCAG 2.2 AA); visitors with low vision "
+        "cannot read it: choose a darker or lighter colour",
+    ]
+    assert result.stdout.startswith("dialog.yaml: valid, 1 warning(s)")

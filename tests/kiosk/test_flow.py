@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import uuid
@@ -381,6 +382,78 @@ class TestIdleReset:
             flow.touch()
             flow.tick()
         assert flow.step == Step.RATING
+
+    def test_the_visitor_is_asked_twenty_seconds_before_the_reset_and_not_before(self, restaurant):
+        clock = Clock()
+        stored: list[Submission] = []
+        flow = make_flow(restaurant, stored, clock)
+        flow.begin()
+        flow.rate(3)
+        clock.now += restaurant.idle_reset_s - 20 - 0.5
+        flow.tick()
+        assert not flow.asks_for_more_time
+        clock.now += 0.5
+        flow.tick()
+        assert flow.asks_for_more_time and flow.step == Step.CHOICE
+        assert flow.seconds_left == 20
+        clock.now += 19.5
+        flow.tick()
+        assert flow.asks_for_more_time and flow.seconds_left == 1 and stored == []
+        clock.now += 0.5
+        flow.tick()
+        assert flow.step == Step.START and not flow.asks_for_more_time
+        (submission,) = stored
+        assert submission.idle and submission.message["rating"]["value"] == 3
+
+    def test_more_time_keeps_the_visit_as_it_was(self, restaurant):
+        clock = Clock()
+        stored: list[Submission] = []
+        flow = make_flow(restaurant, stored, clock)
+        flow.begin()
+        flow.rate(4)
+        flow.choose(1, "food_quality")
+        flow.finish_choice()
+        flow.open_part(Step.TEXT)
+        clock.now += restaurant.idle_reset_s - 1
+        flow.tick()
+        assert flow.asks_for_more_time
+        flow.more_time()
+        assert not flow.asks_for_more_time
+        clock.now += restaurant.idle_reset_s - 1
+        flow.tick()
+        assert flow.step == Step.TEXT and stored == []
+        assert [node.id for node in flow.visit.path] == ["food_quality"]
+
+    def test_no_prompt_on_the_start_or_thanks_screen(self, restaurant):
+        clock = Clock()
+        flow = make_flow(restaurant, [], clock)
+        clock.now += restaurant.idle_reset_s * 10
+        assert not flow.asks_for_more_time
+        flow.begin()
+        flow.rate(4)
+        flow.choose(1, "food_quality")
+        flow.finish_choice()
+        flow.send()
+        clock.now += 5
+        assert flow.step == Step.THANKS and not flow.asks_for_more_time
+
+    @pytest.mark.parametrize("idle_reset_s", [5, 12, 24])
+    def test_a_short_idle_reset_still_leaves_twenty_seconds_to_answer(self, idle_reset_s):
+        dialog = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
+        dialog = dataclasses.replace(dialog, idle_reset_s=idle_reset_s)
+        clock = Clock()
+        flow = make_flow(dialog, [], clock)
+        flow.begin()
+        clock.now += 4.9
+        assert not flow.asks_for_more_time
+        clock.now += 0.1
+        assert flow.asks_for_more_time and flow.seconds_left == 20
+        clock.now += 19.9
+        flow.tick()
+        assert flow.step == Step.RATING
+        clock.now += 0.1
+        flow.tick()
+        assert flow.step == Step.START
 
     def test_thanks_gives_way_to_the_start(self, restaurant):
         clock = Clock()

@@ -43,6 +43,7 @@ def test_the_contracts_example_reads_as_documented(tmp_path):
     assert settings.disk_reserve_mb == 50
     assert settings.retention.delivered_media_days == 7
     assert settings.source == tmp_path / "settings.yaml"
+    assert settings.display.reach == "full"
 
 
 def test_relative_paths_are_relative_to_the_settings_file(tmp_path):
@@ -185,6 +186,15 @@ def test_false_turns_camera_and_microphone_off(tmp_path):
     )
     assert settings.camera.source is None
     assert settings.microphone.enabled is False
+
+
+def test_reach_low_keeps_the_controls_low_and_anything_else_is_refused(tmp_path):
+    assert load_settings(write(tmp_path, "display: {reach: low}\n")).display.reach == "low"
+    assert load_settings(write(tmp_path, "display: {}\n")).display.reach == "full"
+    path = write(tmp_path, "display:\n  reach: lower\n")
+    assert errors_of(path) == [
+        f'{path}:2:10: display.reach: must be one of full, low (found "lower"); did you mean `low`?'
+    ]
 
 
 def test_http_is_allowed_only_to_this_machine(tmp_path):

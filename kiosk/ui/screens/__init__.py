@@ -6,6 +6,7 @@ forwards taps to the app, which calls the flow and shows the next step.
 
 from __future__ import annotations
 
+from kivy.app import App
 from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
 
@@ -30,7 +31,12 @@ class KioskScreen(Screen):
         content = self.children[0]
         bar = AccessBar()
         content.size_hint_y = None
-        content.pos_hint = {"x": 0, "y": 0}
+        if App.get_running_app().reach_top:
+            # display.reach low: A+ and the speaker stand low too, under the screen.
+            bar.pos_hint = {"x": 0, "y": 0}
+            content.pos_hint = {"x": 0, "top": 1}
+        else:
+            content.pos_hint = {"x": 0, "y": 0}
 
         def fit(*_args) -> None:
             content.height = max(0, self.height - bar.height)

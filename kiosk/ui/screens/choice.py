@@ -11,25 +11,25 @@ from dataclasses import dataclass
 from kivy.properties import NumericProperty
 
 from dialog_config import Node
+from dialog_config.contrast import blend, readable_text
 
 from ..text import KioskLabel as CoreLabel
 from ..theme import (
+    DIMMED_TOPIC_ALPHA,
     FONT_BUTTON,
     ICON_GAP,
     ICON_SHARE,
     INK,
+    MIN_TOPIC_FONT,
     NEUTRAL,
+    PALETTE,
     SURFACE,
-    TOPIC,
-    TOPIC_INK,
     TOPIC_ROW_HEIGHT,
     hex_color,
 )
 from ..widgets import BUTTON_TEXT_MARGIN, Icon, KioskButton, load_icon
 from . import KioskScreen
 
-#: Below this a topic's label is too small to read at arm's length.
-MIN_TOPIC_FONT = 14
 #: Beside an icon a topic's text keeps at least this share of its full size;
 #: where it would have to be smaller, the icons stand above the text instead.
 MIN_FONT_SCALE_BESIDE_ICON = 0.85
@@ -106,14 +106,18 @@ class ChoiceScreen(KioskScreen):
         layout = self._topic_layout(texts, icons)
         self.topic_row_height = layout.row_height
         for index, (topic, text, icon) in enumerate(zip(topics, texts, icons, strict=True)):
-            color = hex_color(topic.style.color) if topic.style.color else TOPIC
-            ink = hex_color(topic.style.text_color) if topic.style.text_color else TOPIC_INK
-            dimmed = chosen is not None and chosen.id != topic.id
+            color = topic.style.color or PALETTE["TOPIC"]
+            ink = topic.style.text_color or PALETTE["TOPIC_INK"]
+            if chosen is not None and chosen.id != topic.id:
+                # Dimmed, its label must still read (WCAG 1.4.3): a white label on a
+                # dark topic gone pale turns dark.
+                color = blend(color, DIMMED_TOPIC_ALPHA, PALETTE["BACKGROUND"])
+                ink = readable_text(ink, color, (PALETTE["INK"], PALETTE["PRIMARY_INK"]))
             button = KioskButton(
                 text=text,
                 key=f"topic:{topic.id}",
-                bg_color=color[:3] + [0.45 if dimmed else 1.0],
-                color=ink,
+                bg_color=hex_color(color),
+                color=hex_color(ink),
                 selected=chosen is not None and chosen.id == topic.id,
                 bold=True,
                 font_scale=layout.font_scale,

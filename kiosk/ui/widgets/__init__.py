@@ -1,4 +1,5 @@
-"""The app's own widgets: rounded buttons, drawn faces, a QR code, a level meter.
+"""The app's own widgets: rounded buttons, drawn faces, a QR code, a level meter, the
+more-time prompt.
 
 Their look is in ``widgets.kv``; this module holds their behaviour. Colours
 are RGBA lists, as Kivy takes them.
@@ -25,6 +26,7 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -458,3 +460,35 @@ def face_color(value: int, values: range) -> list[float]:
     position = (value - values.start) / max(1, (values.stop - 1 - values.start))
     index = round(position * (len(FACE_COLORS) - 1))
     return hex_color(FACE_COLORS[index])
+
+
+class MoreTimePrompt(FloatLayout):
+    """ "Do you need more time?" over whatever screen is showing (``widgets.kv``).
+
+    It covers the whole screen and takes every touch, so that a tap meant
+    for it never lands on a button of the screen behind; any tap on it, on
+    its button or beside it, fires ``on_more_time``.
+    """
+
+    __events__ = ("on_more_time",)
+    #: Whole seconds until the idle reset, for the countdown line.
+    seconds_left = NumericProperty(0)
+
+    def on_touch_down(self, touch):
+        super().on_touch_down(touch)
+        touch.grab(self)
+        return True
+
+    def on_touch_move(self, touch):
+        super().on_touch_move(touch)
+        return True
+
+    def on_touch_up(self, touch):
+        super().on_touch_up(touch)
+        if touch.grab_current is self:
+            touch.ungrab(self)
+            self.dispatch("on_more_time")
+        return True
+
+    def on_more_time(self) -> None:
+        pass
