@@ -27,6 +27,8 @@ def font_px(design_px: float, scale: float, text_scale: float) -> float:
     """A font size on screen: the design's size grown by A+ (up to LARGE_TEXT_MAX_PX),
     then scaled to the window."""
     return scale * min(design_px * text_scale, max(design_px, LARGE_TEXT_MAX_PX))
+
+
 #: With ``display.reach: low`` no control of a visit stands in this top share of the
 #: screen: the lower 60 % is within reach from a wheelchair or of a child.
 LOW_REACH_TOP_SHARE = 0.4
