@@ -88,10 +88,38 @@ def kv_pairings() -> set[tuple[str, str, str]]:
                 name for s in siblings if s.startswith("color:") for name in THEME_NAME.findall(s)
             ] or [BUTTON_DEFAULT_TEXT]
             where = f"{path.relative_to(UI_DIR)}:{number + 1}"
+            paired = _paired_by_condition(siblings)
+            if paired:
+                found.update((where, text, background) for text, background in paired)
+                continue
             for text in texts:
                 for background in backgrounds:
                     found.add((where, text, background))
     return found
+
+
+#: ``theme.A if CONDITION else theme.B``, the two colours a widget switches between.
+SWITCH = re.compile(r"theme\.(\w+) if (.+?) else theme\.(\w+)")
+
+
+def _paired_by_condition(siblings: list[str]) -> list[tuple[str, str]]:
+    """A text colour and a background that switch on the same condition go in pairs.
+
+    ``bg_color: theme.PRIMARY if self.selected else theme.SURFACE`` beside
+    ``color: theme.PRIMARY_INK if self.selected else theme.INK`` shows two
+    pairings, not four.
+    """
+    switches = {}
+    for line in siblings:
+        for prefix in ("color:", "bg_color:"):
+            if line.startswith(prefix):
+                match = SWITCH.fullmatch(line.removeprefix(prefix).strip())
+                if match:
+                    switches[prefix] = match.groups()
+    text, background = switches.get("color:"), switches.get("bg_color:")
+    if not text or not background or text[1] != background[1]:
+        return []
+    return [(text[0], background[0]), (text[2], background[2])]
 
 
 def test_the_kv_files_use_no_pairing_the_theme_does_not_check():
