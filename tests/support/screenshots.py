@@ -209,13 +209,16 @@ def walk_keyboards(xvfb: Xvfb, work: Path, shot) -> None:
 LARGE_SUFFIX = "-large"
 
 
-def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -> None:
+def walk_everything(
+    xvfb: Xvfb, work: Path, visit, *, large_too: bool = False, normal: bool = True
+) -> None:
     """Starts the app on each example and walks every screen in every language.
 
     ``visit(kiosk, language, name)`` is called on each screen (language None
     for the operator's). With ``large_too`` each language is walked a second
     time, on the same app, with A+ tapped first; those screens' names end in
-    LARGE_SUFFIX.
+    LARGE_SUFFIX. ``normal=False`` leaves out the walks at the normal size
+    (and the operator's screens), for a test that checks only the larger text.
     """
     for example, walk in WALKS:
         settings = settings_file(work / example, example)
@@ -226,7 +229,8 @@ def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -
         step = walk if walk is not walk_cafe else partial(walk_cafe, example=example)
         try:
             for language in languages:
-                step(kiosk, language, lambda name, lang=language, k=kiosk: visit(k, lang, name))
+                if normal:
+                    step(kiosk, language, lambda name, lang=language, k=kiosk: visit(k, lang, name))
                 if large_too:
                     step(
                         kiosk,
@@ -234,7 +238,7 @@ def walk_everything(xvfb: Xvfb, work: Path, visit, *, large_too: bool = False) -
                         lambda name, lang=language, k=kiosk: visit(k, lang, name + LARGE_SUFFIX),
                         large=True,
                     )
-            if example == "restaurant":
+            if example == "restaurant" and normal:
                 walk_operator(kiosk, lambda name, k=kiosk: visit(k, None, name))
         finally:
             kiosk.stop()
