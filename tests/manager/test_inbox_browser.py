@@ -13,16 +13,14 @@ from support.browser import (
     horizontal_overflow_px,
     sign_in,
 )
-from support.manager_live import PROJECT_ROOT, LiveManager
+from support.manager_live import SCREENSHOTS_DIR, USER_PASSWORD, LiveManager
 from support.media_samples import jpeg, ogg_opus
 from support.terminal_cli import kiosk, terminal_settings
 from support.waiting import wait_for
 from sync.outbox import Outbox
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long enough test password 42"
 VOICE_S = 3.0
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots" / "manager"
 
 
 def visitor(text: str, *, created_at: str, label: str = "Cibo", **extra) -> dict:
@@ -56,7 +54,7 @@ def manager(tmp_path):
 
 def user(manager, name, *options):
     password = manager.data_dir.parent / f"{name}.password"
-    password.write_text(PASSWORD + "\n")
+    password.write_text(USER_PASSWORD + "\n")
     manager.run("createuser", name, "--password-file", str(password), *options)
 
 
@@ -86,7 +84,7 @@ def test_a_synced_message_appears_and_is_worked_to_resolved(tmp_path, manager):
 
     driver = chromium(*DESKTOP_PX)
     try:
-        sign_in(driver, manager.base, "anna", PASSWORD)
+        sign_in(driver, manager.base, "anna", USER_PASSWORD)
         wait_for(lambda: "/inbox/" in driver.current_url, what="the inbox after sign-in")
         assert "Il risotto era freddo" in driver.page_source
         with Outbox(tmp_path / "data", reserve_bytes=0) as box:
@@ -163,7 +161,7 @@ def test_a_synced_message_appears_and_is_worked_to_resolved(tmp_path, manager):
 
         # Another site's manager: the same page and media do not exist for them.
         driver.delete_all_cookies()
-        sign_in(driver, manager.base, "marco", PASSWORD)
+        sign_in(driver, manager.base, "marco", USER_PASSWORD)
         wait_for(lambda: "/inbox/" in driver.current_url)
         assert "Troppo sale" not in driver.page_source
         session = {"sessionid": driver.get_cookie("sessionid")["value"]}
@@ -226,7 +224,7 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
         try:
             for name, path in pages.items():
                 if name == "inbox":
-                    sign_in(driver, manager.base, "boss", PASSWORD)
+                    sign_in(driver, manager.base, "boss", USER_PASSWORD)
                     wait_for(lambda d=driver: "/inbox/" in d.current_url, what="signed in")
                 if name == "trash" and width == DESKTOP_PX[0]:
                     # One case in the trash, put there as a manager does.
@@ -243,7 +241,7 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
                         rows
                     )
                 overflow = horizontal_overflow_px(driver)
-                full_page_screenshot(driver, SCREENSHOTS / f"{name}-{width}.png", width)
+                full_page_screenshot(driver, SCREENSHOTS_DIR / f"{name}-{width}.png", width)
                 assert overflow == 0, f"{name} scrolls sideways at {width} px"
                 driver.set_window_size(width, height)
             # The manager's own language, chosen in the header: Korean is the widest script.
@@ -253,7 +251,7 @@ def test_each_page_fits_a_phone_and_is_screenshotted(tmp_path, manager):
             wait_for(lambda d=driver, page=old_page: _replaced(d, page), what="the Korean page")
             assert "받은 메시지" in driver.page_source
             assert horizontal_overflow_px(driver) == 0
-            full_page_screenshot(driver, SCREENSHOTS / f"inbox-ko-{width}.png", width)
+            full_page_screenshot(driver, SCREENSHOTS_DIR / f"inbox-ko-{width}.png", width)
         finally:
             driver.quit()
 

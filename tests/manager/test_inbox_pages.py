@@ -8,10 +8,10 @@ import pytest
 
 from manager.accounts.models import AuditRecord, User
 from manager.inbox.models import Message
+from support.manager_live import USER_PASSWORD
 from support.manager_messages import PHOTO, VOICE, make_terminal, message, post_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
-PASSWORD = "a long enough test password 42"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def local_media(settings, tmp_path):
 
 
 def person(name, *sites, role=User.MANAGER):
-    user = User.objects.create_user(name, password=PASSWORD, role=role)
+    user = User.objects.create_user(name, password=USER_PASSWORD, role=role)
     user.sites.set(sites)
     return user
 
@@ -73,7 +73,7 @@ def test_sign_in_shows_the_inbox_with_the_site_time_and_media(client, chain):
     page = client.get("/accounts/login/")
     assert b'name="csrfmiddlewaretoken"' in page.content
     response = client.post(
-        "/accounts/login/", {"username": "anna", "password": PASSWORD}, follow=True
+        "/accounts/login/", {"username": "anna", "password": USER_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/inbox/"
     html = response.content.decode()
@@ -188,7 +188,7 @@ def test_csrf_is_required_on_every_form(chain):
     assert Message.objects.get(pk=rome_message).status == Message.NEW
     assert (
         Client(enforce_csrf_checks=True)
-        .post("/accounts/login/", {"username": "anna", "password": PASSWORD})
+        .post("/accounts/login/", {"username": "anna", "password": USER_PASSWORD})
         .status_code
         == 403
     )
@@ -199,7 +199,7 @@ def test_repeated_failures_pause_sign_in_even_with_the_right_password(client, ch
     for _ in range(5):
         response = client.post("/accounts/login/", {"username": "anna", "password": "wrong"})
         assert response.status_code == 200
-    response = client.post("/accounts/login/", {"username": "anna", "password": PASSWORD})
+    response = client.post("/accounts/login/", {"username": "anna", "password": USER_PASSWORD})
     assert b"Too many failed sign-ins" in response.content
     assert "_auth_user_id" not in client.session
 
@@ -350,7 +350,7 @@ def test_password_change_is_the_managers_page_and_works(client, chain):
     new = "another long enough password 43"
     done = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        {"old_password": USER_PASSWORD, "new_password1": new, "new_password2": new},
         follow=True,
     )
     assert done.redirect_chain[-1][0] == "/accounts/password/done/"
@@ -383,13 +383,13 @@ def test_behind_the_proxy_one_address_failing_does_not_pause_another(client, cha
         )
     blocked = client.post(
         "/accounts/login/",
-        {"username": "anna", "password": PASSWORD},
+        {"username": "anna", "password": USER_PASSWORD},
         headers={"X-Forwarded-For": "203.0.113.9"},
     )
     assert b"Too many failed sign-ins" in blocked.content
     allowed = client.post(
         "/accounts/login/",
-        {"username": "anna", "password": PASSWORD},
+        {"username": "anna", "password": USER_PASSWORD},
         headers={"X-Forwarded-For": "198.51.100.7"},
     )
     assert allowed.status_code == 302

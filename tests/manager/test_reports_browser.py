@@ -16,15 +16,13 @@ from support.browser import (
     horizontal_overflow_px,
     sign_in,
 )
-from support.manager_live import PROJECT_ROOT, LiveManager
+from support.manager_live import SCREENSHOTS_DIR, USER_PASSWORD, LiveManager
 from support.report_data import TZ, make_message
 from support.terminal_cli import kiosk, terminal_settings
 from support.waiting import wait_for
 from sync.outbox import Outbox
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long enough test password 42"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots" / "manager"
 #: Messages each terminal made over the three months before the tests' today.
 MESSAGES = 120
 
@@ -66,7 +64,7 @@ def test_the_reports_page_shows_figures_charts_and_comparisons(tmp_path, manager
     terminal_with_messages(tmp_path, manager, "rome-01", "Trattoria Roma", seed=1)
     terminal_with_messages(tmp_path, manager, "milano-01", "Trattoria Milano", seed=2)
     password = tmp_path / "boss.password"
-    password.write_text(PASSWORD + "\n")
+    password.write_text(USER_PASSWORD + "\n")
     manager.run("createuser", "boss", "--password-file", str(password), "--admin")
 
     for width, height in (DESKTOP_PX, PHONE_PX):
@@ -78,7 +76,7 @@ def look_at_last_month(manager, width: int, height: int) -> None:
 
     driver = chromium(width, height)
     try:
-        sign_in(driver, manager.base, "boss", PASSWORD)
+        sign_in(driver, manager.base, "boss", USER_PASSWORD)
         wait_for(lambda: "/inbox/" in driver.current_url, what="signed in")
         driver.find_element(By.LINK_TEXT, "Reports").click()
         wait_for(lambda: "/reports/" in driver.current_url, what="the reports page")
@@ -94,6 +92,6 @@ def look_at_last_month(manager, width: int, height: int) -> None:
         assert sum(int(row.find_elements(By.TAG_NAME, "td")[0].text) for row in sites) == shown
         assert driver.find_element(By.CSS_SELECTOR, "svg.chart.weekly").size["width"] > 200
         assert horizontal_overflow_px(driver) == 0
-        full_page_screenshot(driver, SCREENSHOTS / f"reports-{width}.png", width)
+        full_page_screenshot(driver, SCREENSHOTS_DIR / f"reports-{width}.png", width)
     finally:
         driver.quit()

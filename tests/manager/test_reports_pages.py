@@ -16,10 +16,10 @@ from django.test import Client
 
 from manager.accounts.models import User
 from manager.fleet.models import Site
+from support.manager_live import USER_PASSWORD
 from support.manager_messages import make_terminal, message, store_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
-PASSWORD = "a long enough test password 42"
 NOVEMBER = "first=2026-11-01&last=2026-11-30"
 
 
@@ -69,9 +69,9 @@ def shops():
     # Naples: 4 messages nobody else may count.
     for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"):
         rated(naples, at(day), 5, text="Segreto di Napoli")
-    manager = User.objects.create_user("giulia", password=PASSWORD, role=User.MANAGER)
+    manager = User.objects.create_user("giulia", password=USER_PASSWORD, role=User.MANAGER)
     manager.sites.set(Site.objects.exclude(slug="pizzeria-napoli"))
-    other = User.objects.create_user("enzo", password=PASSWORD, role=User.VIEWER)
+    other = User.objects.create_user("enzo", password=USER_PASSWORD, role=User.VIEWER)
     other.sites.set(Site.objects.filter(slug="pizzeria-napoli"))
     return {"manager": manager, "other": other, "rome": rome1.site, "naples": naples.site}
 

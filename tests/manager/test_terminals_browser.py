@@ -13,14 +13,12 @@ from support.browser import (
     horizontal_overflow_px,
     sign_in,
 )
-from support.manager_live import PROJECT_ROOT, LiveManager
+from support.manager_live import SCREENSHOTS_DIR, USER_PASSWORD, LiveManager
 from support.terminal_cli import kiosk, terminal_settings
 from support.waiting import wait_for
 from sync.health import write_device_status
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long enough test password 42"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots" / "manager"
 
 
 @pytest.fixture
@@ -48,7 +46,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
     token_file.chmod(0o600)
     manager.run("terminal", "add", "milano-01", "--site", "Trattoria Milano")
     password = tmp_path / "boss.password"
-    password.write_text(PASSWORD + "\n")
+    password.write_text(USER_PASSWORD + "\n")
     manager.run("createuser", "boss", "--password-file", str(password), "--admin")
     settings = terminal_settings(tmp_path, manager.url, token_file)
     # The touchscreen app found the camera dead; the delivery service reports it.
@@ -59,7 +57,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
 
     driver = chromium(*DESKTOP_PX)
     try:
-        sign_in(driver, manager.base, "boss", PASSWORD)
+        sign_in(driver, manager.base, "boss", USER_PASSWORD)
         wait_for(lambda: "/inbox/" in driver.current_url, what="signed in")
         driver.find_element(By.LINK_TEXT, "Terminals").click()
         wait_for(lambda: "/terminals/" in driver.current_url, what="the terminals page")
@@ -69,7 +67,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
         milan = driver.find_element(By.CSS_SELECTOR, 'li[data-terminal="milano-01"]')
         assert "flagged" not in milan.get_attribute("class")
         assert horizontal_overflow_px(driver) == 0
-        full_page_screenshot(driver, SCREENSHOTS / "terminals-1280.png", DESKTOP_PX[0])
+        full_page_screenshot(driver, SCREENSHOTS_DIR / "terminals-1280.png", DESKTOP_PX[0])
         driver.set_window_size(*DESKTOP_PX)
 
         driver.find_element(By.NAME, "terminal_id").send_keys("rome-07")
@@ -79,7 +77,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
         code = driver.find_element(By.ID, "enrolment-code").text
         link = read_qr_code(driver.find_element(By.CSS_SELECTOR, ".qr svg").screenshot_as_png)
         assert link == f"{manager.base}/api#code={code}"
-        full_page_screenshot(driver, SCREENSHOTS / "terminal-enrolment-1280.png", DESKTOP_PX[0])
+        full_page_screenshot(driver, SCREENSHOTS_DIR / "terminal-enrolment-1280.png", DESKTOP_PX[0])
     finally:
         driver.quit()
 
@@ -91,7 +89,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
 
     driver = chromium(*PHONE_PX)
     try:
-        sign_in(driver, manager.base, "boss", PASSWORD)
+        sign_in(driver, manager.base, "boss", USER_PASSWORD)
         wait_for(lambda: "/inbox/" in driver.current_url, what="signed in")
         for name, path in (("terminals", "/terminals/"), ("terminal", "/terminals/rome-01/")):
             driver.get(manager.base + path)
@@ -99,7 +97,7 @@ def test_a_dead_camera_is_flagged_and_a_new_terminal_enrols_by_its_qr_code(tmp_p
             if name == "terminals":
                 enrolled_row = driver.find_element(By.CSS_SELECTOR, 'li[data-terminal="rome-07"]')
                 assert "awaiting enrolment" not in enrolled_row.text
-            full_page_screenshot(driver, SCREENSHOTS / f"{name}-{PHONE_PX[0]}.png", PHONE_PX[0])
+            full_page_screenshot(driver, SCREENSHOTS_DIR / f"{name}-{PHONE_PX[0]}.png", PHONE_PX[0])
             driver.set_window_size(*PHONE_PX)
     finally:
         driver.quit()

@@ -15,10 +15,10 @@ from dialog_config import DEFAULT_DIALOG
 from manager.accounts.models import User
 from manager.dialogs.models import DialogVersion
 from manager.fleet.models import Terminal
+from support.manager_live import USER_PASSWORD
 from support.manager_messages import make_terminal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database")]
-PASSWORD = "a long enough test password 42"
 DIALOG = DEFAULT_DIALOG.read_text(encoding="utf-8")
 
 
@@ -57,7 +57,7 @@ def put_status(client, terminal_id, token, body):
 
 
 def person(name, *sites, role=User.MANAGER):
-    user = User.objects.create_user(name, password=PASSWORD, role=role)
+    user = User.objects.create_user(name, password=USER_PASSWORD, role=role)
     user.sites.set(sites)
     return user
 

@@ -7,7 +7,7 @@ import email
 import httpx
 import pytest
 
-from support.manager_live import LiveManager
+from support.manager_live import USER_PASSWORD, LiveManager
 from support.manager_messages import BOUNDARY, message, message_parts, multipart
 from support.smtp_server import SMTPServer
 
@@ -25,7 +25,7 @@ def test_an_alert_is_mailed_once_across_separate_tick_processes(tmp_path):
         with LiveManager(tmp_path / "manager", env=env) as manager:
             token = manager.add_terminal("rome-01", "Trattoria Roma", tmp_path / "token")
             password = tmp_path / "password"
-            password.write_text("a long enough test password 42\n")
+            password.write_text(USER_PASSWORD + "\n")
             manager.run(
                 "createuser",
                 "anna",

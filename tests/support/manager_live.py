@@ -15,6 +15,10 @@ from support.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90.0
+#: The password of the users the manager's tests make (long enough for its rules).
+USER_PASSWORD = "a long enough test password 42"
+#: Where the browser tests put the manager's screenshots for the documentation.
+SCREENSHOTS_DIR = PROJECT_ROOT / "docs" / "screenshots" / "manager"
 
 
 def manager_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -124,7 +128,7 @@ class LiveManager:
 
     def user_token(self, name: str, *sites: str, admin: bool = False) -> str:
         password = self.data_dir.parent / f"{name}.password"
-        password.write_text("a long enough test password 42\n")
+        password.write_text(USER_PASSWORD + "\n")
         options = ["--admin"] if admin else [arg for site in sites for arg in ("--site", site)]
         self.run("createuser", name, "--password-file", str(password), *options)
         token_file = self.data_dir.parent / f"{name}.token"
