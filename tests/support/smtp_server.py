@@ -10,6 +10,7 @@ and never ends.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import socket
 import ssl
 import threading
@@ -61,6 +62,9 @@ class SMTPServer:
         self, mode: str = "none", *, cert=None, credentials: tuple[str, str] | None = None
     ):
         """``mode``: none, starttls or tls; ``cert`` a trustme LeafCert for the TLS modes."""
+        # aiosmtpd logs every connection at INFO; once a test has run `kiosk` in
+        # process (which configures logging), that floods the test run's output.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.handler = _Handler()
         self.mode = mode
         self.port = free_port()
