@@ -143,6 +143,8 @@ class Probe:
                 "disabled": widget.disabled,
                 "words_fit": self._words_fit(widget),
                 "font_size": round(getattr(widget, "font_size", 0), 1),
+                # The label's colour, red green blue from 0 to 1: what its icon is tinted in.
+                "color": [round(c, 4) for c in getattr(widget, "color", (0, 0, 0))[:3]],
                 # X counts from the top; Kivy from the bottom.
                 "x": round(x),
                 "y": round(height - y - widget.height),

@@ -210,7 +210,13 @@ LARGE_SUFFIX = "-large"
 
 
 def walk_everything(
-    xvfb: Xvfb, work: Path, visit, *, large_too: bool = False, normal: bool = True
+    xvfb: Xvfb,
+    work: Path,
+    visit,
+    *,
+    large_too: bool = False,
+    normal: bool = True,
+    examples: tuple[str, ...] | None = None,
 ) -> None:
     """Starts the app on each example and walks every screen in every language.
 
@@ -219,8 +225,11 @@ def walk_everything(
     time, on the same app, with A+ tapped first; those screens' names end in
     LARGE_SUFFIX. ``normal=False`` leaves out the walks at the normal size
     (and the operator's screens), for a test that checks only the larger text.
+    ``examples`` walks only those (names as in WALKS).
     """
     for example, walk in WALKS:
+        if examples is not None and example not in examples:
+            continue
         settings = settings_file(work / example, example)
         kiosk = Kiosk(
             xvfb, settings, settings.parent / "probe", log_path=settings.parent / "kiosk.log"

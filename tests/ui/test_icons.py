@@ -67,9 +67,18 @@ def icon_match(screenshot: np.ndarray, icon: dict, ink, offset: tuple[int, int] 
 
 
 def check_icons(
-    kiosk: Kiosk, buttons: list[dict], screenshot, nodes, min_compared: int
+    kiosk: Kiosk,
+    buttons: list[dict],
+    screenshot,
+    nodes,
+    min_compared: int,
+    dimmed: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """What is wrong with the buttons' icons; at least ``min_compared`` must be whole in view."""
+    """What is wrong with the buttons' icons; at least ``min_compared`` must be whole in view.
+
+    ``dimmed``: the keys of topics shown dimmed beside the chosen one, whose label
+    colour may differ from their style's to stay readable.
+    """
     problems = []
     checked: list[str] = []
     for button in buttons:
@@ -100,7 +109,16 @@ def check_icons(
             )
         if not icon["tinted"]:
             problems.append(f"{where}: the white symbol is not drawn in the text's colour")
-        ink = hex_color(node.style.text_color) if node.style.text_color else INK
+        # Drawn in its label's colour, which a topic dimmed beside the chosen one
+        # may change to stay readable.
+        ink = button["color"]
+        styled = hex_color(node.style.text_color)[:3] if node.style.text_color else None
+        if (
+            styled
+            and button["key"] not in dimmed
+            and max(map(abs, np.subtract(ink, styled))) > 0.01
+        ):
+            problems.append(f"{where}: the label is {ink}, not its style's {node.style.text_color}")
         if icon["clipped"]:
             continue  # half hidden by the column's edge: nothing whole to compare
         checked.append(button["key"])
@@ -133,7 +151,8 @@ def walk_and_check(
         shown = len(dialog.topics) + categories_in_view
         assert len(buttons) >= shown, [b["key"] for b in state["buttons"]]
         # Every topic, and the categories whole in view (all but the last, cut by the edge).
-        problems += check_icons(kiosk, buttons, shot, nodes, shown - 1)
+        dimmed = frozenset(f"topic:{t.id}" for t in dialog.topics if t is not topic)
+        problems += check_icons(kiosk, buttons, shot, nodes, shown - 1, dimmed)
         topics = [b["icon"] for b in buttons if b["key"].startswith("topic:")]
         # One row, one look: the icons line up and have one size.
         if len({(i["y"], i["height"], i["above"]) for i in topics if i}) != 1:

@@ -12,7 +12,7 @@ from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.ui.design import DESIGN_SIZE_PX, LARGE_TEXT_SCALE, MIN_SCALE
 from kiosk.ui.theme import FONT_BUTTON
 from support.harness import Xvfb
-from support.screenshots import LARGE_SUFFIX, walk_everything
+from support.screenshots import LARGE_SUFFIX, WALKS, walk_everything
 
 #: Screen size in pixels → the panel's width in mm: a 7-inch 800×480 panel is about
 #: 154 mm wide (5.2 px per mm, so 9 mm is 47 px), a 10.1-inch 1280×800 one 217 mm.
@@ -28,9 +28,15 @@ def screen(request):
     server.close()
 
 
+#: The screens each example's walk shows (screenshots.py), at the normal size; the
+#: operator's PIN screen is walked with the restaurant, at the normal size only.
+SCREENS_SHOWN = {"restaurant": 9, "fitness_club": 2, "cafe_europe": 8, "cafe_world": 8}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("larger_text", [False, True], ids=["text", "larger-text"])
-def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path, larger_text):
+@pytest.mark.parametrize("example", [example for example, _walk in WALKS])
+def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path, larger_text, example):
     size = screen.size
     thumb_px = THUMB_MM * size[0] / PANEL_WIDTH_MM[size]
     problems: list[str] = []
@@ -69,9 +75,16 @@ def test_every_button_on_every_screen_is_at_least_9_mm(screen, tmp_path, larger_
             ):
                 problems.append(f"{where} sticks out of the screen")
 
-    # The two sizes of text are two tests, so that they can run side by side.
-    walk_everything(screen, tmp_path, check, large_too=larger_text, normal=not larger_text)
-    # Eleven screens; ten of them with larger text (not the operator's).
-    assert len(seen) == (10 if larger_text else 11), sorted(seen)
+    # One test per example and size of text, so that they can run side by side.
+    walk_everything(
+        screen,
+        tmp_path,
+        check,
+        large_too=larger_text,
+        normal=not larger_text,
+        examples=(example,),
+    )
+    operator_pin = example == "restaurant" and larger_text
+    assert len(seen) == SCREENS_SHOWN[example] - operator_pin, sorted(seen)
     assert all(name.endswith(LARGE_SUFFIX) == larger_text for name in seen), sorted(seen)
     assert not problems, "\n".join(problems)
