@@ -17,6 +17,7 @@ import re
 from kivy.core.text import DEFAULT_FONT, FONT_BOLD, FONT_REGULAR, LabelBase
 from kivy.core.text import Label as ProviderLabel
 from kivy.core.text.markup import MarkupLabel
+from kivy.core.text.text_sdl2 import LabelSDL2, _SurfaceContainer
 
 from .. import fonts
 
@@ -58,6 +59,16 @@ class _FontChoice:
 
     def _render_text(self, text, x, y):
         super()._render_text(fonts.visual_text(text, self.options["font_direction"]), x, y)
+
+    def get_extents(self, text):
+        # Kivy's SDL2 provider hands SDL2_ttf the direction and script when it
+        # renders, not when it measures: measured right after left-to-right
+        # text, an Arabic line came out a third wider than it draws, and a
+        # centred question stood left of centre. Rendering a space first puts the
+        # font in this label's direction for the measurement.
+        if self.options["font_direction"] == "rtl" and isinstance(self, LabelSDL2):
+            _SurfaceContainer(1, 1).render(self, " ", 0, 0)
+        return super().get_extents(fonts.visual_text(text, self.options["font_direction"]))
 
 
 class KioskLabel(_FontChoice, ProviderLabel):
