@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 from dialog_config import EXAMPLES_DIR, load_dialog
-from sync.outbox import Outbox
+from support.idle_visit import stored_messages, typed_no_in_italian
 
 RESTAURANT = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
 
 
-def messages(kiosk) -> list[dict]:
-    with Outbox(kiosk.probe_dir.parent / "data", recover=False) as box:
-        return list(box.messages())
-
-
 def test_a_visit_left_alone_is_stored_as_chosen_and_the_start_returns(start_kiosk):
     kiosk = start_kiosk()
-    kiosk.wait_step("start")
-    kiosk.tap("language:it", then=lambda s: s["step"] == "rating")
-    kiosk.wait_step("rating")
-    kiosk.tap("rating:2", then=lambda s: s["step"] == "choice")
-    kiosk.wait_step("choice")
-    kiosk.tap("topic:staff")
-    kiosk.tap("next", then=lambda s: s["step"] == "message")
-    kiosk.wait_step("message")
-    kiosk.tap("text", then=lambda s: s["step"] == "text")
-    kiosk.wait_step("text")
-    kiosk.tap("kb:n")
-    kiosk.tap("kb:o")
+    typed_no_in_italian(kiosk)
     kiosk.advance_clock(RESTAURANT.idle_reset_s - 5)
     assert kiosk.wait(lambda s: True)["step"] == "text"
     kiosk.advance_clock(6)
     kiosk.wait_step("start")
     kiosk.wait(lambda s: s["language"] == RESTAURANT.default_language, what="default language")
     assert kiosk.stop() == 0
-    (message,) = messages(kiosk)
+    (message,) = stored_messages(kiosk)
     assert [item["id"] for item in message["path"]] == ["staff"]
     assert message["rating"]["value"] == 2 and message["locale"] == "it"
     assert message["text"] is None and message["photo"] is None
@@ -47,4 +31,4 @@ def test_an_untouched_visit_is_dropped(start_kiosk):
     kiosk.advance_clock(RESTAURANT.idle_reset_s + 1)
     kiosk.wait_step("start")
     assert kiosk.stop() == 0
-    assert messages(kiosk) == []
+    assert stored_messages(kiosk) == []

@@ -9,7 +9,7 @@ import pytest
 from dialog_config import EXAMPLES_DIR, load_dialog
 from kiosk.flow import MORE_TIME_WARNING_S
 from support.harness import Kiosk, Xvfb, write_settings
-from sync.outbox import Outbox
+from support.idle_visit import stored_messages, typed_no_in_italian
 
 RESTAURANT = load_dialog(EXAMPLES_DIR / "restaurant.yaml")
 #: Inactivity after which the restaurant's visitor is asked.
@@ -25,28 +25,8 @@ def seconds_shown(state: dict) -> int:
     return seconds
 
 
-def messages(kiosk) -> list[dict]:
-    with Outbox(kiosk.probe_dir.parent / "data", recover=False) as box:
-        return list(box.messages())
-
-
 def asked(state: dict) -> bool:
     return any(button["key"] == "more_time" for button in state["buttons"])
-
-
-def typed_no_in_italian(kiosk) -> None:
-    kiosk.wait_step("start")
-    kiosk.tap("language:it", then=lambda s: s["step"] == "rating")
-    kiosk.wait_step("rating")
-    kiosk.tap("rating:2", then=lambda s: s["step"] == "choice")
-    kiosk.wait_step("choice")
-    kiosk.tap("topic:staff")
-    kiosk.tap("next", then=lambda s: s["step"] == "message")
-    kiosk.wait_step("message")
-    kiosk.tap("text", then=lambda s: s["step"] == "text")
-    kiosk.wait_step("text")
-    kiosk.tap("kb:n")
-    kiosk.tap("kb:o", then=lambda s: any("no" in text for text in s["texts"]))
 
 
 def test_the_prompt_comes_twenty_seconds_before_the_reset_and_more_time_keeps_the_text(
@@ -71,7 +51,7 @@ def test_the_prompt_comes_twenty_seconds_before_the_reset_and_more_time_keeps_th
     assert state["step"] == "text" and any("no" in text for text in state["texts"])
     assert 0 < seconds_shown(state) <= SLACK_S
     assert kiosk.stop() == 0
-    assert messages(kiosk) == []
+    assert stored_messages(kiosk) == []
 
 
 def test_no_answer_resets_and_stores_what_was_chosen(start_kiosk):
@@ -83,7 +63,7 @@ def test_no_answer_resets_and_stores_what_was_chosen(start_kiosk):
     state = kiosk.wait_step("start")
     assert not asked(state) and PROMPT_IT not in state["texts"]
     assert kiosk.stop() == 0
-    (message,) = messages(kiosk)
+    (message,) = stored_messages(kiosk)
     assert [item["id"] for item in message["path"]] == ["staff"]
     assert message["rating"]["value"] == 2 and message["text"] is None
 
